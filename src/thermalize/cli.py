@@ -1,0 +1,146 @@
+"""The ``thermalize`` command: parses arguments, calls ``papers`` (and ``sweep``), reports."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ._version import __version__
+
+__all__ = ["main", "build_parser"]
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad command-line usage; reported as one line with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises UsageError instead of printing usage and exiting."""
+
+    def error(self, message):  # noqa: D102 - argparse hook
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``thermalize`` command."""
+    p = _Parser(
+        prog="thermalize",
+        description="Reproduce and explore thermalization by collisional and finite baths.",
+    )
+    p.add_argument("--version", action="version", version=f"thermalize {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    pl = sub.add_parser("list", help="list registered reproductions")
+    fmt = pl.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="machine-readable list")
+    fmt.add_argument("--markdown", action="store_true", help="the README table")
+
+    pr = sub.add_parser("reproduce", help="run reproductions: IDs or 'all'")
+    pr.add_argument("ids", nargs="+", metavar="ID", help="reproduction ids, or 'all'")
+    pr.add_argument("--out", default="results", type=Path, help="output directory (./results)")
+    mode = pr.add_mutually_exclusive_group()
+    mode.add_argument("--quick", dest="full", action="store_false", help="quick settings (default)")
+    mode.add_argument("--full", dest="full", action="store_true", help="paper-grade settings")
+    pr.add_argument("--json", action="store_true", help="print results as JSON on stdout")
+    pr.set_defaults(full=False)
+    return p
+
+
+def _cmd_list(args) -> int:
+    from .papers import registry
+
+    reg = registry()
+    if args.json:
+        doc = [
+            {"id": r.id, "title": r.title, "paper": r.paper,
+             "runtime_estimate_s": r.runtime_estimate_s}
+            for r in reg.values()
+        ]
+        print(json.dumps(doc, indent=2))
+    elif args.markdown:
+        print(markdown_table(reg))
+    else:
+        width = max((len(k) for k in reg), default=10)
+        for r in reg.values():
+            print(f"{r.id:<{width}}  ~{r.runtime_estimate_s:>5.0f} s  {r.title}")
+    return EXIT_OK
+
+
+def markdown_table(reg) -> str:
+    """The table of registered reproductions embedded in README.md."""
+    lines = ["| id | what it shows | paper | quick runtime |", "|---|---|---|---|"]
+    for r in reg.values():
+        short = r.paper.split(",")[0] + (" et al." if "," in r.paper else "")
+        lines.append(f"| `{r.id}` | {r.title} | {short} | ~{r.runtime_estimate_s:.0f} s |")
+    return "\n".join(lines)
+
+
+def _resolve_ids(ids: list[str]) -> list[str]:
+    from .papers import registry, suggest
+
+    reg = registry()
+    if "all" in ids:
+        return list(reg)
+    for i in ids:
+        if i not in reg:
+            hint = suggest(i)
+            raise UsageError(
+                f"thermalize reproduce: unknown id {i!r}"
+                + (f" (did you mean: {hint})" if hint else "; see 'thermalize list'")
+            )
+    return list(dict.fromkeys(ids))
+
+
+def _cmd_reproduce(args) -> int:
+    from tqdm import tqdm
+
+    from .papers import get, result_json, run_reproduction
+
+    ids = _resolve_ids(args.ids)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"thermalize reproduce: cannot create --out {args.out}: {exc}") from exc
+    show = not args.json and sys.stderr.isatty()
+    results = []
+    bar = tqdm(ids, disable=not show, unit="repro", file=sys.stderr)
+    for rid in bar:
+        bar.set_description(rid)
+        res = run_reproduction(get(rid), quick=not args.full, out_dir=args.out)
+        results.append(res)
+        if not args.json:
+            status = "ok" if res.passed else "FAILED"
+            failed = [c.name for c in res.checks if not c.passed]
+            msg = f"{status:>6}  {rid}  ({len(res.checks)} checks, {res.runtime_s:.1f} s)"
+            if failed:
+                msg += "  failed: " + "; ".join(failed)
+            tqdm.write(msg, file=sys.stdout)
+    if args.json:
+        print(json.dumps([result_json(r) for r in results], indent=2))
+    elif results:
+        n_ok = sum(r.passed for r in results)
+        print(f"{n_ok}/{len(results)} reproductions passed all checks; files in {args.out}/")
+    return EXIT_OK if all(r.passed for r in results) else EXIT_CHECK_FAILED
+
+
+COMMANDS = {"list": _cmd_list, "reproduce": _cmd_reproduce}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``thermalize`` console script; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            raise UsageError("thermalize: a command is required (list, reproduce); see --help")
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(str(exc).splitlines()[0], file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("thermalize: interrupted; finished results are on disk", file=sys.stderr)
+        return 130

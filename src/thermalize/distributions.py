@@ -1,0 +1,263 @@
+"""Velocity, speed and momentum distributions of ideal gases, and Fermi-Dirac occupations.
+
+All gas distributions here are chi distributions in disguise: with the Gaussian precision
+a = beta*mass (velocities) or a = beta/mass (momenta) and the scale sigma = 1/sqrt(a),
+
+==========================  ==========================  ====  ==========
+name                        density (unnormalised)      df    support
+==========================  ==========================  ====  ==========
+Maxwell, 1D velocity        exp(-a v^2/2)               1     R (signed)
+Maxwell, 3D speed           v^2 exp(-a v^2/2)           3     v > 0
+effusion, 1D (flux)         |v| exp(-a v^2/2)           2     v > 0 or R
+effusion, 3D speed (flux)   v^3 exp(-a v^2/2)           4     v > 0
+==========================  ==========================  ====  ==========
+
+so pdf, cdf, sampling and moments come from ``scipy.stats.chi``. The flux-weighted (effusion)
+law is Eq. (27) of Ehrich et al., Physica A (2020) and, in momentum, Eq. (18) of
+Tabanera-Bravo et al., PRL 130, 200402 (2023).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special, stats
+
+from .errors import ParameterError, as_float_array, require_positive
+
+__all__ = [
+    "ChiDistribution",
+    "maxwell_velocity_1d",
+    "maxwell_speed_3d",
+    "effusion_velocity_1d",
+    "effusion_speed_3d",
+    "maxwell_momentum_1d",
+    "effusion_momentum_1d",
+    "fermi_dirac",
+    "sample_fermi_occupations",
+]
+
+
+@dataclass(frozen=True)
+class ChiDistribution:
+    r"""Density :math:`\propto |x|^{df-1} e^{-x^2/(2\sigma^2)}`, on x > 0 or symmetric on R.
+
+    Attributes
+    ----------
+    df : int
+        Degrees of freedom of the chi law (1 Maxwell 1D, 2 effusion 1D, 3 Maxwell 3D speed,
+        4 effusion 3D speed).
+    scale : float
+        sigma = 1/sqrt(beta*mass) for velocities, sqrt(mass/beta) for momenta.
+    signed : bool
+        If True the variable takes both signs with equal weight (density halved).
+    name : str
+        For messages and reprs.
+    """
+
+    df: int
+    scale: float
+    signed: bool
+    name: str = "chi"
+
+    def __post_init__(self) -> None:
+        if self.df not in (1, 2, 3, 4):
+            raise ParameterError(f"df={self.df!r} is outside the allowed set {{1, 2, 3, 4}}")
+        require_positive("scale", self.scale)
+
+    @property
+    def _chi(self):
+        return stats.chi(self.df, scale=self.scale)
+
+    def pdf(self, x) -> np.ndarray:
+        """Probability density at x."""
+        x = np.asarray(x, dtype=float)
+        if self.signed:
+            return 0.5 * self._chi.pdf(np.abs(x))
+        return np.where(x >= 0, self._chi.pdf(np.abs(x)), 0.0)
+
+    def cdf(self, x) -> np.ndarray:
+        """Cumulative distribution P(X <= x)."""
+        x = np.asarray(x, dtype=float)
+        if self.signed:
+            half = 0.5 * self._chi.cdf(np.abs(x))
+            return np.where(x >= 0, 0.5 + half, 0.5 - half)
+        return self._chi.cdf(np.maximum(x, 0.0))
+
+    def sample(self, n: int, *, rng: np.random.Generator) -> np.ndarray:
+        """`n` exact independent draws (inverse-cdf free: chi = norm of df Gaussians)."""
+        if not isinstance(rng, np.random.Generator):
+            raise ParameterError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        n = int(n)
+        if n < 0:
+            raise ParameterError(f"n={n} is outside the allowed range [0, inf)")
+        g = rng.standard_normal((n, self.df))
+        r = self.scale * np.sqrt(np.einsum("ij,ij->i", g, g))
+        if self.signed:
+            r = r * np.where(rng.random(n) < 0.5, -1.0, 1.0)
+        return r
+
+    def moment(self, k: int) -> float:
+        r"""Exact raw moment :math:`E[X^k]` (zero for odd k when signed).
+
+        :math:`E|X|^k = \sigma^k 2^{k/2}\Gamma((df+k)/2)/\Gamma(df/2)`.
+        """
+        k = int(k)
+        if self.signed and k % 2 == 1:
+            return 0.0
+        return float(
+            self.scale**k * 2 ** (k / 2) * np.exp(special.gammaln((self.df + k) / 2)
+                                                  - special.gammaln(self.df / 2))
+        )
+
+    def mean(self) -> float:
+        """E[X]."""
+        return self.moment(1)
+
+    def var(self) -> float:
+        """Var[X]."""
+        return self.moment(2) - self.moment(1) ** 2
+
+
+def _scale(beta: float, mass: float, *, momentum: bool) -> float:
+    require_positive("beta", beta)
+    require_positive("mass", mass)
+    return float(np.sqrt(mass / beta) if momentum else 1.0 / np.sqrt(beta * mass))
+
+
+def _sides(sides: int) -> bool:
+    if sides not in (1, 2):
+        raise ParameterError(f"sides={sides!r} is outside the allowed set {{1, 2}}")
+    return sides == 2
+
+
+def maxwell_velocity_1d(beta: float, mass: float) -> ChiDistribution:
+    r"""1D Maxwell velocity law :math:`\sqrt{\beta m/2\pi}\,e^{-\beta m v^2/2}` on R.
+
+    Examples
+    --------
+    >>> round(maxwell_velocity_1d(beta=1.0, mass=1.0).moment(2), 12)  # <v^2> = 1/(beta m)
+    1.0
+    """
+    return ChiDistribution(1, _scale(beta, mass, momentum=False), True, "maxwell_velocity_1d")
+
+
+def maxwell_speed_3d(beta: float, mass: float) -> ChiDistribution:
+    r"""3D Maxwell speed law :math:`4\pi v^2 (\beta m/2\pi)^{3/2} e^{-\beta m v^2/2}`.
+
+    Examples
+    --------
+    >>> round(maxwell_speed_3d(beta=1.0, mass=1.0).moment(2), 12)  # <v^2> = 3/(beta m)
+    3.0
+    """
+    return ChiDistribution(3, _scale(beta, mass, momentum=False), False, "maxwell_speed_3d")
+
+
+def effusion_velocity_1d(beta: float, mass: float, *, sides: int = 1) -> ChiDistribution:
+    r"""Flux-weighted 1D law :math:`\beta m |v| e^{-\beta m v^2/2}` (Ehrich 2020, Eq. 27).
+
+    Velocities of the gas particles that cross a fixed point per unit time; ``sides=1``
+    gives particles arriving from one side (v > 0), ``sides=2`` both sides with equal weight.
+
+    Examples
+    --------
+    >>> round(effusion_velocity_1d(beta=2.0, mass=1.0).moment(2), 12)  # <v^2> = 2/(beta m)
+    1.0
+    """
+    return ChiDistribution(2, _scale(beta, mass, momentum=False), _sides(sides), "effusion_1d")
+
+
+def effusion_speed_3d(beta: float, mass: float) -> ChiDistribution:
+    r"""Flux-weighted 3D speed law :math:`\tfrac12(\beta m)^2 v^3 e^{-\beta m v^2/2}`.
+
+    Examples
+    --------
+    >>> round(effusion_speed_3d(beta=1.0, mass=1.0).moment(2), 12)  # <v^2> = 4/(beta m)
+    4.0
+    """
+    return ChiDistribution(4, _scale(beta, mass, momentum=False), False, "effusion_speed_3d")
+
+
+def maxwell_momentum_1d(beta: float, mass: float) -> ChiDistribution:
+    r"""1D Maxwell momentum law :math:`e^{-\beta p^2/2m}/\sqrt{2\pi m/\beta}` on R.
+
+    Examples
+    --------
+    >>> round(maxwell_momentum_1d(beta=1.0, mass=2.0).moment(2), 12)  # <p^2> = m/beta
+    2.0
+    """
+    return ChiDistribution(1, _scale(beta, mass, momentum=True), True, "maxwell_momentum_1d")
+
+
+def effusion_momentum_1d(beta: float, mass: float, *, sides: int = 1) -> ChiDistribution:
+    r"""Flux-weighted momentum law :math:`(\beta/m)|p| e^{-\beta p^2/2m}`.
+
+    :math:`\mu_{\rm eff}(p)` of Eq. (18) of Tabanera-Bravo et al., PRL 130, 200402 (2023).
+
+    Examples
+    --------
+    >>> round(effusion_momentum_1d(beta=1.0, mass=0.5).moment(2), 12)  # <p^2> = 2m/beta
+    1.0
+    """
+    return ChiDistribution(2, _scale(beta, mass, momentum=True), _sides(sides), "effusion_p_1d")
+
+
+def fermi_dirac(energy, beta: float, mu: float = 0.0) -> np.ndarray:
+    r"""Fermi-Dirac occupation :math:`f(\epsilon) = 1/(e^{\beta(\epsilon-\mu)}+1)`.
+
+    Evaluated as ``scipy.special.expit(-beta (energy - mu))``: no overflow at any beta,
+    including beta = +inf (step function; f = 1/2 exactly at energy = mu) and beta <= 0.
+
+    Parameters
+    ----------
+    energy : array_like
+    beta : float
+        Inverse temperature (any real or +/-inf).
+    mu : float
+        Chemical potential.
+
+    Returns
+    -------
+    ndarray
+        Occupations in [0, 1], same shape as `energy`.
+
+    Examples
+    --------
+    >>> fermi_dirac(np.array([-1.0, 0.0, 1.0]), beta=np.inf)
+    array([1. , 0.5, 0. ])
+    """
+    e = as_float_array("energy", energy)
+    if np.isnan(beta):
+        raise ParameterError("beta=nan is outside the allowed range [-inf, inf]")
+    mu = float(as_float_array("mu", mu))
+    x = e - mu
+    if np.isinf(beta):
+        return np.where(x == 0, 0.5, special.expit(-np.sign(beta) * np.sign(x) * np.inf))
+    return special.expit(-beta * x)
+
+
+def sample_fermi_occupations(
+    energy, beta: float, mu: float, *, size: int | None = None, rng: np.random.Generator
+) -> np.ndarray:
+    """Fock-state occupations drawn independently from the Fermi-Dirac law (Bernoulli).
+
+    A pure Fock state with these occupations, averaged over draws, gives the grand-canonical
+    state; used for the pure-state sampling of Usui et al. (2024), Sec. V.
+
+    Returns
+    -------
+    ndarray of bool, shape energy.shape or (size,) + energy.shape
+
+    Examples
+    --------
+    >>> occ = sample_fermi_occupations(np.zeros(4), 1.0, 0.0, size=2000,
+    ...                                rng=np.random.default_rng(0))
+    >>> bool(abs(occ.mean() - 0.5) < 0.02)
+    True
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise ParameterError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    f = fermi_dirac(energy, beta, mu)
+    shape = f.shape if size is None else (int(size),) + f.shape
+    return rng.random(shape) < f

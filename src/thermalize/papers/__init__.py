@@ -1,0 +1,33 @@
+"""Reproductions of the papers' results: one module per paper, each result registered by id."""
+
+from ._registry import (
+    CORE,
+    EHRICH2020,
+    GAIDA2025,
+    TABANERA2023,
+    USUI2024,
+    Check,
+    Reproduction,
+    get,
+    register,
+    registry,
+    suggest,
+)
+from ._runner import ReproductionResult, result_json, run_reproduction
+
+__all__ = [
+    "CORE",
+    "EHRICH2020",
+    "GAIDA2025",
+    "TABANERA2023",
+    "USUI2024",
+    "Check",
+    "Reproduction",
+    "ReproductionResult",
+    "get",
+    "register",
+    "registry",
+    "result_json",
+    "run_reproduction",
+    "suggest",
+]
