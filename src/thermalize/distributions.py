@@ -233,7 +233,8 @@ def fermi_dirac(energy, beta: float, mu: float = 0.0) -> np.ndarray:
     mu = float(as_float_array("mu", mu))
     x = e - mu
     if np.isinf(beta):
-        return np.where(x == 0, 0.5, special.expit(-np.sign(beta) * np.sign(x) * np.inf))
+        step = np.where(np.sign(beta) * x < 0, 1.0, 0.0)
+        return np.where(x == 0, 0.5, step)
     return special.expit(-beta * x)
 
 

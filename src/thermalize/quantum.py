@@ -156,8 +156,8 @@ def von_neumann_entropy(rho) -> float:
 
     Examples
     --------
-    >>> round(von_neumann_entropy(np.eye(2) / 2), 12)
-    0.693147180559
+    >>> round(von_neumann_entropy(np.eye(2) / 2), 10)  # ln 2
+    0.6931471806
     """
     lam = np.clip(_eigvalsh_density("rho", rho), 0.0, 1.0)
     return float(max(0.0, shannon_entropy(lam)))
@@ -184,8 +184,8 @@ def relative_entropy(rho, sigma) -> float:
 
     Examples
     --------
-    >>> relative_entropy(np.diag([1.0, 0.0]), np.eye(2) / 2)  # ln 2
-    0.6931471805599453
+    >>> round(relative_entropy(np.diag([1.0, 0.0]), np.eye(2) / 2), 10)  # ln 2
+    0.6931471806
     >>> relative_entropy(np.eye(2) / 2, np.diag([1.0, 0.0]))
     inf
     """
@@ -198,7 +198,7 @@ def relative_entropy(rho, sigma) -> float:
     kernel = ls <= EIGENVALUE_FLOOR
     overlap = np.abs(vs.conj().T @ vr) ** 2  # overlap[i, j] = |<s_i|r_j>|^2
     lr = np.clip(lr, 0.0, None)
-    if np.any(kernel) and float(overlap[kernel] @ lr) > 1e-12:
+    if np.any(kernel) and float(np.sum(overlap[kernel] @ lr)) > 1e-12:
         return float("inf")
     log_s = np.log(np.where(kernel, 1.0, ls))
     cross = float(np.sum(lr[None, :] * overlap * np.where(kernel, 0.0, log_s)[:, None]))
@@ -276,8 +276,8 @@ def mutual_information(rho, dims, part_a, part_b) -> float:
     Examples
     --------
     >>> bell = np.zeros((4, 4)); bell[np.ix_([0, 3], [0, 3])] = 0.5
-    >>> round(mutual_information(bell, [2, 2], [0], [1]), 12)  # 2 ln 2
-    1.386294361121
+    >>> round(mutual_information(bell, [2, 2], [0], [1]), 10)  # 2 ln 2
+    1.3862943611
     """
     a = [int(k) for k in np.atleast_1d(part_a)]
     b = [int(k) for k in np.atleast_1d(part_b)]
@@ -373,7 +373,7 @@ def validate_density_matrix(rho, *, atol: float = DENSITY_MATRIX_ATOL, name: str
 
     Examples
     --------
-    >>> validate_density_matrix(np.eye(2) / 2).trace()
+    >>> float(validate_density_matrix(np.eye(2) / 2).trace())
     1.0
     """
     r = require_square(name, rho)

@@ -446,7 +446,7 @@ def evolve(generator, rho0, times) -> np.ndarray:
     --------
     >>> sm = np.array([[0.0, 1.0], [0.0, 0.0]])
     >>> L = liouvillian(np.zeros((2, 2)), [sm], [1.0])
-    >>> round(evolve(L, np.diag([0.0, 1.0]), [np.log(2)])[0, 1, 1].real, 12)
+    >>> round(float(evolve(L, np.diag([0.0, 1.0]), [np.log(2)])[0, 1, 1].real), 12)
     0.5
     """
     q = _is_qobj(rho0)
