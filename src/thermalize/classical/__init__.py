@@ -1,0 +1,42 @@
+"""Classical and semiclassical collisional baths (Ehrich et al., Physica A 552, 122108 (2020)).
+
+Modules: `gas` (collision probability, explicit gas particles), `rules` (collision rules),
+`scatterer` (discrete-level scatterer, micro-reversibility, exact Markov matrix),
+`scatterer_mc` (Monte Carlo of the scatterer), `liouville` (Jacobian audits of collision
+maps, phase-space areas), `disk` (rotating disk with rough collisions), `heat_pump`
+(the disk between two baths).
+"""
+
+from .gas import (
+    collision_probability,
+    collision_probability_asymptote,
+    collision_probability_quadrature,
+    colliding_speed_cdf,
+    colliding_velocity_pdf,
+    simulate_collisions,
+)
+from .rules import CallableRule, UniformOpenRule
+from .scatterer import (
+    DiscreteScatterer,
+    check_microreversibility,
+    kick_markov_matrix,
+    stationary_distribution,
+)
+from .scatterer_mc import simulate_explicit_particles, simulate_kick_chain
+
+__all__ = [
+    "collision_probability",
+    "collision_probability_asymptote",
+    "collision_probability_quadrature",
+    "colliding_speed_cdf",
+    "colliding_velocity_pdf",
+    "simulate_collisions",
+    "CallableRule",
+    "UniformOpenRule",
+    "DiscreteScatterer",
+    "check_microreversibility",
+    "kick_markov_matrix",
+    "stationary_distribution",
+    "simulate_explicit_particles",
+    "simulate_kick_chain",
+]

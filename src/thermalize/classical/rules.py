@@ -1,0 +1,140 @@
+"""Collision rules p(s'|v, s) of a scatterer with discrete levels (Ehrich 2020, Eqs. 17-18, A.5).
+
+A rule is any object with two methods, each returning an array of shape (k, n):
+
+``transmission(kinetic_energy, level, levels)``
+    Probability of leaving the scatterer in level s' with the particle transmitted
+    (outgoing velocity of the same sign, speed v_s' from energy conservation).
+``reflection(kinetic_energy, level, levels)``
+    The same for a reflected particle (Appendix A), or ``None`` if the rule never reflects.
+
+``kinetic_energy`` (shape (k,)) is the incoming m v^2/2 and ``level`` (shape (k,), int) the
+initial level s of each of k collisions; ``levels`` (shape (n,)) are the energies eps_s.
+Rules are written in the kinetic energy rather than the speed: at fixed mass the two are
+equivalent (v = sqrt(2 K/m)), and the energy form makes "open level" mass independent.
+The scatterer is assumed left-right symmetric (Sec. 4), so only the incoming speed matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ParameterError, require_in_range
+
+__all__ = ["UniformOpenRule", "CallableRule", "open_levels"]
+
+
+def open_levels(kinetic_energy: np.ndarray, level: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Boolean (k, n): level s' is energetically open, eps_s' - eps_s <= K (Eq. 17's v_s' real).
+
+    Examples
+    --------
+    >>> open_levels(np.array([0.5, 1.5]), np.array([0, 0]), np.array([0.0, 1.0]))
+    array([[ True, False],
+           [ True,  True]])
+    """
+    k = np.asarray(kinetic_energy, dtype=float)
+    lv = np.asarray(levels, dtype=float)
+    gap = lv[None, :] - lv[np.asarray(level)][:, None]
+    return gap <= k[:, None]
+
+
+@dataclass(frozen=True)
+class UniformOpenRule:
+    """Uniform over the energetically open levels; a fixed fraction is reflected.
+
+    p_+(s'|K, s) = (1 - r)/N(E) and p_-(s'|K, s) = r/N(E) for every open s', with N(E) the
+    number of levels below the total energy E = eps_s + K. Both depend on (s, K) only through
+    E and are symmetric in (s, s'), so Eq. (17) (and its reflected form, Eq. A.6) holds.
+
+    Attributes
+    ----------
+    reflection_probability : float
+        r in [0, 1]; 0 is the paper's Sec. 4 setting (no reflection).
+
+    Examples
+    --------
+    >>> UniformOpenRule().transmission(np.array([1.5]), np.array([0]), np.array([0.0, 1.0, 2.0]))
+    array([[0.5, 0.5, 0. ]])
+    """
+
+    reflection_probability: float = 0.0
+
+    def __post_init__(self) -> None:
+        require_in_range("reflection_probability", self.reflection_probability, 0.0, 1.0)
+
+    @classmethod
+    def example(cls) -> UniformOpenRule:
+        """The paper's no-reflection rule."""
+        return cls()
+
+    def _uniform(self, kinetic_energy, level, levels) -> np.ndarray:
+        op = open_levels(kinetic_energy, level, levels).astype(float)
+        return op / op.sum(axis=1, keepdims=True)
+
+    def transmission(self, kinetic_energy, level, levels) -> np.ndarray:
+        """p_+(s'|K, s), shape (k, n)."""
+        return (1.0 - self.reflection_probability) * self._uniform(kinetic_energy, level, levels)
+
+    def reflection(self, kinetic_energy, level, levels) -> np.ndarray | None:
+        """p_-(s'|K, s), shape (k, n), or None when r = 0."""
+        if self.reflection_probability == 0.0:
+            return None
+        return self.reflection_probability * self._uniform(kinetic_energy, level, levels)
+
+
+@dataclass(frozen=True)
+class CallableRule:
+    """A user-supplied rule: ``transmission(K, s, levels) -> (k, n)``, optional reflection.
+
+    The callables receive ``kinetic_energy`` (k,), ``level`` (k,) ints and ``levels`` (n,)
+    and must return probabilities of shape (k, n) that vanish on closed levels and, summed
+    over both channels, add up to one; `DiscreteScatterer` checks this at every call.
+
+    Examples
+    --------
+    >>> to_ground = CallableRule(lambda K, s, lv: np.eye(len(lv))[np.zeros_like(s)])
+    >>> to_ground.transmission(np.array([3.0]), np.array([2]), np.array([0.0, 1.0, 2.0]))
+    array([[1., 0., 0.]])
+    """
+
+    transmission_function: Callable
+    reflection_function: Callable | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("transmission_function", "reflection_function"):
+            f = getattr(self, name)
+            if f is not None and not callable(f):
+                raise ParameterError(f"{name}={f!r} must be callable (K, s, levels) -> (k, n)")
+
+    @classmethod
+    def example(cls) -> CallableRule:
+        """Micro-reversible: stay with probability 1/2, else uniform over the other open levels."""
+        return cls(_lazy_uniform)
+
+    def transmission(self, kinetic_energy, level, levels) -> np.ndarray:
+        """p_+(s'|K, s) from the user callable."""
+        return np.asarray(self.transmission_function(kinetic_energy, level, levels), dtype=float)
+
+    def reflection(self, kinetic_energy, level, levels) -> np.ndarray | None:
+        """p_-(s'|K, s) from the user callable, or None."""
+        if self.reflection_function is None:
+            return None
+        return np.asarray(self.reflection_function(kinetic_energy, level, levels), dtype=float)
+
+
+def _lazy_uniform(kinetic_energy, level, levels) -> np.ndarray:
+    """Stay with probability 1/2 (1 if no other level is open), else uniform over the others.
+
+    Symmetric in (s, s') at fixed total energy, hence micro-reversible (Eq. 17).
+    """
+    op = open_levels(kinetic_energy, level, levels).astype(float)
+    stay = np.zeros_like(op)
+    stay[np.arange(len(op)), np.asarray(level)] = 1.0
+    others = op - stay
+    n_other = others.sum(axis=1, keepdims=True)
+    move = np.divide(others, n_other, out=np.zeros_like(others), where=n_other > 0)
+    return np.where(n_other > 0, 0.5 * stay + 0.5 * move, stay)
