@@ -1,0 +1,89 @@
+"""Scattering amplitudes f_ij^kl(q, p): first Born approximation for a Gaussian region (Eq. D2)."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ParameterError, PhysicsWarning, require_hermitian, require_positive
+
+__all__ = ["BornGaussian"]
+
+
+@dataclass(frozen=True, eq=False)
+class BornGaussian:
+    r"""First Born amplitude of :math:`V = V_0\, v \otimes e^{-x^2/2R^2}` (Eq. (D2), Gaida et al. 2025).
+
+    .. math::
+        f_{ij}^{kl}(\mathbf q, \mathbf p) = -\sqrt{\pi/2}\, R\, \frac{V_0}{E_R}
+        \langle \varepsilon_i, \epsilon_k | v | \varepsilon_j, \epsilon_l\rangle
+        \exp\!\Big(-\frac{|\mathbf q - \mathbf p|^2}{2 p_R^2}\Big),
+        \quad p_R = \hbar/R,\ E_R = p_R^2/2m.
+
+    Units hbar = 1. Callable as ``f(i, j, k, l, q, p, cos_theta)`` with broadcastable
+    integer index arrays and momentum magnitudes q = |q|, p = |p| and the scattering angle
+    cos_theta = q.p/(qp): the amplitude protocol used by `GasModel`.
+
+    Attributes
+    ----------
+    coupling : ndarray, shape (d_S*d_A, d_S*d_A)
+        Hermitian v on system x ancilla in the product energy basis, index i*d_A + k.
+    strength : float
+        V_0 (any real; the sign only enters the energy shift h_eff).
+    interaction_range : float
+        R > 0.
+    mass : float
+        Gas particle mass m > 0 (reduced mass; the system is static, M >> m).
+    ancilla_dimension : int
+        d_A, to split the product index.
+
+    Examples
+    --------
+    >>> f = BornGaussian(np.array([[0.0, 1.0], [1.0, 0.0]]), 1.0, 1.0, 0.5, 2)
+    >>> round(float(f(0, 0, 0, 1, 1.0, 1.0, 1.0)), 6)  # forward, E_R = 1: -sqrt(pi/2)
+    -1.253314
+    """
+
+    coupling: np.ndarray
+    strength: float
+    interaction_range: float
+    mass: float
+    ancilla_dimension: int
+
+    def __post_init__(self) -> None:
+        v = require_hermitian("coupling", np.asarray(self.coupling))
+        if not (isinstance(self.ancilla_dimension, (int, np.integer)) and self.ancilla_dimension >= 1
+                and v.shape[0] % self.ancilla_dimension == 0):
+            raise ParameterError(
+                f"ancilla_dimension={self.ancilla_dimension!r} must be a positive integer "
+                f"dividing coupling.shape[0]={v.shape[0]}")
+        object.__setattr__(self, "coupling", v)
+        if not np.isfinite(self.strength):
+            raise ParameterError(f"strength={self.strength!r} must be finite")
+        require_positive("interaction_range", self.interaction_range)
+        require_positive("mass", self.mass)
+
+    @property
+    def recoil_energy(self) -> float:
+        """E_R = hbar^2 / (2 m R^2)."""
+        return 1.0 / (2.0 * self.mass * self.interaction_range**2)
+
+    @property
+    def recoil_momentum(self) -> float:
+        """p_R = hbar / R."""
+        return 1.0 / self.interaction_range
+
+    def check_density(self, density: float) -> None:
+        """PhysicsWarning if n R^3 is not small (low-density limit, ref. [28] of the paper)."""
+        if (x := density * self.interaction_range**3) > 0.1:
+            warnings.warn(f"density*interaction_range**3={x:.3g}; the master equation assumes "
+                          "N R^3 / V << 1 (Gaida 2025, ref. [28])", PhysicsWarning, stacklevel=3)
+
+    def __call__(self, i, j, k, l, q, p, cos_theta) -> np.ndarray:
+        d_a = self.ancilla_dimension
+        pre = -np.sqrt(np.pi / 2.0) * self.interaction_range * self.strength / self.recoil_energy
+        elem = self.coupling[np.asarray(i) * d_a + np.asarray(k), np.asarray(j) * d_a + np.asarray(l)]
+        q2 = np.asarray(q) ** 2 + np.asarray(p) ** 2 - 2.0 * np.asarray(q) * np.asarray(p) * cos_theta
+        return pre * elem * np.exp(-q2 / (2.0 * self.recoil_momentum**2))

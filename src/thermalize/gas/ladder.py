@@ -1,0 +1,186 @@
+"""Populations of a birth-death (tridiagonal) rate equation by uniformization."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from ..errors import ParameterError, as_float_array, require_nonnegative, require_positive
+
+__all__ = ["birth_death_generator", "birth_death_evolve", "birth_death_stationary"]
+
+#: 1-norm distance to the stationary populations below which later times return them: rounding
+#: of ~1e5 uniformization products accumulates to ~1e-14, so a tighter cut-off never fires.
+_STATIONARY_TOL = 1e-12
+
+#: Largest Lambda*h per uniformization sub-step: the Poisson weights e^{-Lambda h}(Lambda h)^n/n!
+#: stay far above underflow (e^{-400} ~ 2e-174) while the truncation overhead stays small.
+_MAX_POISSON_MEAN = 400.0
+
+
+def _check_rates(up, down) -> tuple[np.ndarray, np.ndarray]:
+    u = as_float_array("up", up, ndim=1)
+    w = as_float_array("down", down, ndim=1)
+    if u.shape != w.shape or u.size == 0:
+        raise ParameterError(f"up and down must be non-empty and of equal shape, got {u.shape}, {w.shape}")
+    require_nonnegative("up", u)
+    require_nonnegative("down", w)
+    if u[-1] != 0 or w[0] != 0:
+        raise ParameterError(f"up[-1]={u[-1]!r} and down[0]={w[0]!r} must be 0 (no rate out of the ladder)")
+    return u, w
+
+
+def birth_death_generator(up, down) -> np.ndarray:
+    r"""Dense rate matrix W of :math:`\dot P = W P` (Eq. (11) of Gaida et al. 2025) for a ladder.
+
+    Parameters
+    ----------
+    up, down : ndarray, shape (d,)
+        ``up[i]`` is the rate i -> i+1 (``up[-1] = 0``), ``down[i]`` the rate i -> i-1
+        (``down[0] = 0``).
+
+    Returns
+    -------
+    ndarray, shape (d, d), float64
+        Columns sum to zero; ``W[i1, i]`` is the rate i -> i1 for i1 != i.
+
+    Examples
+    --------
+    >>> birth_death_generator([1.0, 0.0], [0.0, 2.0])
+    array([[-1.,  2.],
+           [ 1., -2.]])
+    """
+    u, w = _check_rates(up, down)
+    return np.diag(-(u + w)) + np.diag(u[:-1], -1) + np.diag(w[1:], 1)
+
+
+def birth_death_stationary(up, down) -> np.ndarray:
+    r"""Stationary populations :math:`\pi_{i+1}/\pi_i = u_i / w_{i+1}` (detailed balance).
+
+    Computed in log space, so ladders whose populations span more than 1e308 work.
+
+    Parameters
+    ----------
+    up, down : ndarray, shape (d,)
+        As in `birth_death_generator`; all inner rates must be positive (irreducible chain).
+
+    Returns
+    -------
+    ndarray, shape (d,), float64
+
+    Examples
+    --------
+    >>> birth_death_stationary([1.0, 0.0], [0.0, 2.0]).round(6)
+    array([0.666667, 0.333333])
+    """
+    u, w = _check_rates(up, down)
+    if u.size > 1:
+        require_positive("up[:-1]", u[:-1])
+        require_positive("down[1:]", w[1:])
+    logp = np.concatenate([[0.0], np.cumsum(np.log(u[:-1]) - np.log(w[1:]))])
+    p = np.exp(logp - logp.max())
+    return p / p.sum()
+
+
+def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray:
+    r"""Solve :math:`\dot P = W P` for a tridiagonal W at all `times` (uniformization).
+
+    :math:`e^{tW} = \sum_n \mathrm{Poisson}(n; \Lambda t)\, Q^n` with the stochastic matrix
+    :math:`Q = 1 + W/\Lambda`, :math:`\Lambda = \max_i (u_i + w_i)` (Jensen's method). All
+    terms are non-negative, so no cancellation occurs even when the stationary populations
+    span hundreds of orders of magnitude (where eigenvector methods lose every digit).
+
+    Parameters
+    ----------
+    up, down : ndarray, shape (d,)
+        Rates as in `birth_death_generator`.
+    p0 : ndarray, shape (d,) or (d, k)
+        Initial populations (k independent columns allowed).
+    times : array_like, shape (nt,)
+        Times >= 0, any order.
+    tol : float
+        Poisson tail mass dropped per sub-step (absolute error per sub-step in the 1-norm).
+        Once the state is within 1e-12 (1-norm) of the stationary populations, later times
+        return them directly (the 1-norm distance cannot grow under the dynamics).
+
+    Returns
+    -------
+    ndarray, shape (nt, d) or (nt, d, k), float64
+
+    Notes
+    -----
+    Cost: about 1.5 Lambda t_max + 20 per sub-step tridiagonal products of O(d k) work,
+    capped by the relaxation time because of the stationary cut-off.
+
+    Examples
+    --------
+    >>> p = birth_death_evolve([1.0, 0.0], [0.0, 0.0], [1.0, 0.0], [np.log(2)])
+    >>> p.round(12)
+    array([[0.5, 0.5]])
+    """
+    u, w = _check_rates(up, down)
+    d = u.size
+    p = as_float_array("p0", p0)
+    if p.shape[0] != d or p.ndim not in (1, 2):
+        raise ParameterError(f"p0 must have shape ({d},) or ({d}, k), got {p.shape}")
+    require_nonnegative("p0", p)
+    t = as_float_array("times", times, ndim=1) if np.ndim(times) else as_float_array(
+        "times", [times], ndim=1)
+    require_nonnegative("times", t)
+    require_positive("tol", tol)
+    exit_rate = u + w
+    lam = float(exit_rate.max())
+    out = np.empty((t.size,) + p.shape)
+    if lam == 0.0:
+        out[:] = p
+        return out
+    stay = (1.0 - exit_rate / lam)[:, None]
+    upq = (u[:-1] / lam)[:, None]
+    downq = (w[1:] / lam)[:, None]
+    irreducible = d == 1 or (np.all(u[:-1] > 0) and np.all(w[1:] > 0))
+    pi = birth_death_stationary(u, w)[:, None] if irreducible else None
+    vec = p.reshape(d, -1).copy()
+    mass = vec.sum(axis=0, keepdims=True)
+    weights_cache: dict[float, np.ndarray] = {}
+
+    stay, upq, downq = stay[:, 0], upq[:, 0], downq[:, 0]
+
+    def step_column(v: np.ndarray, wts: np.ndarray) -> np.ndarray:
+        acc = wts[0] * v
+        term, new, buf = v.copy(), np.empty_like(v), np.empty_like(v)
+        for wn in wts[1:]:
+            np.multiply(stay, term, out=new)
+            np.multiply(upq, term[:-1], out=buf[1:])
+            new[1:] += buf[1:]
+            np.multiply(downq, term[1:], out=buf[:-1])
+            new[:-1] += buf[:-1]
+            term, new = new, term
+            np.multiply(wn, term, out=buf)
+            acc += buf
+        return acc
+
+    def step(v: np.ndarray, h: float) -> np.ndarray:
+        mu = lam * h
+        wts = weights_cache.get(mu)
+        if wts is None:
+            n = int(stats.poisson.isf(tol, mu)) + 2
+            wts = stats.poisson.pmf(np.arange(n), mu)
+            wts = wts / wts.sum()  # the dropped tail (< tol) is spread: mass is conserved
+            weights_cache[mu] = wts
+        return np.stack([step_column(v[:, c], wts) for c in range(v.shape[1])], axis=1)
+
+    order = np.argsort(t, kind="stable")
+    t_prev, converged = 0.0, False
+    for idx in order:
+        dt = t[idx] - t_prev
+        if dt > 0 and not converged:
+            n_sub = max(1, int(np.ceil(lam * dt / _MAX_POISSON_MEAN)))
+            h = dt / n_sub
+            for _ in range(n_sub):
+                vec = step(vec, h)
+                if pi is not None and np.abs(vec - pi * mass).sum() <= _STATIONARY_TOL * mass.sum():
+                    vec, converged = pi * mass, True
+                    break
+        out[idx] = vec.reshape(p.shape)
+        t_prev = t[idx]
+    return out

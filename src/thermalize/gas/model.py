@@ -1,0 +1,223 @@
+"""General collisional master equation, Eqs. (6), (7), (12) of Gaida et al. (2025): the model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import (
+    ParameterError,
+    as_float_array,
+    require_nonnegative,
+    require_positive,
+)
+from ..quantum import gibbs_populations
+from .amplitudes import BornGaussian
+from .collision_rates import CollisionRates, collision_rates
+from .spin import SpinGasModel, spin_operators
+
+__all__ = ["GasModel"]
+
+
+@dataclass(frozen=True, eq=False)
+class GasModel:
+    r"""A d_S-level system scattering dilute gas particles with internal levels (Gaida et al. 2025).
+
+    Units hbar = k_B = 1. The gas is a product of an ancilla state diagonal in h_A (Gibbs at
+    `temperature_internal`, or `ancilla_populations`) and a Maxwell momentum distribution
+    (Eq. 2) at `temperature_motional`; the two temperatures may differ.
+
+    Attributes
+    ----------
+    system_energies : ndarray, shape (d_S,)
+        Non-degenerate levels of h_S, ascending (Appendix C assumes non-degeneracy).
+    ancilla_energies : ndarray, shape (d_A,)
+        Levels of h_A (any order, degeneracies allowed).
+    temperature_motional : float
+        T_M > 0.
+    mass : float
+        Gas particle mass m > 0.
+    density : float
+        n = N/V >= 0.
+    amplitude : callable
+        ``f(i, j, k, l, q, p, cos_theta)``: scattering amplitude f_ij^kl for system j -> i,
+        ancilla l -> k, incoming momentum magnitude p, outgoing q, angle between them;
+        broadcastable arrays in, complex or real array out. Rotational invariance of the
+        interaction region (V = V_0 v g(|x|)) is assumed, so only cos_theta enters.
+        `BornGaussian` implements Eq. (D2).
+    temperature_internal : float, optional
+        T_A > 0; give exactly one of this and `ancilla_populations`.
+    ancilla_populations : ndarray, shape (d_A,), optional
+        p(eps_k) >= 0 summing to 1.
+    energy_atol : float
+        Two transition energies closer than this are one Lindblad channel E (Eq. 7).
+
+    Examples
+    --------
+    >>> m = GasModel.example()
+    >>> r = m.rates()
+    >>> bool(r.error < 1e-8 * r.rate_matrix().max())
+    True
+    """
+
+    system_energies: np.ndarray
+    ancilla_energies: np.ndarray
+    temperature_motional: float
+    mass: float
+    density: float
+    amplitude: Callable
+    temperature_internal: float | None = None
+    ancilla_populations: np.ndarray | None = None
+    energy_atol: float = 1e-9
+
+    def __post_init__(self) -> None:
+        e = as_float_array("system_energies", self.system_energies, ndim=1)
+        if e.size == 0 or np.any(np.diff(e) <= self.energy_atol):
+            raise ParameterError(f"system_energies={e!r} must be non-empty, ascending and "
+                                 f"non-degenerate (gaps > energy_atol={self.energy_atol})")
+        a = as_float_array("ancilla_energies", self.ancilla_energies, ndim=1)
+        if a.size == 0:
+            raise ParameterError("ancilla_energies must be non-empty")
+        object.__setattr__(self, "system_energies", e)
+        object.__setattr__(self, "ancilla_energies", a)
+        require_positive("temperature_motional", self.temperature_motional)
+        require_positive("mass", self.mass)
+        require_nonnegative("density", self.density)
+        require_positive("energy_atol", self.energy_atol)
+        if (self.temperature_internal is None) == (self.ancilla_populations is None):
+            raise ParameterError("give exactly one of temperature_internal and ancilla_populations")
+        if self.temperature_internal is not None:
+            require_positive("temperature_internal", self.temperature_internal)
+        else:
+            p = as_float_array("ancilla_populations", self.ancilla_populations, ndim=1)
+            require_nonnegative("ancilla_populations", p)
+            if p.shape != a.shape or abs(p.sum() - 1.0) > 1e-10:
+                raise ParameterError(f"ancilla_populations={p!r} must have shape {a.shape} "
+                                     "and sum to 1 (within 1e-10)")
+            object.__setattr__(self, "ancilla_populations", p)
+        if not callable(self.amplitude):
+            raise ParameterError(f"amplitude={self.amplitude!r} must be callable f(i, j, k, l, q, p, cos_theta)")
+        if isinstance(self.amplitude, BornGaussian):
+            amp = self.amplitude
+            if amp.ancilla_dimension != a.size or amp.coupling.shape[0] != e.size * a.size:
+                raise ParameterError(
+                    f"coupling shape {amp.coupling.shape} does not match d_S*d_A = {e.size}*{a.size}")
+            if not np.isclose(amp.mass, self.mass, rtol=1e-12):
+                raise ParameterError(f"amplitude.mass={amp.mass!r} differs from mass={self.mass!r}")
+            amp.check_density(self.density)
+
+    # ----------------------------------------------------------------- constructors
+    @classmethod
+    def born_gaussian(cls, system_energies, ancilla_energies, coupling, *, strength: float,
+                      interaction_range: float, mass: float, density: float,
+                      temperature_motional: float, temperature_internal: float | None = None,
+                      ancilla_populations=None) -> GasModel:
+        """Model with first-Born amplitudes of a Gaussian region, Eq. (D2); coupling v is
+        (d_S*d_A, d_S*d_A) in the product energy basis (index i*d_A + k)."""
+        a = np.asarray(ancilla_energies, dtype=float)
+        amp = BornGaussian(np.asarray(coupling), strength, interaction_range, mass, int(a.size))
+        return cls(system_energies, ancilla_energies, temperature_motional, mass, density, amp,
+                   temperature_internal=temperature_internal, ancilla_populations=ancilla_populations)
+
+    @classmethod
+    def example(cls, **overrides) -> GasModel:
+        """3-level system, 2-level ancilla, real symmetric coupling, T_A = T_M = 1 (equilibrium)."""
+        v = np.array([[0.0, 0.3, 0.0, 0.8, 0.1, 0.5],
+                      [0.3, 0.0, 0.7, 0.0, 0.4, 0.0],
+                      [0.0, 0.7, 0.2, 0.6, 0.0, 0.9],
+                      [0.8, 0.0, 0.6, 0.0, 0.5, 0.2],
+                      [0.1, 0.4, 0.0, 0.5, 0.0, 0.7],
+                      [0.5, 0.0, 0.9, 0.2, 0.7, -0.3]])
+        kw = dict(system_energies=[0.0, 0.7, 1.9], ancilla_energies=[0.0, 1.2], coupling=v,
+                  strength=1.0, interaction_range=1.0, mass=1.0, density=0.01,
+                  temperature_motional=1.0, temperature_internal=1.0)
+        kw.update(overrides)
+        return cls.born_gaussian(kw.pop("system_energies"), kw.pop("ancilla_energies"),
+                                 kw.pop("coupling"), **kw)
+
+    @classmethod
+    def from_spin(cls, spin_model: SpinGasModel, *, mass: float = 1.0,
+                  density_range_cubed: float = 1e-3) -> GasModel:
+        r"""The spin case study (Eq. 17) as a general model, to cross-check Eq. (19) numerically.
+
+        v = J_+ (x) sigma_- + J_- (x) sigma_+, ancilla levels (-omega_A/2, +omega_A/2) (gap
+        omega_A, the convention of `SpinGasModel`), R = 1/sqrt(2 m E_R), n R^3 =
+        `density_range_cubed`, and V_0 chosen so that n lambda_th^3 V_0^2/(2 E_R) equals
+        ``spin_model.rate_scale`` (Eq. D4).
+        """
+        require_positive("mass", mass)
+        require_positive("density_range_cubed", density_range_cubed)
+        sm = spin_model
+        _, jp, jm = spin_operators(sm.spin)
+        sigma_minus = np.array([[0.0, 1.0], [0.0, 0.0]])
+        v = np.kron(jp, sigma_minus) + np.kron(jm, sigma_minus.T)
+        radius = 1.0 / np.sqrt(2.0 * mass * sm.recoil_energy)
+        density = density_range_cubed / radius**3
+        lambda_th = np.sqrt(2.0 * np.pi / (mass * sm.temperature_motional))
+        strength = np.sqrt(2.0 * sm.recoil_energy * sm.rate_scale / (density * lambda_th**3))
+        return cls.born_gaussian(sm.energies(), [-0.5 * sm.omega_a, 0.5 * sm.omega_a], v,
+                                 strength=strength, interaction_range=radius, mass=mass,
+                                 density=density, temperature_motional=sm.temperature_motional,
+                                 temperature_internal=sm.temperature_internal)
+
+    # ----------------------------------------------------------------- gas state
+    @property
+    def dimension(self) -> int:
+        """d_S."""
+        return int(self.system_energies.size)
+
+    def internal_populations(self) -> np.ndarray:
+        """Ancilla populations p(eps_k), shape (d_A,)."""
+        if self.ancilla_populations is not None:
+            return np.asarray(self.ancilla_populations)
+        return gibbs_populations(self.ancilla_energies, 1.0 / self.temperature_internal)
+
+    def channel_energies(self) -> np.ndarray:
+        r"""Internal energy gain E_ij^kl = (e_i - e_j) + (eps_k - eps_l), shape (d_S, d_S, d_A, d_A).
+
+        Energy conservation gives the outgoing momentum :math:`|q|^2 = |p|^2 - 2m E` (Eq. 6)."""
+        e, a = self.system_energies, self.ancilla_energies
+        return ((e[:, None] - e[None, :])[:, :, None, None]
+                + (a[:, None] - a[None, :])[None, None, :, :])
+
+    # ----------------------------------------------------------------- Eq. (7)
+    def lindblad_operator(self, energy: float, k: int, l: int, p: float, cos_theta: float) -> np.ndarray:
+        r"""Lindblad operator :math:`L_{\mathcal E}^{kl}(\Omega, \mathbf p)` of Eq. (7), shape (d_S, d_S).
+
+        Sum over system transitions j -> i with e_i - e_j = `energy` (within energy_atol) of
+        :math:`\sqrt{|q|/|p|} f_{ij}^{kl}(q, p)|i\rangle\langle j|`; closed channels
+        (|p|^2 < 2mE) give zero. `cos_theta` is the angle between outgoing and incoming momentum.
+        """
+        require_positive("p", p)
+        e = self.system_energies
+        d = e.size
+        out = np.zeros((d, d), dtype=complex)
+        ii, jj = np.nonzero(np.abs((e[:, None] - e[None, :]) - energy) <= self.energy_atol)
+        for i, j in zip(ii, jj):
+            etot = e[i] - e[j] + self.ancilla_energies[k] - self.ancilla_energies[l]
+            q2 = p * p - 2.0 * self.mass * etot
+            if q2 > 0:
+                q = np.sqrt(q2)
+                out[i, j] = np.sqrt(q / p) * self.amplitude(i, j, k, l, q, p, cos_theta)
+        return out
+
+    # ----------------------------------------------------------------- Eqs. (6), (12)
+    def rates(self, *, rtol: float = 1e-8, angular_nodes: int = 48) -> CollisionRates:
+        r"""Kossakowski blocks, rates R_ij^kl (Eq. 12), energy shift h_eff (Eq. 6) by quadrature.
+
+        Parameters
+        ----------
+        rtol : float
+            Target error relative to the largest rate; the estimate is returned in
+            ``CollisionRates.error`` and ConvergenceError is raised if it cannot be met.
+        angular_nodes : int
+            Starting number of Gauss-Legendre nodes in sin(theta/2) (doubled until the
+            difference to half as many nodes meets `rtol`).
+
+        Returns
+        -------
+        CollisionRates
+        """
+        return collision_rates(self, rtol=rtol, angular_nodes=angular_nodes)
