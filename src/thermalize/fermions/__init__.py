@@ -1,0 +1,40 @@
+"""Finite free-fermion baths: Gaussian dynamics and entropy production at all times (Usui 2024)."""
+
+from .dynamics import CorrelationEvolver, accurate_phases, evolve_correlations
+from .effective import (
+    effective_temperature_chemical_potential,
+    global_reference,
+    grand_canonical_entropy,
+)
+from .entropy import (
+    Eigvalsh,
+    SecularEquation,
+    binary_entropy,
+    correlation_entropy,
+    deletion_spectrum,
+    subset_entropy,
+)
+from .model import SYSTEM, QuadraticModel, single_electron_transistor
+from .production import entropy_production
+from .states import gibbs_correlation_matrix, sample_fock_correlation_matrix
+
+__all__ = [
+    "SYSTEM",
+    "QuadraticModel",
+    "single_electron_transistor",
+    "gibbs_correlation_matrix",
+    "sample_fock_correlation_matrix",
+    "CorrelationEvolver",
+    "accurate_phases",
+    "evolve_correlations",
+    "binary_entropy",
+    "correlation_entropy",
+    "subset_entropy",
+    "deletion_spectrum",
+    "SecularEquation",
+    "Eigvalsh",
+    "effective_temperature_chemical_potential",
+    "grand_canonical_entropy",
+    "global_reference",
+    "entropy_production",
+]
