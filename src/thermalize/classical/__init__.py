@@ -15,6 +15,17 @@ from .gas import (
     colliding_velocity_pdf,
     simulate_collisions,
 )
+from .disk import RotatingDisk
+from .heat_pump import HeatPump
+from .liouville import (
+    ComplexStep,
+    Richardson,
+    jacobian,
+    jacobian_determinant,
+    level_change_map,
+    liouville_audit,
+    polygon_area,
+)
 from .rules import CallableRule, UniformOpenRule
 from .scatterer import (
     DiscreteScatterer,
@@ -31,6 +42,15 @@ __all__ = [
     "colliding_speed_cdf",
     "colliding_velocity_pdf",
     "simulate_collisions",
+    "RotatingDisk",
+    "HeatPump",
+    "ComplexStep",
+    "Richardson",
+    "jacobian",
+    "jacobian_determinant",
+    "level_change_map",
+    "liouville_audit",
+    "polygon_area",
     "CallableRule",
     "UniformOpenRule",
     "DiscreteScatterer",

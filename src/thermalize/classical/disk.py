@@ -1,0 +1,339 @@
+"""Rotating disk with perfectly rough (tangential-friction) collisions, Ehrich 2020 Sec. 5.
+
+Units: disk radius R = 1, k_B = 1. The gas particles have mass m, the disk moment of inertia
+I = m/mu. A collision (Eq. 29) maps (v, omega) to
+
+    v'     = -a v + 2 omega/(1 + mu),    a = (1 - mu)/(1 + mu)
+    omega' =  b v + a omega,             b = 2 mu/(1 + mu),
+
+which conserves energy and angular momentum and has |det| = 1 in (v, omega) (Eq. 30), but
+not in the full phase space (y, v, theta, omega) (Eq. 32): the disk does not thermalize.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ParameterError, as_float_array, require_positive
+from ._kicks import kick_law
+from .gas import _check_count, _check_rng
+
+__all__ = ["RotatingDisk", "DiskMoments", "DiskGridSolution", "DiskMonteCarlo"]
+
+
+@dataclass(frozen=True)
+class DiskMoments:
+    """Exact stationary moments of omega (closed form, see `RotatingDisk.stationary_moments`).
+
+    Attributes
+    ----------
+    mean_omega, var_omega : float
+    mean_energy : float
+        <I omega^2/2> in units of kT (k_B = 1): divide by 1/beta for the ratio to kT.
+    """
+
+    mean_omega: float
+    var_omega: float
+    mean_energy: float
+
+
+@dataclass(frozen=True)
+class DiskGridSolution:
+    """Stationary law of omega from the exact kernel on a grid.
+
+    Attributes
+    ----------
+    edges : ndarray, shape (n + 1,)
+        Cell edges in omega.
+    probabilities : ndarray, shape (n,)
+        Stationary probability of each cell.
+    mean_energy : float
+        <I omega^2/2> from the cell probabilities (cell second moments, uniform in-cell).
+    """
+
+    edges: np.ndarray
+    probabilities: np.ndarray
+    mean_energy: float
+
+    @property
+    def centers(self) -> np.ndarray:
+        """Cell centres, shape (n,)."""
+        return 0.5 * (self.edges[1:] + self.edges[:-1])
+
+    @property
+    def density(self) -> np.ndarray:
+        """Probability density in each cell, shape (n,)."""
+        return self.probabilities / np.diff(self.edges)
+
+
+@dataclass(frozen=True)
+class DiskMonteCarlo:
+    """Monte Carlo of the disk driven by kicks.
+
+    Attributes
+    ----------
+    mean_energy, mean_energy_se : float
+        <I omega^2/2> (time average after burn-in, mean over replicas) and its standard
+        error over the independent replicas.
+    mean_omega, mean_omega_se : float
+    samples : ndarray, shape (n_replicas,)
+        omega of every replica at the last step: independent draws of the stationary law.
+    """
+
+    mean_energy: float
+    mean_energy_se: float
+    mean_omega: float
+    mean_omega_se: float
+    samples: np.ndarray
+
+
+def _check_gas(beta, mass):
+    require_positive("beta", beta)
+    require_positive("mass", mass)
+
+
+@dataclass(frozen=True)
+class RotatingDisk:
+    """Disk of unit radius hit tangentially by 1D gas particles, mass ratio mu = m/I (Eq. 29).
+
+    Attributes
+    ----------
+    mass_ratio : float
+        mu = m/I > 0.
+
+    Examples
+    --------
+    >>> disk = RotatingDisk(mass_ratio=1.0)  # mu = 1: particle and disk swap velocities
+    >>> disk.collide(2.0, -0.5)
+    (-0.5, 2.0)
+    """
+
+    mass_ratio: float
+
+    def __post_init__(self) -> None:
+        require_positive("mass_ratio", self.mass_ratio)
+
+    @classmethod
+    def example(cls) -> RotatingDisk:
+        """mu = 1, the heat-pump disk of Fig. 2 (right)."""
+        return cls(1.0)
+
+    @property
+    def restitution(self) -> float:
+        """a = (1 - mu)/(1 + mu): omega' = a omega + b v."""
+        return (1.0 - self.mass_ratio) / (1.0 + self.mass_ratio)
+
+    @property
+    def gain(self) -> float:
+        """b = 2 mu/(1 + mu)."""
+        return 2.0 * self.mass_ratio / (1.0 + self.mass_ratio)
+
+    def moment_of_inertia(self, mass: float) -> float:
+        """I = m/mu for gas particles of mass m (R = 1)."""
+        require_positive("mass", mass)
+        return mass / self.mass_ratio
+
+    def collide(self, velocity, omega):
+        """Eq. (29): (v, omega) -> (v', omega'); scalars or arrays (broadcast)."""
+        a, b = self.restitution, self.gain
+        v_new = -a * np.asarray(velocity) + (2.0 / (1.0 + self.mass_ratio)) * np.asarray(omega)
+        w_new = b * np.asarray(velocity) + a * np.asarray(omega)
+        if np.ndim(v_new) == 0:
+            return float(v_new), float(w_new)
+        return v_new, w_new
+
+    def velocity_map(self) -> Callable:
+        """Eq. (29) as a collision map on x = (v, omega); |det| = 1 (Eq. 30)."""
+        def velocity(x):
+            v, w = x
+            return np.stack(self.collide(v, w))
+
+        return velocity
+
+    def collision_map(self, dt: float) -> Callable:
+        """Eq. (31): (y, v, theta, omega) -> (y', v', theta', omega') over a step dt.
+
+        The particle at y < 0 with v > 0 hits the disk (at the origin) at t_c = -y/v < dt,
+        flies off with v' and the disk turns by omega t_c + omega'(dt - t_c). Eq. (32):
+        the volume factor is |v'/v|.
+        """
+        require_positive("dt", dt)
+
+        def collision(x):
+            y, v, theta, w = x
+            tc = -y / v
+            v_new, w_new = self.collide(v, w)
+            return np.stack([v_new * (dt - tc), v_new, theta + w * tc + w_new * (dt - tc),
+                             w_new])
+
+        return collision
+
+    def kernel(self, omega_new, omega, beta: float, mass: float, kicks: str = "effusion",
+               sides: int = 1):
+        r"""Transition density rho(omega'|omega) of one collision, Eqs. (33)-(34).
+
+        :math:`\rho(\omega'|\omega) = w((\omega' - a\omega)/b)/b` with w the kick velocity
+        law: ``kicks="effusion", sides=1`` is Eq. (33) literally (particles from one side,
+        v > 0); ``sides=2`` lets particles arrive from both sides; ``kicks="maxwell"`` uses
+        Eq. (24) instead.
+
+        Returns
+        -------
+        ndarray, broadcast shape of `omega_new` and `omega`
+        """
+        law = kick_law(beta, mass, kicks, sides)
+        x = (np.asarray(omega_new, float) - self.restitution * np.asarray(omega, float)) / self.gain
+        return law.pdf(x) / self.gain
+
+    def detailed_balance_ratio(self, omega, omega_new, beta: float, mass: float,
+                               kicks: str = "effusion", sides: int = 1):
+        r"""rho(omega'|omega) / rho(-omega|-omega') from the kernel (Eq. 35, corrected).
+
+        The denominator is the time-reversed transition -omega' -> -omega. NaN where the
+        reversed transition is impossible (one-sided kicks).
+        """
+        num = self.kernel(omega_new, omega, beta, mass, kicks, sides)
+        den = self.kernel(-np.asarray(omega, float), -np.asarray(omega_new, float), beta,
+                          mass, kicks, sides)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+    def detailed_balance_ratio_closed_form(self, omega, omega_new, beta: float, mass: float):
+        r"""Right-hand side of Eq. (35) for effusion kicks.
+
+        .. math:: \left|\frac{\omega'-\omega+\mu(\omega'+\omega)}
+                  {\omega'-\omega-\mu(\omega'+\omega)}\right| e^{-\beta I(\omega'^2-\omega^2)/2}
+
+        Equals `detailed_balance_ratio` (time-reversed denominator) wherever both
+        transitions are allowed; the prefactor is the volume factor of Eq. (32).
+
+        Examples
+        --------
+        >>> d = RotatingDisk(0.5)
+        >>> r1 = d.detailed_balance_ratio(0.3, 1.1, beta=1.0, mass=1.0)
+        >>> r2 = d.detailed_balance_ratio_closed_form(0.3, 1.1, beta=1.0, mass=1.0)
+        >>> round(float(r1 / r2), 12)
+        1.0
+        """
+        _check_gas(beta, mass)
+        w, wn = np.asarray(omega, float), np.asarray(omega_new, float)
+        mu = self.mass_ratio
+        pref = np.abs((wn - w + mu * (wn + w)) / (wn - w - mu * (wn + w)))
+        return pref * self.gibbs_ratio(w, wn, beta, mass)
+
+    def gibbs_ratio(self, omega, omega_new, beta: float, mass: float):
+        """exp(-beta I (omega'^2 - omega^2)/2): what detailed balance w.r.t. Gibbs requires."""
+        inertia = self.moment_of_inertia(mass)
+        require_positive("beta", beta)
+        w, wn = np.asarray(omega, float), np.asarray(omega_new, float)
+        return np.exp(-0.5 * beta * inertia * (wn * wn - w * w))
+
+    def stationary_moments(self, beta: float, mass: float, kicks: str = "effusion",
+                           sides: int = 1) -> DiskMoments:
+        r"""Exact stationary mean, variance and mean energy of omega.
+
+        omega_n = sum_k a^k b v_k, so <omega> = b <v>/(1 - a) = <v> and
+        Var omega = b^2 Var v/(1 - a^2) = mu Var v; hence
+        :math:`\langle I\omega^2/2\rangle = \tfrac{m}{2}(\mathrm{Var}\,v + \langle v\rangle^2/\mu)`.
+        Two-sided effusion: kT for every mu (not the Gibbs kT/2); two-sided Maxwell: kT/2
+        (Gibbs); one-sided effusion: kT[(1 - pi/4) + pi/(4 mu)], kT/2 only at
+        mu = pi/(pi - 2).
+
+        Examples
+        --------
+        >>> RotatingDisk(1.0).stationary_moments(beta=1.0, mass=1.0, sides=2).mean_energy
+        1.0
+        """
+        law = kick_law(beta, mass, kicks, sides)
+        mean_v, var_v = law.mean(), law.var()
+        var_w = self.mass_ratio * var_v
+        energy = 0.5 * self.moment_of_inertia(mass) * (var_w + mean_v**2)
+        return DiskMoments(float(mean_v), float(var_w), float(energy))
+
+    def stationary_grid(self, beta: float, mass: float, kicks: str = "effusion",
+                        sides: int = 1, *, n_grid: int = 1200, width: float = 12.0
+                        ) -> DiskGridSolution:
+        """Stationary law of omega from the kernel Eq. (33), solved on a grid.
+
+        Cells of equal width cover <omega> +- width * sd(omega). The cell-to-cell matrix
+        P[i, j] = F((e_{j+1} - a c_i)/b) - F((e_j - a c_i)/b) uses the exact kick CDF F at
+        the cell centre c_i; rows are renormalised (the mass beyond the range is below
+        1e-30 for width = 12), and the stationary vector solves p = p P directly.
+
+        Returns
+        -------
+        DiskGridSolution
+
+        Notes
+        -----
+        Discretisation error O(h^2) with h the cell width; compare two `n_grid`.
+        """
+        law = kick_law(beta, mass, kicks, sides)
+        if not isinstance(n_grid, (int, np.integer)) or n_grid < 10:
+            raise ParameterError(f"n_grid={n_grid!r} is outside the allowed range: ints >= 10")
+        require_positive("width", width)
+        mom = self.stationary_moments(beta, mass, kicks, sides)
+        sd = np.sqrt(mom.var_omega)
+        lo, hi = mom.mean_omega - width * sd, mom.mean_omega + width * sd
+        if sides == 1 and self.restitution >= 0:
+            lo = max(lo, 0.0)  # omega stays positive for one-sided kicks when a >= 0
+        edges = np.linspace(lo, hi, int(n_grid) + 1)
+        c = 0.5 * (edges[1:] + edges[:-1])
+        cdf = law.cdf((edges[None, :] - self.restitution * c[:, None]) / self.gain)
+        p = np.diff(cdf, axis=1)
+        p /= p.sum(axis=1, keepdims=True)
+        a = p.T - np.eye(p.shape[0])
+        a[-1, :] = 1.0
+        rhs = np.zeros(p.shape[0])
+        rhs[-1] = 1.0
+        prob = np.clip(np.linalg.solve(a, rhs), 0.0, None)
+        prob /= prob.sum()
+        second = (edges[1:] ** 3 - edges[:-1] ** 3) / (3.0 * np.diff(edges))  # in-cell <w^2>
+        energy = 0.5 * self.moment_of_inertia(mass) * float(prob @ second)
+        return DiskGridSolution(edges, prob, energy)
+
+    def simulate(self, beta: float, mass: float, kicks: str = "effusion", sides: int = 1, *,
+                 n_steps: int, n_replicas: int, rng: np.random.Generator,
+                 burn_in: int | None = None, omega0: float = 0.0) -> DiskMonteCarlo:
+        """Monte Carlo of omega_{n+1} = a omega_n + b v_n with kicks v_n from the kick law.
+
+        Vectorised over independent replicas; energies are time-averaged after `burn_in`
+        (default n_steps // 5; omega forgets its start like |a|^n).
+
+        Examples
+        --------
+        >>> mc = RotatingDisk(1.0).simulate(1.0, 1.0, sides=2, n_steps=50, n_replicas=100,
+        ...                                  rng=np.random.default_rng(0))
+        >>> mc.samples.shape
+        (100,)
+        """
+        law = kick_law(beta, mass, kicks, sides)
+        _check_rng(rng)
+        n_steps = _check_count("n_steps", n_steps)
+        n_replicas = _check_count("n_replicas", n_replicas)
+        if n_steps < 1 or n_replicas < 2:
+            raise ParameterError(f"need n_steps >= 1 and n_replicas >= 2, got {n_steps}, "
+                                 f"{n_replicas}")
+        burn_in = n_steps // 5 if burn_in is None else _check_count("burn_in", burn_in)
+        if burn_in >= n_steps:
+            raise ParameterError(f"burn_in={burn_in} must be smaller than n_steps={n_steps}")
+        w = np.full(n_replicas, float(as_float_array("omega0", omega0)))
+        a, b = self.restitution, self.gain
+        acc_e = np.zeros(n_replicas)
+        acc_w = np.zeros(n_replicas)
+        for step in range(n_steps):
+            w = a * w + b * law.sample(n_replicas, rng=rng)
+            if step >= burn_in:
+                acc_e += w * w
+                acc_w += w
+        kept = n_steps - burn_in
+        e = 0.5 * self.moment_of_inertia(mass) * acc_e / kept
+        wm = acc_w / kept
+        sq = np.sqrt(n_replicas)
+        return DiskMonteCarlo(float(e.mean()), float(e.std(ddof=1) / sq), float(wm.mean()),
+                              float(wm.std(ddof=1) / sq), w)
+
+
