@@ -11,14 +11,14 @@ from ..superop import commutator_superop, steady_state, to_tensor
 from .maps import ScatteringMap
 
 __all__ = [
-    "map_tensor",
-    "free_evolution",
+    "PerturbativeSteadyState",
+    "coherence_estimate",
     "collision_generator",
     "collision_steady_state",
     "dephased_fixed_point",
-    "PerturbativeSteadyState",
+    "free_evolution",
+    "map_tensor",
     "perturbative_steady_state",
-    "coherence_estimate",
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
@@ -11,7 +12,7 @@ from .amplitudes import METHODS, amplitudes
 from .model import IncidentPacket, ScatteringModel
 from .packets import packet_density_matrix
 
-__all__ = ["ScatteringMap", "scattering_map", "scattering_maps", "quadrature_nodes"]
+__all__ = ["ScatteringMap", "quadrature_nodes", "scattering_map", "scattering_maps"]
 
 #: The momentum law is negligible beyond beta p^2/2m = TAIL (e^-45 ~ 3e-20 relative).
 TAIL = 45.0
@@ -95,16 +96,16 @@ def quadrature_nodes(model: ScatteringModel, beta: float, nodes: int, method: st
     q_end = np.sqrt(2 * model.mass * (TAIL / beta + spread))
     scale = np.sqrt(model.mass / beta)
     qs, ws = [], []
-    edges = list(bps) + [max(bps[-1] + scale, min(q_end, bps[-1] + scale))]
+    edges = [*bps, bps[-1] + scale]  # the first tail piece starts at a breakpoint: clustered
     phi, dphi = _cluster(t)
-    for a, b in zip(edges[:-1], edges[1:]):
+    for a, b in pairwise(edges):
         qs.append(a + (b - a) * phi)
         ws.append((b - a) * dphi * wt)
     start = edges[-1]
     if q_end > start:
         n_tail = int(np.ceil((q_end - start) / scale))
         tail = np.linspace(start, q_end, n_tail + 1)
-        for a, b in zip(tail[:-1], tail[1:]):
+        for a, b in pairwise(tail):
             qs.append(0.5 * (a + b) + 0.5 * (b - a) * t)
             ws.append(0.5 * (b - a) * wt)
     return np.concatenate(qs), np.concatenate(ws)

@@ -16,7 +16,7 @@ from ..errors import (
     require_positive,
 )
 
-__all__ = ["ScatteringModel", "IncidentPacket", "DISTRIBUTIONS"]
+__all__ = ["DISTRIBUTIONS", "IncidentPacket", "ScatteringModel"]
 
 #: Momentum laws of the incident particles: "effusion" is Eq. (18) of Tabanera-Bravo et al.
 #: (2023), "maxwell" the half-Maxwell law of particles moving right (normalised on p > 0).

@@ -10,7 +10,7 @@ from ..distributions import effusion_momentum_1d, maxwell_momentum_1d
 from ..errors import ParameterError
 from .model import IncidentPacket
 
-__all__ = ["momentum_law", "packet_density_matrix", "PositivityAudit", "packet_positivity"]
+__all__ = ["PositivityAudit", "momentum_law", "packet_density_matrix", "packet_positivity"]
 
 
 def momentum_law(packet: IncidentPacket, p) -> np.ndarray:
