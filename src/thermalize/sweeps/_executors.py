@@ -1,0 +1,263 @@
+"""Where chunks run: one small interface, a serial, a local-process and a Dask implementation."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from threadpoolctl import threadpool_limits
+
+from ..errors import ParameterError
+from ._errors import SweepError
+
+__all__ = [
+    "DASK_MISSING",
+    "DaskExecutor",
+    "Executor",
+    "LocalPoolExecutor",
+    "SerialExecutor",
+    "available_cores",
+    "cap_blas_threads",
+]
+
+#: Message when a Dask executor is asked for without the optional extra.
+DASK_MISSING = (
+    "Dask executors need the optional extra: pip install \"thermalize[dask]\" "
+    "(dask[distributed])"
+)
+_BLAS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+             "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+
+Mapper = Callable[[Callable, Sequence], Iterator]
+
+
+def available_cores() -> int:
+    """Cores this process may run on (CPU affinity where the OS reports it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def cap_blas_threads(threads: int) -> None:
+    """Cap BLAS/OpenMP threads of this process (a worker) at `threads`.
+
+    Sets the usual environment variables (for libraries loaded later), loads NumPy's and
+    SciPy's BLAS, and limits every loaded one through threadpoolctl.
+    """
+    for var in _BLAS_ENV:
+        os.environ[var] = str(threads)
+    import numpy  # noqa: F401 - load the BLAS libraries before limiting them
+    import scipy.linalg  # noqa: F401
+
+    threadpool_limits(limits=threads, user_api="blas")
+    threadpool_limits(limits=threads, user_api="openmp")
+
+
+def _check_count(name: str, value, *, allow_none: bool = False) -> None:
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ParameterError(f"{name}={value!r} is outside the allowed range: an integer >= 1")
+
+
+class Executor(ABC):
+    """Where a sweep's chunks run.
+
+    The whole interface is `open`: a context manager yielding ``map_unordered(fn, tasks)``,
+    an iterator over ``fn(task)`` for every task in completion order. It raises when the
+    infrastructure fails (a lost pool, a task that killed its workers too often); failures
+    inside a point are caught by the task itself.
+    """
+
+    @abstractmethod
+    def open(self):
+        """Context manager yielding ``map_unordered(fn, tasks) -> Iterator``."""
+
+    @property
+    @abstractmethod
+    def workers(self) -> int:
+        """Number of worker processes (1 for the serial executor)."""
+
+    def describe(self) -> str:
+        """One line for logs and dataset attrs."""
+        return repr(self)
+
+
+@dataclass(frozen=True)
+class SerialExecutor(Executor):
+    """Evaluate chunks one after the other in this process (no pickling, no capping)."""
+
+    @property
+    def workers(self) -> int:
+        return 1
+
+    @contextmanager
+    def open(self):
+        def map_unordered(fn, tasks):
+            for t in tasks:
+                yield fn(t)
+
+        yield map_unordered
+
+
+def _worker_init(threads: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the parent
+    cap_blas_threads(threads)
+
+
+@dataclass(frozen=True)
+class LocalPoolExecutor(Executor):
+    """A pool of `workers` local processes, BLAS capped at `blas_threads` each.
+
+    Parameters
+    ----------
+    workers : int
+        Worker processes (default 1).
+    blas_threads : int, optional
+        BLAS threads per worker; default ``max(1, cores // workers)`` so that
+        workers x threads <= cores.
+
+    Notes
+    -----
+    Workers start by forkserver where available (no fork of a threaded parent), else spawn;
+    each worker ignores SIGINT (the parent stops the pool on Ctrl-C). Functions must be
+    importable (module level); a dead worker raises `SweepError` (finished chunks stay saved).
+    """
+
+    workers: int = 1
+    blas_threads: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_count("workers", self.workers)
+        _check_count("blas_threads", self.blas_threads, allow_none=True)
+
+    @property
+    def threads(self) -> int:
+        """BLAS threads each worker is capped at."""
+        return self.blas_threads or max(1, available_cores() // self.workers)
+
+    @contextmanager
+    def open(self):
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if ctx.get_start_method() == "forkserver":
+            ctx.set_forkserver_preload(["numpy", "scipy.linalg", "thermalize.sweeps._tasks"])
+        pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init,
+                                   initargs=(self.threads,))
+        clean = False
+        try:
+            yield lambda fn, tasks: _pool_map(pool, fn, tasks)
+            clean = True
+        finally:
+            if clean:
+                pool.shutdown(wait=True)
+            else:
+                _stop_pool(pool)
+
+
+def _pool_map(pool: ProcessPoolExecutor, fn, tasks) -> Iterator:
+    from concurrent.futures.process import BrokenProcessPool
+
+    pending = {pool.submit(fn, t) for t in tasks}
+    try:
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                try:
+                    yield fut.result()
+                except BrokenProcessPool as exc:
+                    raise SweepError(f"a worker process died abruptly ({exc})") from exc
+    finally:
+        for fut in pending:
+            fut.cancel()
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop now: cancel queued chunks and end the workers (interrupt or error)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:  # pragma: no cover - newer Python
+        terminate()
+        return
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        if proc.is_alive():
+            proc.terminate()
+
+
+@dataclass(frozen=True)
+class DaskExecutor(Executor):
+    """Chunks as tasks of a ``dask.distributed`` cluster (optional extra ``thermalize[dask]``).
+
+    Give exactly one of `scheduler` (an existing cluster, e.g. ``tcp://host:8786``) or
+    `local_cluster` (a `LocalCluster` of that many worker processes started for the run).
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of a running ``dask scheduler``.
+    local_cluster : int, optional
+        Worker processes of a LocalCluster (one thread each).
+    connect_timeout : float
+        Seconds to reach the scheduler and to see its first worker, then `SweepError`.
+    blas_threads : int, optional
+        BLAS threads per worker process, set by a worker plugin; default
+        ``max(1, cores // local_cluster)`` for a local cluster and 1 for a remote one
+        (start remote workers with ``--nthreads 1``, one per core).
+
+    Notes
+    -----
+    A lost worker's chunks are rerun by the scheduler elsewhere (Dask's
+    ``distributed.scheduler.allowed-failures``); the chunks already checkpointed are never
+    recomputed.
+    """
+
+    scheduler: str | None = None
+    local_cluster: int | None = None
+    connect_timeout: float = 10.0
+    blas_threads: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.scheduler is None) == (self.local_cluster is None):
+            raise ParameterError("DaskExecutor: give exactly one of scheduler= or local_cluster=")
+        if self.scheduler is not None and (
+            not isinstance(self.scheduler, str) or not self.scheduler
+        ):
+            raise ParameterError(f"scheduler={self.scheduler!r} must be an address string")
+        _check_count("local_cluster", self.local_cluster, allow_none=True)
+        _check_count("blas_threads", self.blas_threads, allow_none=True)
+        t = self.connect_timeout
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not t > 0:
+            raise ParameterError(f"connect_timeout={t!r} is outside the allowed range (0, inf)")
+        _require_dask()
+
+    @property
+    def workers(self) -> int:
+        return self.local_cluster or 0
+
+    @property
+    def threads(self) -> int:
+        """BLAS threads each worker is capped at."""
+        if self.blas_threads:
+            return self.blas_threads
+        return max(1, available_cores() // self.local_cluster) if self.local_cluster else 1
+
+    @contextmanager
+    def open(self):
+        from . import _dask
+
+        with _dask.client(self) as client:
+            yield lambda fn, tasks: _dask.map_unordered(client, fn, tasks)
+
+
+def _require_dask() -> None:
+    try:
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        raise SweepError(DASK_MISSING) from exc

@@ -1,0 +1,179 @@
+"""Registry of sweepable quantities: name -> function, parameters, defaults, outputs."""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from ._errors import SpecError
+
+__all__ = [
+    "REQUIRED",
+    "Quantity",
+    "get_quantity",
+    "quantities",
+    "quantity_from_function",
+    "register_quantity",
+    "resolve_quantity",
+]
+
+
+class _Required:
+    """Sentinel: a parameter with no default (must be given in the grid or as fixed)."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+#: Default of a quantity parameter that has none.
+REQUIRED = _Required()
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A function that can be evaluated on every point of a parameter grid.
+
+    Attributes
+    ----------
+    name : str
+        Registered name (``family.what``) or ``module:function`` reference.
+    function : callable
+        ``function(**parameters[, rng=Generator]) -> float | ndarray | dict[str, ...]``.
+        One call per grid point; a dict return names several output variables.
+    parameters : mapping str -> default
+        Every keyword the function takes except ``rng``; `REQUIRED` when it has no default.
+    stochastic : bool
+        True when the function takes ``rng`` (a per-point ``numpy.random.Generator``).
+    outputs : mapping str -> tuple of str
+        Output variable -> names of its own (non-grid) dimensions. Empty: inferred from the
+        first result (scalar outputs; array outputs get dims ``{name}_dim{i}``).
+    description : str
+        One line, shown by the report and in the dataset attrs.
+    """
+
+    name: str
+    function: Callable = field(repr=False)
+    parameters: Mapping[str, object]
+    stochastic: bool
+    outputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    description: str = ""
+
+    def required(self) -> list[str]:
+        """Names of the parameters without a default."""
+        return [k for k, v in self.parameters.items() if v is REQUIRED]
+
+    def defaults(self) -> dict[str, object]:
+        """Parameters with their defaults (those without one are left out)."""
+        return {k: v for k, v in self.parameters.items() if v is not REQUIRED}
+
+
+def quantity_from_function(
+    function: Callable, *, name: str | None = None, outputs=None, description: str = ""
+) -> Quantity:
+    """A `Quantity` whose parameters, defaults and stochasticity come from `function`'s signature.
+
+    Every parameter must be passable by keyword; a parameter named ``rng`` makes it stochastic.
+
+    Examples
+    --------
+    >>> def f(x, scale=2.0, *, rng): return scale * x + rng.random()
+    >>> q = quantity_from_function(f)
+    >>> (q.name, dict(q.parameters), q.stochastic)
+    ('f', {'x': REQUIRED, 'scale': 2.0}, True)
+    """
+    if not callable(function):
+        raise SpecError(f"quantity must be callable or a registered name, got {function!r}")
+    params: dict[str, object] = {}
+    stochastic = False
+    for p in inspect.signature(function).parameters.values():
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.POSITIONAL_ONLY):
+            raise SpecError(
+                f"quantity {getattr(function, '__qualname__', function)!r}: parameter {p.name!r} "
+                "must be passable by keyword (no *args, **kwargs or positional-only)"
+            )
+        if p.name == "rng":
+            stochastic = True
+            continue
+        params[p.name] = REQUIRED if p.default is p.empty else p.default
+    qname = name or getattr(function, "__qualname__", repr(function))
+    out = {k: tuple(v) for k, v in (outputs or {}).items()}
+    return Quantity(qname, function, params, stochastic, out, description)
+
+
+_QUANTITIES: dict[str, Quantity] = {}
+
+
+def register_quantity(name: str, *, outputs: Mapping[str, tuple[str, ...]], description: str):
+    """Decorator registering a function as the sweepable quantity `name`.
+
+    The function's signature gives the parameters and defaults; ``rng`` makes it stochastic.
+    Registrations live in ``thermalize/sweeps/quantities/<family>.py`` (auto-discovered)::
+
+        @register_quantity("demo.square", outputs={"square": ()}, description="x^2")
+        def square(x: float) -> dict:
+            return {"square": x * x}
+
+    Examples
+    --------
+    >>> q = get_quantity("core.detailed-balance-steady-state")
+    >>> q.required(), q.stochastic, q.outputs["populations"]
+    (['beta'], False, ('level',))
+    """
+
+    def wrap(function: Callable) -> Callable:
+        q = quantity_from_function(function, name=name, outputs=outputs, description=description)
+        old = _QUANTITIES.get(name)
+        if old is not None and old.function.__qualname__ != function.__qualname__:
+            raise ValueError(f"quantity {name!r} registered twice")
+        _QUANTITIES[name] = q
+        return function
+
+    return wrap
+
+
+def _load_all() -> None:
+    from . import quantities as pkg
+
+    for mod in pkgutil.iter_modules(pkg.__path__):
+        if not mod.name.startswith("_"):
+            importlib.import_module(f"{pkg.__name__}.{mod.name}")
+
+
+def quantities() -> dict[str, Quantity]:
+    """All registered quantities, sorted by name (imports every registration module once)."""
+    _load_all()
+    return dict(sorted(_QUANTITIES.items()))
+
+
+def get_quantity(name: str) -> Quantity:
+    """The registered quantity `name`; `SpecError` with close names if unknown."""
+    reg = quantities()
+    if name not in reg:
+        close = difflib.get_close_matches(name, list(reg), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else f"; registered: {', '.join(reg)}"
+        raise SpecError(f"quantity {name!r} is not registered{hint}")
+    return reg[name]
+
+
+def resolve_quantity(ref: str | Quantity | Callable) -> Quantity:
+    """A `Quantity` from a registered name, a ``module:function`` reference or a callable."""
+    if isinstance(ref, Quantity):
+        return ref
+    if callable(ref):
+        return quantity_from_function(ref)
+    if not isinstance(ref, str) or not ref:
+        raise SpecError(f"quantity must be a non-empty string, got {ref!r}")
+    if ":" not in ref:
+        return get_quantity(ref)
+    module, _, attr = ref.partition(":")
+    try:
+        obj = importlib.import_module(module)
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as exc:
+        raise SpecError(f"quantity {ref!r} cannot be imported: {exc}") from exc
+    return quantity_from_function(obj, name=ref)

@@ -1,0 +1,128 @@
+"""Sweep specs: grids, validation before any work (messages name the key), fingerprints."""
+
+import numpy as np
+import pytest
+
+from thermalize.sweep import REQUIRED, SpecError, SweepSpec, load_spec, parse_axis
+from thermalize.sweeps._registry import quantity_from_function
+
+GOOD = """
+quantity = "core.detailed-balance-steady-state"
+seed = 3
+chunk_size = 4
+description = "demo"
+
+[grid]
+beta = { linspace = [0.0, 2.0, 5] }
+spacing = [0.5, 1.0]
+
+[fixed]
+levels = 3
+"""
+
+
+def _write(tmp_path, text):
+    p = tmp_path / "spec.toml"
+    p.write_text(text)
+    return p
+
+
+def test_spec_from_toml_grid_and_points(tmp_path):
+    spec = load_spec(_write(tmp_path, GOOD))
+    assert list(spec.grid) == ["beta", "spacing"]  # dimension order = spec order
+    np.testing.assert_array_equal(spec.grid["beta"], np.linspace(0.0, 2.0, 5))
+    assert spec.shape == (5, 2) and spec.n_points == 10 and spec.n_chunks == 3
+    assert list(spec.chunk_range(2)) == [8, 9]
+    # C order: the last axis varies fastest
+    assert spec.point(1) == {"beta": 0.0, "spacing": 1.0}
+    assert spec.point(2) == {"beta": 0.5, "spacing": 0.5}
+    assert spec.fixed == {"levels": 3} and spec.seed == 3
+
+
+def test_parse_axis_forms():
+    np.testing.assert_array_equal(parse_axis("g.x", {"logspace": [-2, 0, 3]}), [0.01, 0.1, 1.0])
+    assert parse_axis("g.x", [1, 2]).dtype == np.int64
+    assert parse_axis("g.x", [1, 2.5]).dtype == np.float64
+    assert list(parse_axis("g.x", {"values": ["a", "b"]})) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "edit, key",
+    [
+        (("seed = 3", "seed = 3\nworkers = 2"), "'workers'"),
+        (('quantity = "core.detailed-balance-steady-state"', ""), "'quantity'"),
+        (("core.detailed-balance-steady-state", "core.detailed-balance"), "core.detailed-balance"),
+        (("levels = 3", "levels = 3\nmass = 2.0"), "fixed.mass"),
+        (("spacing = [0.5, 1.0]", "spacing = [0.5, 1.0]\ntemperature = [1, 2]"),
+         "grid.temperature"),
+        (("linspace", "lingspace"), "grid.beta.lingspace"),
+        (("[0.0, 2.0, 5]", "[0.0, 2.0, 0]"), "grid.beta.linspace"),
+        (("[0.5, 1.0]", "[0.5, 0.5]"), "grid.spacing"),
+        (("[0.5, 1.0]", "[]"), "grid.spacing"),
+        (("[0.5, 1.0]", '[0.5, "a"]'), "grid.spacing"),
+        (("beta = { linspace = [0.0, 2.0, 5] }\n", ""), "'beta'"),  # required, no default
+        (("levels = 3", "levels = 3\nspacing = 1.0"), "fixed.spacing"),  # grid and fixed
+        (("chunk_size = 4", "chunk_size = -1"), "chunk_size"),
+        (("seed = 3", "seed = -3"), "seed"),
+        (("[fixed]", "fixed = 3\n[other]"), "fixed"),
+    ],
+)
+def test_bad_spec_names_the_key(tmp_path, edit, key):
+    old, new = edit
+    assert old in GOOD
+    with pytest.raises(SpecError) as err:
+        load_spec(_write(tmp_path, GOOD.replace(old, new, 1)))
+    assert key in str(err.value)
+
+
+def test_unknown_quantity_suggests_close_names():
+    with pytest.raises(SpecError, match="did you mean core.detailed-balance-steady-state"):
+        SweepSpec("core.detailed-balance-steady-stat", {"beta": [1.0]})
+
+
+def test_invalid_toml_and_missing_file(tmp_path):
+    with pytest.raises(SpecError, match="not valid TOML"):
+        load_spec(_write(tmp_path, "quantity = = 1"))
+    with pytest.raises(SpecError, match="cannot read spec"):
+        load_spec(tmp_path / "absent.toml")
+
+
+def test_stochastic_quantity_needs_seed():
+    with pytest.raises(SpecError, match="seed: quantity 'core.thermal-kinetic-energy' is stoch"):
+        SweepSpec("core.thermal-kinetic-energy", {"beta": [1.0]})
+    assert SweepSpec("core.thermal-kinetic-energy", {"beta": [1.0]}, seed=0).seed == 0
+
+
+def test_quantity_from_function_signature():
+    def f(x, y=2, *, rng):
+        return x
+
+    q = quantity_from_function(f)
+    assert dict(q.parameters) == {"x": REQUIRED, "y": 2} and q.stochastic
+    with pytest.raises(SpecError, match="passable by keyword"):
+        quantity_from_function(lambda *a: 0)
+
+
+def test_module_function_reference():
+    ref = "thermalize.sweeps.quantities.core:detailed_balance_steady_state"
+    spec = SweepSpec(ref, {"beta": [1.0]})
+    assert spec.quantity.name == ref and spec.quantity.required() == ["beta"]
+    with pytest.raises(SpecError, match="cannot be imported"):
+        SweepSpec("thermalize.sweeps.quantities.core:nothing", {"beta": [1.0]})
+
+
+def test_fingerprint_identifies_points_seeds_and_chunks():
+    a = SweepSpec.example()
+    b = SweepSpec(a.quantity, {"beta": {"linspace": [0.0, 2.0, 5]}, "spacing": [0.5, 1.0, 2.0]},
+                  {"levels": 3})
+    assert a.fingerprint() == b.fingerprint()
+    assert a.fingerprint() != SweepSpec(a.quantity, a.grid, {"levels": 4}).fingerprint()
+    assert a.fingerprint() != SweepSpec(a.quantity, a.grid, a.fixed, seed=1).fingerprint()
+    assert a.fingerprint() != SweepSpec(a.quantity, a.grid, a.fixed, chunk_size=2).fingerprint()
+
+
+def test_default_chunk_size_is_about_one_percent():
+    spec = SweepSpec("core.detailed-balance-steady-state", {"beta": {"linspace": [0, 1, 60]},
+                                                            "spacing": {"linspace": [1, 2, 60]}})
+    assert spec.chunk_size == 36 and spec.n_chunks == 100
+    assert SweepSpec.example().chunk_size == 1
