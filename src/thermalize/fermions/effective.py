@@ -19,6 +19,9 @@ __all__ = [
 # relative accuracy demanded of the matched energy and particle number; a Newton step at the
 # solution has relative rounding error ~K eps ~ 1e-13 for K ~ 1e3, so 1e-11 is reachable.
 MATCH_RTOL = 1e-11
+# targets within this (relative to sum |eps|) of the ground/highest state are treated as
+# unreachable: beta* would exceed ~1/(BOUNDARY_RTOL * level spacing)
+BOUNDARY_RTOL = 1e-13
 # Newton steps below this (relative) mean quadratic convergence has reached rounding level
 STEP_RTOL = 1e-12
 
@@ -38,6 +41,15 @@ def _moments(levels: np.ndarray, a: float, b: float):
     e = levels @ f
     h = np.array([[levels * levels @ g, levels @ g], [levels @ g, g.sum()]])
     return n, e, h
+
+
+def _energy_range(levels: np.ndarray, number: float) -> tuple[float, float]:
+    """Lowest and highest energy of occupations in [0, 1] summing to `number` (fill from the ends)."""
+    srt = np.sort(levels)
+    full, frac = int(number), number - int(number)
+    lo = srt[:full].sum() + (frac * srt[full] if full < srt.size else 0.0)
+    hi = srt[srt.size - full:].sum() + (frac * srt[srt.size - full - 1] if full < srt.size else 0.0)
+    return float(lo), float(hi)
 
 
 def _residual(levels, a, b, energy, number, scale_e) -> float:
@@ -116,7 +128,14 @@ def effective_temperature_chemical_potential(
             f"bath {bath!r}: particle number N={n_t!r} is outside the open range (0, {k}) "
             "reachable by a grand-canonical state; beta*, mu* do not exist"
         )
+    e_lo, e_hi = _energy_range(eps, n_t)
     scale_e = float(np.abs(eps).sum()) + 1e-300
+    if not (e_lo + BOUNDARY_RTOL * scale_e < e_t < e_hi - BOUNDARY_RTOL * scale_e):
+        raise ConvergenceError(
+            f"bath {bath!r}: energy E={e_t!r} at N={n_t!r} is outside the open range "
+            f"({e_lo:.12g}, {e_hi:.12g}) reachable by a grand-canonical state (the bounds are "
+            "the ground and highest states at that N, i.e. beta* = +-inf)"
+        )
     if initial_guess is not None and np.all(np.isfinite(initial_guess)):
         a, b = float(initial_guess[0]), -float(initial_guess[0]) * float(initial_guess[1])
     else:
@@ -150,6 +169,8 @@ def effective_temperature_chemical_potential(
                 break  # near the solution Phi's decrease is below its rounding: accept Newton
             t *= 0.5
         if t < 1e-12 and phi1 > phi:
+            if res <= MATCH_RTOL:  # matched; the remaining step is below rounding of Phi
+                return _beta_mu(a, b)
             break
         a, b, phi = a1, b1, phi1
     raise ConvergenceError(
