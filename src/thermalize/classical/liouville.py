@@ -78,7 +78,8 @@ class JacobianEstimate:
         Signed det J; phase-space volume is preserved iff |det J| = 1.
     error : float
         Estimated absolute error of `determinant` (rounding bound for complex step;
-        Richardson: change between the last two extrapolation levels plus rounding).
+        Richardson: first-order propagation of the per-entry errors, each the change between
+        the last two extrapolation levels plus the rounding eps |f|/h of the finest step).
     method : str
         "complex-step" or "richardson".
     """
@@ -91,13 +92,15 @@ class JacobianEstimate:
 
 def _call(collision_map: Callable, x: np.ndarray) -> np.ndarray:
     """Evaluate the map on columns x[:, k] (vectorised if it can, else column by column)."""
-    try:
-        out = np.asarray(collision_map(x))
-        if out.shape == x.shape:
-            return out
-    except Exception:  # noqa: BLE001 - a map that is not vectorised: evaluate per column
-        pass
-    return np.stack([np.asarray(collision_map(x[:, k])) for k in range(x.shape[1])], axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf are reported by callers
+        try:
+            out = np.asarray(collision_map(x))
+            if out.shape == x.shape:
+                return out
+        except Exception:  # noqa: BLE001 - a map that is not vectorised: evaluate per column
+            pass
+        return np.stack([np.asarray(collision_map(x[:, k])) for k in range(x.shape[1])],
+                        axis=1)
 
 
 def _hadamard_rounding(mat: np.ndarray) -> float:
@@ -137,7 +140,22 @@ def _richardson(collision_map, x, method: Richardson):
                       for k in range(len(prev) - 1)])
     best = table[-1][0]
     second = table[-2][-1]
-    return best, second
+    # rounding of the finest central difference, eps |f| / h, amplified by the tableau
+    # (sum of |Romberg weights| < 4): a per-column bound
+    scale = np.max(np.abs(_call(collision_map, x[:, None])))
+    rounding = 4.0 * _EPS * max(scale, 1.0) / hs[-1]
+    entry_error = np.abs(best - second) + rounding[None, :]
+    return best, entry_error
+
+
+def _det_error(mat: np.ndarray, entry_error: np.ndarray) -> float:
+    """First-order error of det from entry errors: sum_ij |cofactor_ij| err_ij."""
+    det = np.linalg.det(mat)
+    try:
+        cof = det * np.linalg.inv(mat).T
+    except np.linalg.LinAlgError:
+        return float(np.sum(entry_error) * np.prod(np.linalg.norm(mat, axis=1) + 1.0))
+    return float(np.sum(np.abs(cof) * entry_error))
 
 
 def jacobian(collision_map: Callable, point, *, method: ComplexStep | Richardson | None = None
@@ -185,9 +203,9 @@ def jacobian(collision_map: Callable, point, *, method: ComplexStep | Richardson
         method = Richardson()
     if not isinstance(method, Richardson):
         raise TypeError(f"method must be ComplexStep(), Richardson(...) or None, got {method!r}")
-    best, second = _richardson(collision_map, x, method)
+    best, entry_error = _richardson(collision_map, x, method)
     det = float(np.linalg.det(best))
-    err = abs(det - float(np.linalg.det(second))) + _hadamard_rounding(best)
+    err = _det_error(best, entry_error) + _hadamard_rounding(best)
     return JacobianEstimate(best, det, err, "richardson")
 
 
