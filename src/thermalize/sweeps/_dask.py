@@ -33,7 +33,7 @@ def client(executor) -> Iterator[Client]:
     cluster = None
     if executor.local_cluster is not None:
         cluster = LocalCluster(n_workers=executor.local_cluster, threads_per_worker=1,
-                               processes=True, dashboard_address=None,
+                               processes=True, dashboard_address=":0",
                                silence_logs=logging.ERROR)
         address = cluster.scheduler_address
     else:
