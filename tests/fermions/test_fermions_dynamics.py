@@ -44,8 +44,9 @@ def test_heisenberg_convention_single_mode():
     """Two modes, h = sigma_x / 2, mode 0 filled: n_0 = cos^2(t/2), C_01 = -(i/2) sin t."""
     m = QuadraticModel(np.array([[0.0, 0.5], [0.5, 0.0]]), {"system": [0], "L": [1]})
     ct = evolve_correlations(m, np.diag([1.0, 0.0]), [0.0, 1.0, np.pi])
-    np.testing.assert_allclose(ct[:, 0, 0].real, np.cos(0.5 * np.array([0.0, 1.0, np.pi])) ** 2,
-                               atol=1e-15)
+    np.testing.assert_allclose(
+        ct[:, 0, 0].real, np.cos(0.5 * np.array([0.0, 1.0, np.pi])) ** 2, atol=1e-15
+    )
     # dc_j/dt = -i sum_k h_jk c_k: c_0(t) = cos(t/2) c_0 - i sin(t/2) c_1, c_1(t) = -i sin c_0 + cos c_1
     np.testing.assert_allclose(ct[1, 0, 1], -0.5j * np.sin(1.0), atol=1e-15)
 

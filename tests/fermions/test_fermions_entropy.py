@@ -70,7 +70,9 @@ def test_secular_joint_bath_entropy_agrees_with_eigvalsh(state, t):
     if state == "gibbs":
         c0 = gibbs_correlation_matrix(m, [10.0, 2.0], [1.0, -1.0])
     else:
-        c0 = sample_fock_correlation_matrix(m, [10.0, 2.0], [0.5, 0.5], rng=np.random.default_rng(4))
+        c0 = sample_fock_correlation_matrix(
+            m, [10.0, 2.0], [0.5, 0.5], rng=np.random.default_rng(4)
+        )
     ev = CorrelationEvolver(m, c0)
     phi = ev.eigenvectors(t)
     sec = binary_entropy(deletion_spectrum(ev.occupations, np.abs(phi[0]) ** 2)).sum()
@@ -88,14 +90,19 @@ def test_secular_is_more_accurate_than_eigvalsh_against_mpmath():
     c0 = gibbs_correlation_matrix(m, beta, mu)
     t = 3.7
     ev = CorrelationEvolver(m, c0)
-    sec = binary_entropy(deletion_spectrum(ev.occupations, np.abs(ev.eigenvectors(t)[0]) ** 2)).sum()
+    sec = binary_entropy(
+        deletion_spectrum(ev.occupations, np.abs(ev.eigenvectors(t)[0]) ** 2)
+    ).sum()
     h = mpmath.matrix(m.single_particle_hamiltonian.tolist())
     e, q = mpmath.eighe(h)
     n = m.n_modes
     u = q * mpmath.diag([mpmath.exp(-1j * e[i] * t) for i in range(n)]) * q.H
     lev = [mpmath.mpf(float(x)) for x in m.levels("L")]
-    occ = [mpmath.mpf(0)] + [1 / (1 + mpmath.exp(beta[0] * (x - mu[0]))) for x in lev] + [
-        1 / (1 + mpmath.exp(beta[1] * (x - mu[1]))) for x in lev]
+    occ = (
+        [mpmath.mpf(0)]
+        + [1 / (1 + mpmath.exp(beta[0] * (x - mu[0]))) for x in lev]
+        + [1 / (1 + mpmath.exp(beta[1] * (x - mu[1]))) for x in lev]
+    )
     c = u.apply(mpmath.conj) * mpmath.diag(occ) * u.T
     lam = mpmath.eighe(c[1:, 1:], eigvals_only=True)
     ref = sum(-x * mpmath.log(x) - (1 - x) * mpmath.log(1 - x) for x in (mpmath.re(v) for v in lam))

@@ -30,14 +30,14 @@ def test_single_electron_transistor_matches_eqs_15_to_17():
 @pytest.mark.parametrize(
     "kwargs, word",
     [
-        (dict(levels_per_bath=10, bandwidth=10.0, coupling=-1.0), "coupling"),
-        (dict(levels_per_bath=0, bandwidth=10.0, coupling=1.0), "levels_per_bath"),
-        (dict(levels_per_bath=1, bandwidth=10.0, coupling=1.0), "levels_per_bath"),
-        (dict(levels_per_bath=10, bandwidth=0.0, coupling=1.0), "bandwidth"),
-        (dict(levels_per_bath=10, bandwidth=-2.0, coupling=1.0), "bandwidth"),
-        (dict(levels_per_bath=10, bandwidth=np.nan, coupling=1.0), "bandwidth"),
-        (dict(levels_per_bath=2.5, bandwidth=1.0, coupling=1.0), "levels_per_bath"),
-        (dict(levels_per_bath=10, bandwidth=1.0, coupling=[1.0, 2.0, 3.0]), "coupling"),
+        ({"levels_per_bath": 10, "bandwidth": 10.0, "coupling": -1.0}, "coupling"),
+        ({"levels_per_bath": 0, "bandwidth": 10.0, "coupling": 1.0}, "levels_per_bath"),
+        ({"levels_per_bath": 1, "bandwidth": 10.0, "coupling": 1.0}, "levels_per_bath"),
+        ({"levels_per_bath": 10, "bandwidth": 0.0, "coupling": 1.0}, "bandwidth"),
+        ({"levels_per_bath": 10, "bandwidth": -2.0, "coupling": 1.0}, "bandwidth"),
+        ({"levels_per_bath": 10, "bandwidth": np.nan, "coupling": 1.0}, "bandwidth"),
+        ({"levels_per_bath": 2.5, "bandwidth": 1.0, "coupling": 1.0}, "levels_per_bath"),
+        ({"levels_per_bath": 10, "bandwidth": 1.0, "coupling": [1.0, 2.0, 3.0]}, "coupling"),
     ],
 )
 def test_builder_rejects_bad_input(kwargs, word):
@@ -69,10 +69,12 @@ def test_non_hermitian_hamiltonian_rejected():
 def test_gibbs_correlation_matrix_is_eq_20():
     """C(0) = diag[n_d, f(beta_L(eps - mu_L)), ..., f(beta_R(eps - mu_R))] (Eq. 20)."""
     m = single_electron_transistor(7, bandwidth=10.0, coupling=3.0)
-    c0 = gibbs_correlation_matrix(m, beta={"L": 10.0, "R": 2.0}, mu={"L": 1.0, "R": -1.0},
-                                  system_occupation=0.25)
-    expect = np.concatenate([[0.25], fermi_dirac(m.levels("L"), 10.0, 1.0),
-                             fermi_dirac(m.levels("R"), 2.0, -1.0)])
+    c0 = gibbs_correlation_matrix(
+        m, beta={"L": 10.0, "R": 2.0}, mu={"L": 1.0, "R": -1.0}, system_occupation=0.25
+    )
+    expect = np.concatenate(
+        [[0.25], fermi_dirac(m.levels("L"), 10.0, 1.0), fermi_dirac(m.levels("R"), 2.0, -1.0)]
+    )
     np.testing.assert_array_equal(c0, np.diag(expect))
 
 
@@ -92,8 +94,12 @@ def test_fock_samples_are_pure_and_average_to_gibbs():
     """Sec. IV C: occupations drawn from the Fermi law; mean over draws -> Eq. (20)."""
     m = single_electron_transistor(6, bandwidth=4.0, coupling=1.0)
     rng = np.random.default_rng(11)
-    draws = np.array([np.diag(sample_fock_correlation_matrix(m, [1.0, 0.5], [0.2, -0.2], rng=rng))
-                      for _ in range(4000)])
+    draws = np.array(
+        [
+            np.diag(sample_fock_correlation_matrix(m, [1.0, 0.5], [0.2, -0.2], rng=rng))
+            for _ in range(4000)
+        ]
+    )
     assert set(np.unique(draws)) <= {0.0, 1.0}
     p = np.diag(gibbs_correlation_matrix(m, [1.0, 0.5], [0.2, -0.2]))
     se = np.sqrt(p * (1 - p) / draws.shape[0]) + 1e-12
@@ -112,11 +118,11 @@ def test_fock_sample_reproducible_and_needs_rng():
 @pytest.mark.parametrize(
     "kwargs, word",
     [
-        (dict(beta=[1.0, 2.0, 3.0], mu=0.0), "beta"),
-        (dict(beta=np.nan, mu=0.0), "beta"),
-        (dict(beta=1.0, mu=np.inf), "mu"),
-        (dict(beta=1.0, mu=0.0, system_occupation=1.5), "system_occupation"),
-        (dict(beta={"L": 1.0}, mu=0.0), "beta"),
+        ({"beta": [1.0, 2.0, 3.0], "mu": 0.0}, "beta"),
+        ({"beta": np.nan, "mu": 0.0}, "beta"),
+        ({"beta": 1.0, "mu": np.inf}, "mu"),
+        ({"beta": 1.0, "mu": 0.0, "system_occupation": 1.5}, "system_occupation"),
+        ({"beta": {"L": 1.0}, "mu": 0.0}, "beta"),
     ],
 )
 def test_state_builders_reject_bad_input(kwargs, word):

@@ -40,7 +40,9 @@ def test_matching_very_hot_and_very_cold():
         assert abs(m - mu) < 1e-6
 
 
-@pytest.mark.parametrize("n, e", [(0.0, 0.0), (400.0, 0.0), (1.0, -5.0), (2.0, 10.0), (2.5, -12.46)])
+@pytest.mark.parametrize(
+    "n, e", [(0.0, 0.0), (400.0, 0.0), (1.0, -5.0), (2.0, 10.0), (2.5, -12.46)]
+)
 def test_unreachable_targets_raise_convergence_error_naming_bath(n, e):
     """N = 0, N = K, a ground state, or E beyond the one-particle maximum cannot be matched."""
     with pytest.raises(ConvergenceError, match="'R'"):
@@ -93,8 +95,13 @@ def test_entropy_production_nonnegative_for_gibbs_product(gibbs_run):
 
 def test_every_term_nonnegative(gibbs_run):
     _, ds = gibbs_run
-    for v in ["system_bath_mi", "inter_bath_mi", "intra_bath_mi", "local_athermality",
-              "finite_bath_effect"]:
+    for v in [
+        "system_bath_mi",
+        "inter_bath_mi",
+        "intra_bath_mi",
+        "local_athermality",
+        "finite_bath_effect",
+    ]:
         assert float(ds[v].min()) >= -1e-10, v  # relative entropies are >= 0
 
 
@@ -123,7 +130,7 @@ def test_conservation_of_energy_and_number(gibbs_run):
 def test_athermality_identity_fig4(gibbs_run):
     """Sec. IV A: sum_nu D[rho_nu || pi_nu] = sum_nu I_o,nu + D*_env, distance in [0, 1]."""
     _, ds = gibbs_run
-    lhs = ((ds.gc_entropy - ds.bath_entropy)).sum("bath")
+    lhs = (ds.gc_entropy - ds.bath_entropy).sum("bath")
     rhs = ds.intra_bath_mi_total + ds.local_athermality_total
     assert float(abs(lhs - rhs).max()) < 1e-9
     assert float(ds.athermality_distance.min()) >= -1e-12
@@ -164,8 +171,10 @@ def test_general_partition_with_hopping_baths_and_three_baths():
     assert float(abs(ds.decomposition_residual).max()) < 1e-9
     assert float(abs(ds.eq14_residual).max()) < 1e-9
     assert float(ds.entropy_production.min()) >= -1e-10
-    gc0 = [grand_canonical_entropy(m.levels(b), be, mu)
-           for b, be, mu in zip("ABC", [1.0, 0.3, 2.0], [0.2, -0.5, 0.0])]
+    gc0 = [
+        grand_canonical_entropy(m.levels(b), be, mu)
+        for b, be, mu in zip("ABC", [1.0, 0.3, 2.0], [0.2, -0.5, 0.0])
+    ]
     np.testing.assert_allclose(ds.gc_entropy.isel(time=0), gc0, atol=1e-10)
 
 

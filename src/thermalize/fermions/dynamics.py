@@ -10,7 +10,12 @@ from scipy.linalg import blas
 from ..errors import ParameterError, as_float_array, require_hermitian
 from .model import QuadraticModel
 
-__all__ = ["CorrelationEvolver", "evolve_correlations", "accurate_phases", "validate_correlation_matrix"]
+__all__ = [
+    "CorrelationEvolver",
+    "accurate_phases",
+    "evolve_correlations",
+    "validate_correlation_matrix",
+]
 
 # 2 pi to 45 digits, split into 8 chunks of <= 13 significant bits (Cody-Waite reduction):
 # k * chunk is exact for |k| < 2**40, so E t - k 2 pi is computed without cancellation error.
@@ -86,7 +91,9 @@ def validate_correlation_matrix(c, n: int, name: str = "c0") -> np.ndarray:
     """Check that `c` is an (n, n) Hermitian matrix with spectrum in [0, 1] (within 1e-9)."""
     arr = require_hermitian(name, c)
     if arr.shape != (n, n):
-        raise ParameterError(f"{name} must have shape ({n}, {n}) to match the model, got {arr.shape}")
+        raise ParameterError(
+            f"{name} must have shape ({n}, {n}) to match the model, got {arr.shape}"
+        )
     ev = np.linalg.eigvalsh(arr)
     if ev[0] < -SPECTRUM_ATOL or ev[-1] > 1 + SPECTRUM_ATOL:
         raise ParameterError(
@@ -199,4 +206,8 @@ def evolve_correlations(model: QuadraticModel, c0, times) -> np.ndarray:
     if ts.ndim != 1:
         raise ParameterError(f"times must be a 1D array, got shape {ts.shape}")
     ev = CorrelationEvolver(model, c0)
-    return np.stack([ev.full(t) for t in ts]) if ts.size else np.zeros((0, model.n_modes, model.n_modes), complex)
+    return (
+        np.stack([ev.full(t) for t in ts])
+        if ts.size
+        else np.zeros((0, model.n_modes, model.n_modes), complex)
+    )

@@ -10,10 +10,10 @@ from .dynamics import validate_correlation_matrix
 from .model import QuadraticModel
 
 __all__ = [
+    "MATCH_RTOL",
     "effective_temperature_chemical_potential",
     "global_reference",
     "grand_canonical_entropy",
-    "MATCH_RTOL",
 ]
 
 # relative accuracy demanded of the matched energy and particle number; a Newton step at the
@@ -48,7 +48,9 @@ def _energy_range(levels: np.ndarray, number: float) -> tuple[float, float]:
     srt = np.sort(levels)
     full, frac = int(number), number - int(number)
     lo = srt[:full].sum() + (frac * srt[full] if full < srt.size else 0.0)
-    hi = srt[srt.size - full:].sum() + (frac * srt[srt.size - full - 1] if full < srt.size else 0.0)
+    hi = srt[srt.size - full :].sum() + (
+        frac * srt[srt.size - full - 1] if full < srt.size else 0.0
+    )
     return float(lo), float(hi)
 
 
@@ -64,8 +66,13 @@ def _dual(levels, a, b, energy, number) -> float:
 
 
 def effective_temperature_chemical_potential(
-    levels, energy: float, particle_number: float, *, bath: str = "bath",
-    initial_guess: tuple[float, float] | None = None, max_iter: int = 200,
+    levels,
+    energy: float,
+    particle_number: float,
+    *,
+    bath: str = "bath",
+    initial_guess: tuple[float, float] | None = None,
+    max_iter: int = 200,
 ) -> tuple[float, float]:
     r"""Solve Eqs. (5)-(6): the grand-canonical :math:`(\beta^*, \mu^*)` with the given E and N.
 
@@ -148,14 +155,20 @@ def effective_temperature_chemical_potential(
         res = max(abs(grad[0]) / scale_e, abs(grad[1]) / max(1.0, n_t))
         det = h[0, 0] * h[1, 1] - h[0, 1] ** 2
         if det > 1e-300 * max(1.0, h[0, 0] * h[1, 1]):
-            step = -np.array([h[1, 1] * grad[0] - h[0, 1] * grad[1],
-                              h[0, 0] * grad[1] - h[0, 1] * grad[0]]) / det
+            step = (
+                -np.array(
+                    [h[1, 1] * grad[0] - h[0, 1] * grad[1], h[0, 0] * grad[1] - h[0, 1] * grad[0]]
+                )
+                / det
+            )
         else:  # degenerate curvature (extremely cold): steepest descent
             step = -grad / max(1.0, float(np.abs(grad).max()))
         # converged: E, N matched and the Newton correction is at rounding level
         if res <= MATCH_RTOL and (
-            abs(step[0]) <= STEP_RTOL * max(1.0, abs(a)) and abs(step[1]) <= STEP_RTOL * max(1.0, abs(b))
-            or res == 0.0 or it == max_iter
+            abs(step[0]) <= STEP_RTOL * max(1.0, abs(a))
+            and abs(step[1]) <= STEP_RTOL * max(1.0, abs(b))
+            or res == 0.0
+            or it == max_iter
         ):
             return _beta_mu(a, b)
         slope = float(grad @ step)

@@ -10,12 +10,12 @@ from scipy import special
 from ..errors import ConvergenceError, ParameterError, require_positive
 
 __all__ = [
+    "Eigvalsh",
+    "SecularEquation",
     "binary_entropy",
     "correlation_entropy",
-    "subset_entropy",
     "deletion_spectrum",
-    "SecularEquation",
-    "Eigvalsh",
+    "subset_entropy",
 ]
 
 
@@ -101,7 +101,9 @@ class SecularEquation:
     def __post_init__(self) -> None:
         require_positive("deflation_tol", self.deflation_tol)
         if not (isinstance(self.max_iter, int) and self.max_iter >= 1):
-            raise ParameterError(f"max_iter={self.max_iter!r} is outside the allowed range [1, inf)")
+            raise ParameterError(
+                f"max_iter={self.max_iter!r} is outside the allowed range [1, inf)"
+            )
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ class Eigvalsh:
     """Joint-bath entropy from LAPACK ``eigvalsh`` of the bath block (works for any partition)."""
 
 
-def deletion_spectrum(eigenvalues, weights, *, method: SecularEquation = SecularEquation()) -> np.ndarray:
+def deletion_spectrum(eigenvalues, weights, *, method: SecularEquation | None = None) -> np.ndarray:
     r"""Eigenvalues of a Hermitian matrix with one row and column deleted, from its spectrum.
 
     If :math:`A = \Phi\,\mathrm{diag}(\lambda)\,\Phi^\dagger` (n x n) and
@@ -125,7 +127,8 @@ def deletion_spectrum(eigenvalues, weights, *, method: SecularEquation = Secular
         Spectrum of A (any order).
     weights : ndarray, shape (n,)
         :math:`|\Phi_{dj}|^2`, non-negative, summing to 1.
-    method : SecularEquation
+    method : SecularEquation, optional
+        Tolerances (default ``SecularEquation()``).
 
     Returns
     -------
@@ -144,6 +147,9 @@ def deletion_spectrum(eigenvalues, weights, *, method: SecularEquation = Secular
     >>> bool(np.allclose(mu, np.linalg.eigvalsh(a[1:, 1:]), atol=1e-14))
     True
     """
+    method = SecularEquation() if method is None else method
+    if not isinstance(method, SecularEquation):
+        raise ParameterError(f"method must be SecularEquation(...), got {method!r}")
     lam = np.asarray(eigenvalues, dtype=float)
     w = np.asarray(weights, dtype=float)
     if lam.shape != w.shape or lam.ndim != 1 or lam.size == 0:
@@ -199,10 +205,9 @@ def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int) -> np.ndarray:
         wr = w[None, :] * r
         wr2 = wr * r
         bl = below[ix]
-        psi = np.where(bl, wr, 0.0).sum(axis=1)
+        np.where(bl, wr, 0.0).sum(axis=1)
         dpsi = np.where(bl, wr2, 0.0).sum(axis=1)
         f = wr.sum(axis=1)
-        phi = f - psi
         dphi = wr2.sum(axis=1) - dpsi
         # bracket update from the sign of f (monotone increasing in tau)
         lo[ix] = np.where(f < 0, t, lo[ix])
@@ -227,8 +232,11 @@ def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int) -> np.ndarray:
         step = np.abs(new - t)
         tau[ix] = new
         scale = np.maximum(np.abs(new), np.abs(origin[ix]))
-        done = (step <= 4 * np.finfo(float).eps * scale) | (f == 0) | (
-            hi[ix] - lo[ix] <= 4 * np.finfo(float).eps * scale)
+        done = (
+            (step <= 4 * np.finfo(float).eps * scale)
+            | (f == 0)
+            | (hi[ix] - lo[ix] <= 4 * np.finfo(float).eps * scale)
+        )
         active[ix[done]] = False
     if np.any(active):
         raise ConvergenceError(

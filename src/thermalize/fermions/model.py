@@ -61,9 +61,13 @@ class QuadraticModel:
                 f"partition must be a mapping label -> mode indices, got {type(self.partition).__name__}"
             )
         if SYSTEM not in self.partition:
-            raise ParameterError(f"partition={dict(self.partition)!r} must contain the label 'system'")
+            raise ParameterError(
+                f"partition={dict(self.partition)!r} must contain the label 'system'"
+            )
         if len(self.partition) < 2:
-            raise ParameterError(f"partition={dict(self.partition)!r} must contain at least one bath")
+            raise ParameterError(
+                f"partition={dict(self.partition)!r} must contain at least one bath"
+            )
         parts: dict[str, tuple[int, ...]] = {}
         seen = np.zeros(n, dtype=int)
         for label, idx in self.partition.items():

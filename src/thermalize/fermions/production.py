@@ -11,7 +11,7 @@ from scipy import linalg, special
 from .._version import __version__
 from ..errors import ConvergenceError, ParameterError, as_float_array
 from .dynamics import CorrelationEvolver
-from .effective import effective_temperature_chemical_potential, global_reference
+from .effective import effective_temperature_chemical_potential
 from .entropy import Eigvalsh, SecularEquation, binary_entropy, deletion_spectrum
 from .model import QuadraticModel
 
@@ -59,7 +59,8 @@ class _Snapshots:
             lev = self.levels[b]
             e, n = float(lev @ occ), float(occ.sum())
             beta, mu = effective_temperature_chemical_potential(
-                lev, e, n, bath=b, initial_guess=self.guess[b])
+                lev, e, n, bath=b, initial_guess=self.guess[b]
+            )
             self.guess[b] = (beta, mu)
             f, f_bar = _fermi_pair(lev, beta, mu)
             out[b] = {
@@ -91,7 +92,11 @@ class _Snapshots:
 
 
 def entropy_production(
-    model: QuadraticModel, c0, times, *, joint_bath: SecularEquation | Eigvalsh = SecularEquation(),
+    model: QuadraticModel,
+    c0,
+    times,
+    *,
+    joint_bath: SecularEquation | Eigvalsh | None = None,
     progress: bool = False,
 ) -> xr.Dataset:
     r"""Entropy production and all its microscopic components at every time (Usui et al. 2024).
@@ -120,8 +125,8 @@ def entropy_production(
         Initial correlation matrix (site basis), e.g. :func:`gibbs_correlation_matrix`.
     times : array_like, shape (nt,)
         Finite times (any order; t = 0 need not be included: initial values are computed apart).
-    joint_bath : SecularEquation or Eigvalsh
-        How :math:`S_B` is obtained. ``SecularEquation()`` (default) uses the conserved
+    joint_bath : SecularEquation or Eigvalsh, optional
+        How :math:`S_B` is obtained. ``SecularEquation()`` (default, None) uses the conserved
         spectrum of C(t) and the secular equation of the one-mode deletion (O(n^2)); it needs
         a one-mode system and falls back to ``Eigvalsh`` otherwise (recorded in attrs).
     progress : bool
@@ -163,8 +168,11 @@ def entropy_production(
     """
     if not isinstance(model, QuadraticModel):
         raise ParameterError(f"model must be a QuadraticModel, got {type(model).__name__}")
+    joint_bath = SecularEquation() if joint_bath is None else joint_bath
     if not isinstance(joint_bath, (SecularEquation, Eigvalsh)):
-        raise ParameterError(f"joint_bath must be SecularEquation() or Eigvalsh(), got {joint_bath!r}")
+        raise ParameterError(
+            f"joint_bath must be SecularEquation() or Eigvalsh(), got {joint_bath!r}"
+        )
     ts = np.atleast_1d(as_float_array("times", times))
     if ts.ndim != 1:
         raise ParameterError(f"times must be a 1D array, got shape {ts.shape}")
@@ -206,8 +214,12 @@ def _assemble(model, snap: _Snapshots, first: dict, rows: list[dict], ts: np.nda
     x_t, x_0 = terms(rows), terms([first])
 
     def x_sum(x):
-        return (x["system_bath_mi"] + x["inter_bath_mi"] + x["intra_bath_mi"].sum(axis=0)
-                + x["local_athermality"].sum(axis=0))
+        return (
+            x["system_bath_mi"]
+            + x["inter_bath_mi"]
+            + x["intra_bath_mi"].sum(axis=0)
+            + x["local_athermality"].sum(axis=0)
+        )
 
     gc = per_bath("gc_entropy")
     gc0 = per_bath("gc_entropy", [first])
@@ -242,8 +254,10 @@ def _assemble(model, snap: _Snapshots, first: dict, rows: list[dict], ts: np.nda
         "local_athermality": (("bath", "time"), x_t["local_athermality"]),
         "athermality_distance": (("bath", "time"), (gc - s_nu) / np.where(gc > 0, gc, np.inf)),
         "finite_bath_effect_bath": (("bath", "time"), d_eq),
-        "intra_bath_mi_normalised": (("bath", "time"),
-                                     x_t["intra_bath_mi"] / (np.maximum(k_nu - 1, 1) * LN2)[:, None]),
+        "intra_bath_mi_normalised": (
+            ("bath", "time"),
+            x_t["intra_bath_mi"] / (np.maximum(k_nu - 1, 1) * LN2)[:, None],
+        ),
         "system_entropy": ("time", s_sys),
         "joint_bath_entropy": ("time", per_time("joint_bath_entropy")),
         "system_bath_mi": ("time", x_t["system_bath_mi"]),
@@ -257,9 +271,16 @@ def _assemble(model, snap: _Snapshots, first: dict, rows: list[dict], ts: np.nda
         "sigma": ("time", sigma_small),
         "finite_bath_effect": ("time", d_eq.sum(axis=0)),
         "eq14_residual": ("time", sigma_small - sigma_big - d_eq.sum(axis=0)),
-        "system_bath_mi_normalised": ("time", x_t["system_bath_mi"] / (min(n_sys, k_nu.sum()) * LN2)),
-        "inter_bath_mi_normalised": ("time", x_t["inter_bath_mi"] / ((k_nu.sum() - k_nu.max()) * LN2)
-                                     if len(baths) > 1 else np.zeros(ts.size)),
+        "system_bath_mi_normalised": (
+            "time",
+            x_t["system_bath_mi"] / (min(n_sys, k_nu.sum()) * LN2),
+        ),
+        "inter_bath_mi_normalised": (
+            "time",
+            x_t["inter_bath_mi"] / ((k_nu.sum() - k_nu.max()) * LN2)
+            if len(baths) > 1
+            else np.zeros(ts.size),
+        ),
     }
     beta_ref, mu_ref = global_reference_from(snap)
     params = {
@@ -294,4 +315,5 @@ def global_reference_from(snap: _Snapshots) -> tuple[float, float]:
     weights = np.abs(v.T @ phi0) ** 2
     mode_occ = weights @ ev.occupations
     return effective_temperature_chemical_potential(
-        energies, float(energies @ mode_occ), float(ev.occupations.sum()), bath="global")
+        energies, float(energies @ mode_occ), float(ev.occupations.sum()), bath="global"
+    )

@@ -40,8 +40,11 @@ def _bath_values(name: str, value, model: QuadraticModel, *, allow_inf: bool = F
 
 def _system_block(model: QuadraticModel, system_occupation) -> np.ndarray:
     m = model.system_modes.size
-    arr = as_float_array("system_occupation", system_occupation) if not np.iscomplexobj(
-        system_occupation) else np.asarray(system_occupation)
+    arr = (
+        as_float_array("system_occupation", system_occupation)
+        if not np.iscomplexobj(system_occupation)
+        else np.asarray(system_occupation)
+    )
     if arr.ndim == 0 or arr.ndim == 1:
         occ = np.broadcast_to(arr, (m,)) if arr.ndim == 0 or arr.size == m else None
         if occ is None:
