@@ -9,6 +9,10 @@ from ..errors import ParameterError, as_float_array
 
 __all__ = ["rate_integral", "log_rate_integral"]
 
+#: Below this x the small-argument series of x K_1(x) is used: its first neglected term
+#: x^4 ln x is < 1e-19 there, while k1e(x) ~ 1/x would overflow for subnormal x.
+_SERIES_BELOW = 1e-5
+
 
 def _check_alpha(alpha) -> np.ndarray:
     a = as_float_array("alpha", alpha)
@@ -46,10 +50,15 @@ def log_rate_integral(alpha, s) -> np.ndarray:
     x_s = as_float_array("s", s)
     kappa = np.sqrt(a * (a + 4.0))
     x = 0.5 * kappa * np.abs(x_s)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # log(x K_1(x)) = log x + log(k1e(x)) - x; its limit at x = 0 is log 1 = 0
-        log_xk1 = np.where(x > 0, np.log(np.where(x > 0, x, 1.0))
-                           + np.log(special.k1e(np.where(x > 0, x, 1.0))) - x, 0.0)
+    small = x < _SERIES_BELOW
+    xs = np.where(small, x, 1.0)
+    xl = np.where(small, 1.0, x)
+    with np.errstate(divide="ignore"):
+        # x K_1(x) = 1 + (x^2/2)(ln(x/2) + gamma_E - 1/2) + O(x^4 ln x) for small x
+        series = np.log1p(0.5 * xs**2 * (np.log(np.where(xs > 0, xs, 1.0)) - np.log(2.0)
+                                          + np.euler_gamma - 0.5))
+    log_xk1 = np.where(small, np.where(x > 0, series, 0.0),
+                       np.log(xl) + np.log(special.k1e(xl)) - xl)
     return np.log(2.0) - np.log(a) - np.log(a + 4.0) - 0.5 * a * x_s + log_xk1
 
 
