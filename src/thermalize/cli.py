@@ -1,9 +1,10 @@
-"""The ``thermalize`` command: parses arguments, calls ``papers`` (and ``sweep``), reports."""
+"""The ``thermalize`` command: parses arguments, calls ``papers``, ``sweep`` and ``report``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -46,7 +47,27 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--quick", dest="full", action="store_false", help="quick settings (default)")
     mode.add_argument("--full", dest="full", action="store_true", help="paper-grade settings")
     pr.add_argument("--json", action="store_true", help="print results as JSON on stdout")
+    pr.add_argument("--report", action="store_true",
+                    help="also write the HTML report DIR/report.html")
     pr.set_defaults(full=False)
+
+    ps = sub.add_parser("sweep", help="evaluate a quantity over a parameter grid (TOML spec)")
+    ps.add_argument("spec", type=Path, metavar="SPEC.toml", help="sweep spec (docs/scaling.md)")
+    where = ps.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="local worker processes (default 1: this process)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on a Dask cluster, e.g. tcp://host:8786 (thermalize[dask])")
+    where.add_argument("--local-cluster", type=int, metavar="N",
+                       help="start a Dask LocalCluster of N worker processes for the run")
+    ps.add_argument("--out", type=Path, metavar="DIR",
+                    help="output and checkpoint directory (default results/<spec name>)")
+    ps.add_argument("--force", action="store_true",
+                    help="replace a sweep of another spec found in --out")
+
+    pp = sub.add_parser("report", help="write one self-contained HTML page for DIR")
+    pp.add_argument("dir", type=Path, metavar="DIR", help="output directory of reproduce/sweep")
+    pp.add_argument("--out", type=Path, metavar="FILE", help="page to write (DIR/report.html)")
     return p
 
 
@@ -124,10 +145,93 @@ def _cmd_reproduce(args) -> int:
     elif results:
         n_ok = sum(r.passed for r in results)
         print(f"{n_ok}/{len(results)} reproductions passed all checks; files in {args.out}/")
+    if args.report:
+        from .report import write_report
+
+        page = write_report(args.out)
+        if not args.json:
+            print(f"report: {page}")
     return EXIT_OK if all(r.passed for r in results) else EXIT_CHECK_FAILED
 
 
-COMMANDS = {"list": _cmd_list, "reproduce": _cmd_reproduce}
+def _executor(args):
+    from . import sweep
+
+    try:
+        if args.scheduler is not None:
+            return sweep.DaskExecutor(scheduler=args.scheduler,
+                                      connect_timeout=SCHEDULER_TIMEOUT_S)
+        if args.local_cluster is not None:
+            return sweep.DaskExecutor(local_cluster=args.local_cluster)
+        if args.workers == 1:
+            return sweep.SerialExecutor()
+        return sweep.LocalPoolExecutor(workers=args.workers)
+    except (ValueError, sweep.SweepError) as exc:
+        raise UsageError(f"thermalize sweep: {exc}") from exc
+
+
+#: Seconds `sweep --scheduler` waits for the scheduler (and its first worker).
+SCHEDULER_TIMEOUT_S = 10.0
+
+
+class _TqdmLogHandler(logging.Handler):
+    """Log lines on stderr that do not break the progress bar."""
+
+    def emit(self, record) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(f"thermalize sweep: {record.getMessage()}", file=sys.stderr)
+
+
+def _cmd_sweep(args) -> int:
+    from . import sweep
+
+    try:
+        spec = sweep.load_spec(args.spec)
+    except sweep.SpecError as exc:
+        raise UsageError(f"thermalize sweep: {exc}") from exc
+    executor = _executor(args)
+    out = args.out if args.out is not None else Path("results") / args.spec.stem
+    handler = _TqdmLogHandler()
+    log = logging.getLogger("thermalize.sweep")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        res = sweep.run(spec, executor=executor, out=out, force=args.force,
+                        progress=sys.stderr.isatty())
+    except sweep.SweepError as exc:
+        raise UsageError(f"thermalize sweep: {exc}") from exc
+    finally:
+        log.removeHandler(handler)
+        log.propagate = True
+    what = (f"{spec.quantity.name}: {spec.n_points} points ({res.evaluated} evaluated, "
+            f"{res.reused} from checkpoints, {len(res.failures)} failed) in {res.seconds:.1f} s")
+    if not res.complete:
+        print(f"sweep incomplete: {what}; {res.error}; rerun to resume", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    print(f"sweep {what} -> {res.path}")
+    if res.failures:
+        print(f"{len(res.failures)} points failed: NaN in the data, errors in the attrs "
+              "'failed_points' of the dataset", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
+
+
+def _cmd_report(args) -> int:
+    from .report import write_report
+
+    if not args.dir.is_dir():
+        raise UsageError(f"thermalize report: {args.dir} is not a directory")
+    try:
+        page = write_report(args.dir, args.out)
+    except OSError as exc:
+        raise UsageError(f"thermalize report: cannot write the report: {exc}") from exc
+    print(f"report: {page}")
+    return EXIT_OK
+
+
+COMMANDS = {"list": _cmd_list, "reproduce": _cmd_reproduce, "sweep": _cmd_sweep,
+            "report": _cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,7 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            raise UsageError("thermalize: a command is required (list, reproduce); see --help")
+            raise UsageError(
+                "thermalize: a command is required (list, reproduce, sweep, report); see --help"
+            )
         return COMMANDS[args.command](args)
     except UsageError as exc:
         print(str(exc).splitlines()[0], file=sys.stderr)
