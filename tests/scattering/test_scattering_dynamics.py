@@ -35,7 +35,7 @@ def map3():
 
 def _qutip_steady(gen):
     qutip = pytest.importorskip("qutip")
-    d = int(round(np.sqrt(gen.shape[0])))
+    d = round(np.sqrt(gen.shape[0]))
     j, k = np.divmod(np.arange(d * d), d)
     perm = j + k * d  # row-major index -> QuTiP column-stacked index
     q = np.empty_like(gen)
@@ -143,7 +143,7 @@ def test_trajectory_average_obeys_master_equation(paper_map):
 
 
 def test_trajectories_reproducible_with_seed(paper_map):
-    kw = dict(n_realisations=20, dephase=False)
+    kw = {"n_realisations": 20, "dephase": False}
     a = poisson_trajectories(paper_map, paper_map.energies, 2.0, np.eye(2) / 2, [0.5, 1.0],
                              rng=np.random.default_rng(3), **kw)
     b = poisson_trajectories(paper_map, paper_map.energies, 2.0, np.eye(2) / 2, [0.5, 1.0],

@@ -22,8 +22,11 @@ __all__ = [
 ]
 
 
-def map_tensor(scattering_map, energies) -> tuple[np.ndarray, np.ndarray]:
+def map_tensor(scattering_map, energies, *, batch: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(tensor (d, d, d, d), energies (d,)) from a ScatteringMap or an array (checked).
+
+    With ``batch=True`` an array of maps with leading axes, shape (..., d, d, d, d), or a
+    sequence of ScatteringMap, is accepted.
 
     Examples
     --------
@@ -31,18 +34,27 @@ def map_tensor(scattering_map, energies) -> tuple[np.ndarray, np.ndarray]:
     >>> t.shape
     (2, 2, 2, 2)
     """
-    s = scattering_map.tensor if isinstance(scattering_map, ScatteringMap) else scattering_map
+    if isinstance(scattering_map, ScatteringMap):
+        s = scattering_map.tensor
+    elif batch and isinstance(scattering_map, list | tuple) and scattering_map and all(
+            isinstance(x, ScatteringMap) for x in scattering_map):
+        s = np.stack([x.tensor for x in scattering_map])
+    else:
+        s = np.asarray(scattering_map)
     e = as_float_array("energies", energies, ndim=1)
     if e.size < 2 or np.any(np.diff(e) <= 0):
         raise ParameterError(f"energies={e!r} must be strictly ascending with at least 2 levels")
-    t = to_tensor(np.asarray(s))
-    if t.shape != (e.size,) * 4:
+    d = e.size
+    if s.ndim >= 2 and s.shape[-2:] == (d * d, d * d):
+        s = s.reshape(s.shape[:-2] + (d,) * 4)
+    if s.shape[-4:] != (d,) * 4 or (s.ndim != 4 and not batch):
+        allowed = f"(..., {d}, {d}, {d}, {d})" if batch else f"{(d,) * 4}"
         raise ParameterError(
-            f"scattering_map has shape {t.shape}; expected {(e.size,) * 4} for {e.size} levels"
+            f"scattering_map has shape {s.shape}; expected {allowed} for {d} levels"
         )
-    if not np.all(np.isfinite(t)):
+    if not np.all(np.isfinite(s)):
         raise ParameterError("scattering_map must be finite (no NaN or inf)")
-    return t, e
+    return s, e
 
 
 def free_evolution(energies, tau, *, hbar: float = 1.0) -> np.ndarray:
@@ -78,16 +90,17 @@ def collision_generator(scattering_map, energies, rate, *, hbar: float = 1.0) ->
 
     Parameters
     ----------
-    scattering_map : ScatteringMap or ndarray, shape (d, d, d, d) or (d*d, d*d)
+    scattering_map : ScatteringMap, sequence of them, or ndarray, shape (..., d, d, d, d)
     energies : ndarray, shape (d,)
         Levels of H_S (the basis of the map).
     rate : float or ndarray, shape (...)
-        Collision rates Gamma >= 0.
+        Collision rates Gamma >= 0, broadcast against the leading axes of the maps.
     hbar : float
 
     Returns
     -------
-    ndarray, shape (..., d*d, d*d), complex128 (row-major matrix form)
+    ndarray, shape (broadcast leading shape..., d*d, d*d), complex128 (row-major matrix
+    form)
 
     Examples
     --------
@@ -95,14 +108,14 @@ def collision_generator(scattering_map, energies, rate, *, hbar: float = 1.0) ->
     >>> np.round(L.diagonal(), 12)  # S = identity: only the Bohr phases
     array([0.+0.j, 0.+1.j, 0.-1.j, 0.+0.j])
     """
-    s, e = map_tensor(scattering_map, energies)
+    s, e = map_tensor(scattering_map, energies, batch=True)
     require_positive("hbar", hbar)
     g = as_float_array("rate", rate)
     if np.any(g < 0):
         raise ParameterError(f"rate={rate!r} is outside the allowed range [0, inf)")
     d = e.size
     coherent = -1j / hbar * commutator_superop(np.diag(e))
-    coll = s.reshape(d * d, d * d) - np.eye(d * d)
+    coll = s.reshape(s.shape[:-4] + (d * d, d * d)) - np.eye(d * d)
     return coherent + g[..., None, None] * coll
 
 
@@ -115,7 +128,8 @@ def collision_steady_state(scattering_map, energies, rate, *, hbar: float = 1.0)
 
     Parameters
     ----------
-    scattering_map : ScatteringMap or ndarray, shape (d, d, d, d)
+    scattering_map : ScatteringMap, sequence of them, or ndarray, shape (..., d, d, d, d)
+        One map, or a batch of maps broadcast against `rate`.
     energies : ndarray, shape (d,)
         Non-degenerate levels of H_S.
     rate : float or ndarray, shape (...)
@@ -125,7 +139,7 @@ def collision_steady_state(scattering_map, energies, rate, *, hbar: float = 1.0)
 
     Returns
     -------
-    ndarray, shape (..., d, d), complex128
+    ndarray, shape (broadcast leading shape..., d, d), complex128
 
     Examples
     --------

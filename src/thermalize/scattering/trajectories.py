@@ -110,7 +110,8 @@ def poisson_trajectories(scattering_map, energies, rate, rho0, times, *, n_reali
     for i in range(arrivals.shape[1]):  # rho_{i+1} = S U^{tau_{i+1}} rho_i
         free = states[i] * np.exp(-1j * bohr * waits[:, i, None, None] / hbar)
         states[i + 1] = np.einsum("abjk,rjk->rab", step, free)
-    count = (arrivals[None, :, :] <= t[:, None, None]).sum(axis=2)  # (nt, n) collisions
+    # number of collisions up to each time, (nt, n)
+    count = np.stack([np.searchsorted(row, t, side="right") for row in arrivals], axis=1)
     last = np.hstack([np.zeros((n, 1)), arrivals])[np.arange(n)[None, :], count]  # T_count
     rho_t = states[count, np.arange(n)[None, :]]  # (nt, n, d, d)
     rho_t = rho_t * np.exp(-1j * bohr * ((t[:, None] - last) / hbar)[..., None, None])
