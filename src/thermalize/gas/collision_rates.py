@@ -159,10 +159,10 @@ def collision_rates(model: GasModel, *, rtol: float = 1e-8, angular_nodes: int =
 
         def f(x):
             p, q, w = radial(x)
-            fh = np.asarray(model.amplitude(ei[:, None], ej[:, None], ek[:, None], el[:, None],
-                                            q[:, None], p[:, None], c_hi[None, :]))
-            fl = np.asarray(model.amplitude(ei[:, None], ej[:, None], ek[:, None], el[:, None],
-                                            q[:, None], p[:, None], c_lo[None, :]))
+            fh = np.broadcast_to(model.amplitude(ei[:, None], ej[:, None], ek[:, None], el[:, None],
+                                                 q[:, None], p[:, None], c_hi[None, :]), (ei.size, c_hi.size))
+            fl = np.broadcast_to(model.amplitude(ei[:, None], ej[:, None], ek[:, None], el[:, None],
+                                                 q[:, None], p[:, None], c_lo[None, :]), (ei.size, c_lo.size))
             vh = (fh[e1] * fh[e2].conj()) @ w_hi
             vl = (fl[e1] * fl[e2].conj()) @ w_lo
             scale = wl * w[e1]
