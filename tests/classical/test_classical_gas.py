@@ -7,11 +7,11 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from thermalize.classical.gas import (
+    colliding_speed_cdf,
+    colliding_velocity_pdf,
     collision_probability,
     collision_probability_asymptote,
     collision_probability_quadrature,
-    colliding_speed_cdf,
-    colliding_velocity_pdf,
     crosses_scatterer,
     sample_gas,
     simulate_collisions,
@@ -78,7 +78,7 @@ def test_colliding_velocities_deviate_for_small_box():
     speed = np.abs(s.velocities)
     eff = effusion_velocity_1d(beta, mass, sides=1)
     assert stats.kstest(speed, eff.cdf).pvalue < 1e-10  # effusion clearly rejected
-    exact_cdf = lambda u: colliding_speed_cdf(u, beta, mass, length, dt)  # noqa: E731
+    exact_cdf = lambda u: colliding_speed_cdf(u, beta, mass, length, dt)
     assert stats.kstest(speed, exact_cdf).pvalue > 1e-3  # exact finite-L law accepted
     # and the mean |v| sits between the effusion and the Maxwell values
     assert np.sqrt(2 / np.pi) < speed.mean() < eff.mean()

@@ -121,7 +121,7 @@ def test_two_level_maxwell_closed_form():
 def test_three_level_maxwell_matrix_by_hand():
     """Levels 0, 1, 2 with the uniform rule and Maxwell kicks; S(x) = erfc(sqrt(beta x))."""
     beta = 0.8
-    s = lambda x: erfc(np.sqrt(beta * x))  # noqa: E731
+    s = lambda x: erfc(np.sqrt(beta * x))
     hand = np.array([
         [1 - s(1) + 0.5 * (s(1) - s(2)) + s(2) / 3, 0.5 * (s(1) - s(2)) + s(2) / 3, s(2) / 3],
         [0.5 * (1 - s(1)) + s(1) / 3, 0.5 * (1 - s(1)) + s(1) / 3, s(1) / 3],

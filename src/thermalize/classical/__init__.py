@@ -7,15 +7,15 @@ maps, phase-space areas), `disk` (rotating disk with rough collisions), `heat_pu
 (the disk between two baths).
 """
 
+from .disk import RotatingDisk
 from .gas import (
+    colliding_speed_cdf,
+    colliding_velocity_pdf,
     collision_probability,
     collision_probability_asymptote,
     collision_probability_quadrature,
-    colliding_speed_cdf,
-    colliding_velocity_pdf,
     simulate_collisions,
 )
-from .disk import RotatingDisk
 from .heat_pump import HeatPump
 from .liouville import (
     ComplexStep,
@@ -36,27 +36,27 @@ from .scatterer import (
 from .scatterer_mc import simulate_explicit_particles, simulate_kick_chain
 
 __all__ = [
+    "CallableRule",
+    "ComplexStep",
+    "DiscreteScatterer",
+    "HeatPump",
+    "Richardson",
+    "RotatingDisk",
+    "UniformOpenRule",
+    "check_microreversibility",
+    "colliding_speed_cdf",
+    "colliding_velocity_pdf",
     "collision_probability",
     "collision_probability_asymptote",
     "collision_probability_quadrature",
-    "colliding_speed_cdf",
-    "colliding_velocity_pdf",
-    "simulate_collisions",
-    "RotatingDisk",
-    "HeatPump",
-    "ComplexStep",
-    "Richardson",
     "jacobian",
     "jacobian_determinant",
+    "kick_markov_matrix",
     "level_change_map",
     "liouville_audit",
     "polygon_area",
-    "CallableRule",
-    "UniformOpenRule",
-    "DiscreteScatterer",
-    "check_microreversibility",
-    "kick_markov_matrix",
-    "stationary_distribution",
+    "simulate_collisions",
     "simulate_explicit_particles",
     "simulate_kick_chain",
+    "stationary_distribution",
 ]

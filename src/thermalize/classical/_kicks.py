@@ -8,7 +8,7 @@ from scipy import special
 from ..distributions import ChiDistribution, effusion_velocity_1d, maxwell_velocity_1d
 from ..errors import ParameterError, require_positive
 
-__all__ = ["KICKS", "kick_law", "check_kicks", "kinetic_survival", "kinetic_from_survival"]
+__all__ = ["KICKS", "check_kicks", "kick_law", "kinetic_from_survival", "kinetic_survival"]
 
 #: Allowed values of the ``kicks`` argument.
 KICKS = ("effusion", "maxwell")

@@ -21,7 +21,7 @@ from ..errors import ParameterError, as_float_array, require_positive
 from ._kicks import kick_law
 from .gas import _check_count, _check_rng
 
-__all__ = ["RotatingDisk", "DiskMoments", "DiskGridSolution", "DiskMonteCarlo"]
+__all__ = ["DiskGridSolution", "DiskMoments", "DiskMonteCarlo", "RotatingDisk"]
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,14 @@ from scipy import integrate, special
 from ..errors import ParameterError, require_positive
 
 __all__ = [
+    "CollisionSample",
+    "colliding_speed_cdf",
+    "colliding_velocity_pdf",
     "collision_probability",
     "collision_probability_asymptote",
     "collision_probability_quadrature",
-    "colliding_velocity_pdf",
-    "colliding_speed_cdf",
-    "sample_gas",
     "crosses_scatterer",
-    "CollisionSample",
+    "sample_gas",
     "simulate_collisions",
 ]
 

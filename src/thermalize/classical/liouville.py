@@ -21,18 +21,18 @@ from ..errors import ParameterError, as_float_array, require_positive
 
 __all__ = [
     "ComplexStep",
-    "Richardson",
     "JacobianEstimate",
+    "LiouvilleAudit",
+    "Richardson",
+    "free_flight_map",
     "jacobian",
     "jacobian_determinant",
-    "LiouvilleAudit",
-    "liouville_audit",
     "level_change_map",
     "level_change_velocity_map",
-    "free_flight_map",
+    "liouville_audit",
+    "map_boundary",
     "polygon_area",
     "rectangle_boundary",
-    "map_boundary",
 ]
 
 _EPS = np.finfo(float).eps
@@ -95,10 +95,10 @@ def _call(collision_map: Callable, x: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf are reported by callers
         try:
             out = np.asarray(collision_map(x))
-            if out.shape == x.shape:
-                return out
         except Exception:  # noqa: BLE001 - a map that is not vectorised: evaluate per column
-            pass
+            out = None
+        if out is not None and out.shape == x.shape:
+            return out
         return np.stack([np.asarray(collision_map(x[:, k])) for k in range(x.shape[1])],
                         axis=1)
 
@@ -122,7 +122,6 @@ def _complex_step(collision_map, x, h) -> np.ndarray | None:
 
 
 def _richardson(collision_map, x, method: Richardson):
-    d = x.size
     hs = method.step * np.maximum(1.0, np.abs(x))[None, :] * 0.5 ** np.arange(method.levels)[:, None]
     cols = []
     for k in range(method.levels):

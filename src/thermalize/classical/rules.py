@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import ParameterError, require_in_range
 
-__all__ = ["UniformOpenRule", "CallableRule", "open_levels"]
+__all__ = ["CallableRule", "UniformOpenRule", "open_levels"]
 
 
 def open_levels(kinetic_energy: np.ndarray, level: np.ndarray, levels: np.ndarray) -> np.ndarray:

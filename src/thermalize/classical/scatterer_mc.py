@@ -16,7 +16,7 @@ from ._kicks import check_kicks
 from .gas import _check_count, _check_rng
 from .scatterer import DiscreteScatterer
 
-__all__ = ["PopulationEstimate", "simulate_kick_chain", "simulate_explicit_particles"]
+__all__ = ["PopulationEstimate", "simulate_explicit_particles", "simulate_kick_chain"]
 
 
 @dataclass(frozen=True)
