@@ -31,7 +31,7 @@ def fitted_temperature(populations, omega_s: float) -> float:
     if p.ndim != 1 or p.size < 2 or np.any(p <= 0):
         raise ParameterError("populations must be a 1D array of >= 2 positive entries")
     b = -np.mean(np.diff(np.log(p))) / omega_s
-    return float(np.inf) if b == 0 else 1.0 / b
+    return float(np.inf) if b == 0 else float(1.0 / b)
 
 
 @dataclass(frozen=True)
