@@ -30,7 +30,7 @@ N_QUTIP = 100  # rates actually solved by QuTiP; its time is scaled by N_RATES /
 
 def _qutip_super(gen: np.ndarray):
     """Row-major generator -> QuTiP (column-stacked) super Qobj."""
-    d = int(round(np.sqrt(gen.shape[0])))
+    d = round(np.sqrt(gen.shape[0]))
     j, k = np.divmod(np.arange(d * d), d)
     perm = j + k * d
     q = np.empty_like(gen)

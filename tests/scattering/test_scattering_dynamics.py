@@ -15,6 +15,7 @@ from thermalize.scattering import (
     perturbative_steady_state,
     poisson_trajectories,
     scattering_map,
+    scattering_maps,
 )
 from thermalize.superop import evolve, full_dephasing
 
@@ -149,3 +150,19 @@ def test_trajectories_reproducible_with_seed(paper_map):
     b = poisson_trajectories(paper_map, paper_map.energies, 2.0, np.eye(2) / 2, [0.5, 1.0],
                              rng=np.random.default_rng(3), **kw)
     np.testing.assert_array_equal(a.mean, b.mean)
+
+
+def test_batched_maps_and_packets_agree_with_single_calls():
+    """scattering_maps shares amplitudes across packets; steady states batch over maps."""
+    model = ScatteringModel.example()
+    packets = [IncidentPacket(0.1, 0.1, dx, -10.0) for dx in (0.5, 2.0, 8.0)]
+    maps = scattering_maps(model, packets)
+    for m, pk in zip(maps, packets, strict=True):
+        np.testing.assert_allclose(m.tensor, scattering_map(model, pk).tensor, atol=1e-15)
+    batched = collision_steady_state(maps, model.energies, 5.0)
+    loop = np.array([collision_steady_state(m, model.energies, 5.0) for m in maps])
+    np.testing.assert_allclose(batched, loop, atol=1e-13)
+    grid = collision_steady_state(maps, model.energies, np.array([[1.0], [3.0]]))
+    assert grid.shape == (2, 3, 2, 2)
+    np.testing.assert_allclose(grid[1, 2], collision_steady_state(maps[2], model.energies, 3.0),
+                               atol=1e-13)
