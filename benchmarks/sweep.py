@@ -1,0 +1,103 @@
+"""Benchmark of the sweep machinery: overhead per point and scaling with workers.
+
+Plain script (not pytest): ``python benchmarks/sweep.py [--quick]``.
+
+1. Overhead per point on a trivial quantity (x -> 2x), for the serial executor, a local
+   pool of 2 workers and a Dask LocalCluster of 2 workers: (sweep wall time - plain loop
+   time) / points, pool or cluster start-up included. Targets: < 5 ms (pool), < 20 ms (Dask).
+2. A real sweep, 1000 scattering steady states (rate x delta_x, each point its own map):
+   2 workers vs 1 worker of the same local pool. Target >= 1.7x on an idle 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+import numpy as np
+
+from thermalize.sweep import (
+    DaskExecutor,
+    LocalPoolExecutor,
+    SerialExecutor,
+    SweepSpec,
+    available_cores,
+    run,
+)
+
+
+def trivial(x):
+    """The trivial quantity: all time is machinery."""
+    return 2.0 * x
+
+
+def _timed(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def overhead(n_points: int, repeats: int) -> dict:
+    """Median overhead per point (s) of each executor on the trivial quantity."""
+    spec = SweepSpec(trivial, {"x": np.arange(n_points)})
+    loop = _timed(lambda: [trivial(x) for x in range(n_points)], repeats)
+    out = {"points": n_points, "chunks": spec.n_chunks, "loop_s": loop}
+    executors = {"serial": SerialExecutor(), "local pool (2 workers)": LocalPoolExecutor(2)}
+    try:
+        executors["Dask LocalCluster (2 workers)"] = DaskExecutor(local_cluster=2)
+    except Exception as exc:  # noqa: BLE001 - optional extra missing: report and go on
+        print(f"Dask skipped: {exc}")
+    for name, ex in executors.items():
+        wall = _timed(lambda ex=ex: run(spec, executor=ex), repeats)
+        out[name] = (wall - loop) / n_points
+    return out
+
+
+def scaling(n_rate: int, n_width: int) -> dict:
+    """Wall time of the scattering sweep on 1 and 2 local workers."""
+    spec = SweepSpec("scattering.collision-steady-state",
+                     {"rate": {"logspace": [-3, 1, n_rate]},
+                      "delta_x": {"linspace": [1.0, 4.0, n_width]}})
+    out = {"points": spec.n_points, "chunk_size": spec.chunk_size}
+    for workers in (1, 2):
+        t0 = time.perf_counter()
+        res = run(spec, executor=LocalPoolExecutor(workers))
+        out[workers] = time.perf_counter() - t0
+        assert res.ok, res.failures[:3]
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="smaller problem (smoke test)")
+    args = p.parse_args()
+    print(f"CPU: {available_cores()} cores available (os.cpu_count() = {os.cpu_count()}), "
+          f"load average {os.getloadavg()[0]:.1f} at start")
+    n = 400 if args.quick else 2000
+    o = overhead(n, repeats=1 if args.quick else 3)
+    print(f"\n[overhead] trivial quantity, {o['points']} points in {o['chunks']} chunks; "
+          f"plain loop {o['loop_s'] * 1e3:.2f} ms in total (median of runs)")
+    targets = {"local pool (2 workers)": 5e-3, "Dask LocalCluster (2 workers)": 20e-3}
+    for name, per_point in o.items():
+        if name in ("points", "chunks", "loop_s"):
+            continue
+        tgt = targets.get(name)
+        verdict = "" if tgt is None else f"  (target < {tgt * 1e3:.0f} ms: " \
+            f"{'met' if per_point < tgt else 'MISSED'})"
+        print(f"  {name:<32} {per_point * 1e3:8.3f} ms/point, start-up included{verdict}")
+    s = scaling(*((10, 10) if args.quick else (20, 50)))
+    ratio = s[1] / s[2]
+    print(f"\n[scaling] {s['points']} scattering steady states (chunk_size {s['chunk_size']})")
+    print(f"  1 worker : {s[1]:7.2f} s ({s[1] / s['points'] * 1e3:.2f} ms/point)")
+    print(f"  2 workers: {s[2]:7.2f} s ({s[2] / s['points'] * 1e3:.2f} ms/point)")
+    print(f"  2 workers / 1 worker speed-up: {ratio:.2f}x (target >= 1.7x on 2 idle cores; "
+          f"load average now {os.getloadavg()[0]:.1f})")
+
+
+if __name__ == "__main__":
+    main()
