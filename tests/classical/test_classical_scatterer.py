@@ -218,3 +218,24 @@ def test_bad_arguments():
                                     rng=np.random.default_rng(0))
     with pytest.raises(ParameterError, match="reflection_probability"):
         UniformOpenRule(1.5)
+
+
+def test_event_booked_occupancy_equals_per_step_counting():
+    """The MC books time in a level only at level changes; compare with counting every step."""
+    from thermalize.classical.scatterer_mc import _Occupancy
+
+    rng = np.random.default_rng(21)
+    n_rep, n_lv, n_steps, burn_in = 7, 3, 60, 13
+    traj = rng.integers(n_lv, size=(n_steps, n_rep))
+    traj[rng.random((n_steps, n_rep)) < 0.6] = -1  # -1: keep the previous level
+    state = rng.integers(n_lv, size=n_rep)
+    occ = _Occupancy(state, n_lv, burn_in)
+    brute = np.zeros((n_rep, n_lv))
+    for step in range(n_steps):
+        idx = np.flatnonzero(traj[step] >= 0)
+        new = traj[step, idx]
+        occ.change(step, idx, state[idx], new)
+        state[idx] = new
+        if step >= burn_in:
+            brute[np.arange(n_rep), state] += 1
+    np.testing.assert_array_equal(occ.close(n_steps, state).reshape(n_rep, n_lv), brute)

@@ -82,6 +82,32 @@ def _setup(scatterer, n_steps, n_replicas, burn_in, initial, rng):
     return n_steps, n_replicas, burn_in, state.copy()
 
 
+class _Occupancy:
+    """Steps spent in each level per replica, booked only when a replica changes level.
+
+    The level after the update of step t is counted for t >= burn_in; a replica that
+    enters a new level at step t leaves the old one after steps [entered, t - 1].
+    """
+
+    def __init__(self, state: np.ndarray, n_levels: int, burn_in: int):
+        self.n = n_levels
+        self.burn_in = burn_in
+        self.entered = np.zeros(state.size, dtype=np.int64)
+        self.counts = np.zeros(state.size * n_levels)
+
+    def change(self, step: int, idx: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
+        moved = old != new
+        idx, old = idx[moved], old[moved]
+        held = step - np.maximum(self.entered[idx], self.burn_in)
+        self.counts[idx * self.n + old] += np.maximum(held, 0)
+        self.entered[idx] = step
+
+    def close(self, n_steps: int, state: np.ndarray) -> np.ndarray:
+        idx = np.arange(state.size)
+        self.counts[idx * self.n + state] += n_steps - np.maximum(self.entered, self.burn_in)
+        return self.counts
+
+
 def _estimate(counts, hits, n_replicas, n_steps, burn_in, n):
     frac = counts.reshape(n_replicas, n) / (n_steps - burn_in)
     pop = frac.mean(axis=0)
@@ -131,18 +157,18 @@ def simulate_kick_chain(scatterer: DiscreteScatterer, beta: float, mass: float,
     n_steps, n_replicas, burn_in, state = _setup(scatterer, n_steps, n_replicas, burn_in,
                                                  initial, rng)
     n = scatterer.n_levels
-    offs = np.arange(n_replicas) * n
-    counts = np.zeros(n_replicas * n)
+    occ = _Occupancy(state, n, burn_in)
+    every = np.arange(n_replicas)
     for step in range(n_steps):
         if kicks == "effusion":
             kin = rng.exponential(1.0 / beta, n_replicas)
         else:
             kin = 0.5 * rng.standard_normal(n_replicas) ** 2 / beta
-        state = _collide(scatterer, state, kin, rng)
-        if step >= burn_in:
-            counts += np.bincount(state + offs, minlength=n_replicas * n)
-    return _estimate(counts, np.full(n_replicas, float(n_steps)), n_replicas, n_steps,
-                     burn_in, n)
+        new = _collide(scatterer, state, kin, rng)
+        occ.change(step, every, state, new)
+        state = new
+    return _estimate(occ.close(n_steps, state), np.full(n_replicas, float(n_steps)),
+                     n_replicas, n_steps, burn_in, n)
 
 
 def simulate_explicit_particles(scatterer: DiscreteScatterer, beta: float, mass: float,
@@ -193,21 +219,25 @@ def simulate_explicit_particles(scatterer: DiscreteScatterer, beta: float, mass:
                                                  initial, rng)
     n = scatterer.n_levels
     sigma = 1.0 / np.sqrt(beta * mass)
-    offs = np.arange(n_replicas) * n
-    counts = np.zeros(n_replicas * n)
+    occ = _Occupancy(state, n, burn_in)
     hits = np.zeros(n_replicas)
     y = np.empty(n_replicas)
     v = np.empty(n_replicas)
+    flight = np.empty(n_replicas)
     for step in range(n_steps):
         rng.random(out=y)
         y -= 0.5
-        y *= 2.0 * length
+        y *= 2.0 * length  # positions uniform on [-L, L]
         rng.standard_normal(out=v)
-        v *= sigma
-        idx = np.flatnonzero(y * (y + v * dt) < 0.0)
+        v *= sigma  # Maxwell velocities, Eq. (24)
+        np.multiply(v, dt, out=flight)
+        flight += y  # free flight: y + v dt
+        flight *= y  # < 0 iff the flight crosses the scatterer at 0
+        idx = np.flatnonzero(flight < 0.0)
         if idx.size:
             hits[idx] += 1.0
-            state[idx] = _collide(scatterer, state[idx], 0.5 * mass * v[idx] ** 2, rng)
-        if step >= burn_in:
-            counts += np.bincount(state + offs, minlength=n_replicas * n)
-    return _estimate(counts, hits, n_replicas, n_steps, burn_in, n)
+            old = state[idx]
+            new = _collide(scatterer, old, 0.5 * mass * v[idx] ** 2, rng)
+            occ.change(step, idx, old, new)
+            state[idx] = new
+    return _estimate(occ.close(n_steps, state), hits, n_replicas, n_steps, burn_in, n)
