@@ -15,7 +15,7 @@ from thermalize.classical.scatterer import (
     stationary_distribution,
 )
 from thermalize.classical.scatterer_mc import simulate_explicit_particles, simulate_kick_chain
-from thermalize.errors import ParameterError
+from thermalize.errors import ParameterError, PhysicsWarning
 from thermalize.quantum import relative_entropy
 
 
@@ -179,9 +179,20 @@ def test_explicit_particles_give_gibbs():
     assert abs(est.collision_fraction - pc) < 4 * est.collision_fraction_se
 
 
+def test_small_box_warns_and_biases_away_from_gibbs():
+    """|v| dt < L is needed by Eq. (22): for L/dt = 0.5 thermal speeds the kicks are nearly
+    Maxwellian, a PhysicsWarning is issued, and the populations visibly miss Gibbs."""
+    lv = np.array([0.0, 1.0])
+    with pytest.warns(PhysicsWarning, match="Eq. \\(22\\)"):
+        est = simulate_explicit_particles(DiscreteScatterer(lv), 1.0, 1.0, 0.5, 1.0,
+                                          n_steps=600, n_replicas=2000,
+                                          rng=np.random.default_rng(14))
+    assert est.populations[1] < gibbs(lv, 1.0)[1] - 6 * est.standard_error[1]
+
+
 def test_same_seed_same_numbers():
     sc = DiscreteScatterer.example()
-    runs = [simulate_explicit_particles(sc, 1.0, 1.0, 3.0, 1.0, n_steps=50, n_replicas=10,
+    runs = [simulate_explicit_particles(sc, 1.0, 1.0, 6.0, 1.0, n_steps=50, n_replicas=10,
                                         rng=np.random.default_rng(4)) for _ in range(2)]
     np.testing.assert_array_equal(runs[0].populations, runs[1].populations)
 

@@ -7,16 +7,21 @@ them freely and collides only those that cross the scatterer (Eqs. 22-23).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
-from ..errors import ParameterError, require_positive
+from ..errors import ParameterError, PhysicsWarning, require_positive
 from ._kicks import check_kicks
 from .gas import _check_count, _check_rng
 from .scatterer import DiscreteScatterer
 
 __all__ = ["PopulationEstimate", "simulate_explicit_particles", "simulate_kick_chain"]
+
+#: Largest fraction of gas particles allowed to fly farther than L in dt before warning.
+FAST_FRACTION_WARN = 1e-6
 
 
 @dataclass(frozen=True)
@@ -204,7 +209,9 @@ def simulate_explicit_particles(scatterer: DiscreteScatterer, beta: float, mass:
     -----
     Eq. (22) assumes |v| dt < L; faster particles see the box edge, which biases the kicks
     towards the Maxwell law (see `colliding_velocity_pdf`). Choose L/dt several thermal
-    speeds 1/sqrt(beta m) for the stationary state to be Gibbs to the accuracy wanted.
+    speeds 1/sqrt(beta m) for the stationary state to be Gibbs to the accuracy wanted; a
+    `PhysicsWarning` is issued when more than 1e-6 of the particles have |v| dt > L
+    (L/dt below about 4.9 thermal speeds).
 
     Examples
     --------
@@ -219,6 +226,14 @@ def simulate_explicit_particles(scatterer: DiscreteScatterer, beta: float, mass:
                                                  initial, rng)
     n = scatterer.n_levels
     sigma = 1.0 / np.sqrt(beta * mass)
+    fast = float(special.erfc(length / (np.sqrt(2.0) * sigma * dt)))  # P(|v| dt > L)
+    if fast > FAST_FRACTION_WARN:
+        warnings.warn(
+            f"L/dt = {length / dt:.3g} is only {length / (dt * sigma):.3g} thermal speeds: a "
+            f"fraction {fast:.2g} of the particles fly farther than L in dt, outside the "
+            "validity |v| dt < L of Eq. (22) (Ehrich et al. 2020); the collisions are not "
+            "effusive and the stationary state is biased away from Gibbs",
+            PhysicsWarning, stacklevel=2)
     occ = _Occupancy(state, n, burn_in)
     hits = np.zeros(n_replicas)
     y = np.empty(n_replicas)
