@@ -287,6 +287,11 @@ def _optional_pages() -> list[str]:
     return pages
 
 
+def _index_always_outdated(app, env, added, changed, removed) -> list[str]:
+    """Re-read index at every build: its toctree depends on which optional pages exist."""
+    return ["index"]
+
+
 def _fill_optional_toctree(app, docname, source) -> None:
     if docname == "index":
         entries = "\n".join(_optional_pages())
@@ -298,5 +303,6 @@ write_api_pages()
 
 def setup(app):
     app.connect("builder-inited", _report_api_problems)
+    app.connect("env-get-outdated", _index_always_outdated)
     app.connect("source-read", _fill_optional_toctree)
     app.connect("autodoc-process-docstring", escape_plain_notation, priority=400)
