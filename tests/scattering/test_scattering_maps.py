@@ -47,7 +47,7 @@ def _entry_p_form(model, packet, idx, method="S1", measure=True):
     return out[0] + 1j * out[1]
 
 
-@pytest.mark.parametrize("method", ["S1", "exact"])
+@pytest.mark.parametrize("method", ["S1", pytest.param("exact", marks=pytest.mark.slow)])
 def test_map_agrees_with_independent_p_quadrature(method):
     """Our outgoing-momentum Gauss quadrature vs Eq. (17) as printed with adaptive quad."""
     model, packet = ScatteringModel.example(), IncidentPacket.example()

@@ -76,10 +76,10 @@ def test_momentum_law_normalised_and_rho_u_hermitian(distribution):
 def test_positivity_audit_reports_negative_eigenvalue_and_converges():
     """Eq. (23) at the paper's parameters is not a positive operator: its most negative
     eigenvalue is far beyond the discretisation error; wide packets approach positivity."""
-    narrow = packet_positivity(IncidentPacket.example(), n=500)
+    narrow = packet_positivity(IncidentPacket.example(), n=300)
     err = abs(narrow.min_eigenvalue - narrow.min_eigenvalue_coarse)
     assert narrow.min_eigenvalue < -10 * err
     assert not narrow.is_positive
-    assert abs(narrow.trace - 1.0) < 1e-3  # midpoint rule, grid spacing ~0.05
-    wide = packet_positivity(IncidentPacket(0.1, 0.1, 20.0, -10.0), n=500)
+    assert abs(narrow.trace - 1.0) < 2e-3  # midpoint rule, grid spacing ~0.1: error ~5e-4
+    wide = packet_positivity(IncidentPacket(0.1, 0.1, 20.0, -10.0), n=300)
     assert abs(wide.min_eigenvalue) < abs(narrow.min_eigenvalue) / 10
