@@ -122,3 +122,22 @@ def test_random_real_coupling_map_laws(seed, d, beta, delta_x, method):
     assert audit.trace < tol
     assert audit.hermiticity < 1e-13
     assert audit.detailed_balance < tol
+
+
+def test_random_complex_coupling_d3_audits():
+    """d = 3, random complex V (a phase loop: no time-reversal symmetry): the map is TP and
+    Hermiticity preserving but breaks detailed balance; with a narrow packet, whose rho_U of
+    Eq. (23) is far from positive, it is not even CP, while a wide packet gives a CP map."""
+    rng = np.random.default_rng(6)
+    g = rng.standard_normal((3, 3)) + 1j * rng.standard_normal((3, 3))
+    model = ScatteringModel(np.array([-0.4, 0.1, 0.7]), 0.5 * (g + g.conj().T), 1.0, 0.2)
+    narrow, wide = scattering_maps(model, [IncidentPacket(0.5, 0.2, 0.8, -6.0),
+                                           IncidentPacket(0.5, 0.2, 10.0, -6.0)], method="exact")
+    a_narrow = audit_map(narrow, model.energies, 0.5)
+    a_wide = audit_map(wide, model.energies, 0.5)
+    tol = 10 * max(narrow.error, wide.error) + 1e-12  # quadrature estimate with margin
+    assert a_narrow.trace < tol and a_wide.trace < tol
+    assert a_narrow.hermiticity < 1e-14
+    assert a_narrow.detailed_balance > 1e-2  # Eq. (19) fails, so Eq. (2) fails
+    assert a_narrow.choi_min_eigenvalue < -100 * tol  # not CP
+    assert a_wide.choi_min_eigenvalue > 100 * tol  # CP
