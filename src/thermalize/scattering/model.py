@@ -153,6 +153,13 @@ class IncidentPacket:
         If :math:`4\pi\Delta x\sqrt{m/\beta} < \hbar`, where the paper (after Eq. (22), citing
         Hillery et al. 1984) says Eq. (22) is no valid Wigner function.
 
+    Notes
+    -----
+    Even when the condition holds, the operator of Eq. (23) is not positive (at the paper's
+    parameters its smallest eigenvalue is about -0.05): check it with
+    `thermalize.scattering.packet_positivity`, and check the resulting map with
+    `thermalize.scattering.audit_map` (complete positivity can fail for narrow packets).
+
     Examples
     --------
     >>> IncidentPacket.example().delta_x
