@@ -6,7 +6,8 @@ Plain script (not pytest): ``python benchmarks/sweep.py [--quick]``.
    pool of 2 workers and a Dask LocalCluster of 2 workers: (sweep wall time - plain loop
    time) / points, pool or cluster start-up included. Targets: < 5 ms (pool), < 20 ms (Dask).
 2. A real sweep, 1000 scattering steady states (rate x delta_x, each point its own map):
-   2 workers vs 1 worker of the same local pool. Target >= 1.7x on an idle 2-core machine.
+   2 workers vs 1 worker of the same local pool, 1 BLAS thread each. Target >= 1.7x on an
+   idle 2-core machine.
 """
 
 from __future__ import annotations
@@ -59,14 +60,18 @@ def overhead(n_points: int, repeats: int) -> dict:
 
 
 def scaling(n_rate: int, n_width: int) -> dict:
-    """Wall time of the scattering sweep on 1 and 2 local workers."""
+    """Wall time of the scattering sweep on 1 and 2 local workers (1 BLAS thread each).
+
+    BLAS is pinned to one thread per worker in both runs, so that only the number of workers
+    differs (the default cap would give the single worker all cores' BLAS threads).
+    """
     spec = SweepSpec("scattering.collision-steady-state",
                      {"rate": {"logspace": [-3, 1, n_rate]},
                       "delta_x": {"linspace": [1.0, 4.0, n_width]}})
     out = {"points": spec.n_points, "chunk_size": spec.chunk_size}
     for workers in (1, 2):
         t0 = time.perf_counter()
-        res = run(spec, executor=LocalPoolExecutor(workers))
+        res = run(spec, executor=LocalPoolExecutor(workers, blas_threads=1))
         out[workers] = time.perf_counter() - t0
         assert res.ok, res.failures[:3]
     return out
