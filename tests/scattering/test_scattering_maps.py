@@ -141,3 +141,16 @@ def test_random_complex_coupling_d3_audits():
     assert a_narrow.detailed_balance > 1e-2  # Eq. (19) fails, so Eq. (2) fails
     assert a_narrow.choi_min_eigenvalue < -100 * tol  # not CP
     assert a_wide.choi_min_eigenvalue > 100 * tol  # CP
+
+
+def test_quadrature_refines_or_raises():
+    """A far packet (|x0| = 1000: phase (p - p') x0 oscillates fast) needs more nodes: they
+    are doubled until the estimate is below tol, or ConvergenceError says what to change."""
+    from thermalize.errors import ConvergenceError
+
+    model = ScatteringModel.example()
+    far = IncidentPacket(0.1, 0.1, 1.0, -1000.0)
+    smap = scattering_map(model, far, nodes=48)
+    assert smap.error < 1e-8 and smap.nodes > 96
+    with pytest.raises(ConvergenceError, match="max_nodes"):
+        scattering_map(model, far, nodes=8, max_nodes=32)

@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import ConvergenceError, ParameterError
 from .amplitudes import METHODS, amplitudes
 from .model import IncidentPacket, ScatteringModel
 from .packets import packet_density_matrix
@@ -136,8 +136,8 @@ def _integrate(model: ScatteringModel, packets, method: str, nodes: int) -> list
             for pk in packets]
 
 
-def scattering_maps(model: ScatteringModel, packets, *, method: str = "S1",
-                    nodes: int = 48) -> list[ScatteringMap]:
+def scattering_maps(model: ScatteringModel, packets, *, method: str = "S1", nodes: int = 48,
+                    tol: float = 1e-8, max_nodes: int = 1536) -> list[ScatteringMap]:
     """`scattering_map` for several packets sharing one model (amplitudes computed once).
 
     Parameters
@@ -146,8 +146,8 @@ def scattering_maps(model: ScatteringModel, packets, *, method: str = "S1",
     packets : sequence of IncidentPacket
         Each with the model's mass and hbar.
     method : {"S1", "exact"}
-    nodes : int
-        Gauss nodes per segment (>= 4) of the coarse quadrature; the fine one has twice.
+    nodes, tol, max_nodes
+        As in `scattering_map`.
 
     Returns
     -------
@@ -157,6 +157,11 @@ def scattering_maps(model: ScatteringModel, packets, *, method: str = "S1",
         raise ParameterError(f"method={method!r} is outside the allowed set {METHODS}")
     if int(nodes) < 4:
         raise ParameterError(f"nodes={nodes!r} is outside the allowed range [4, inf)")
+    if not (np.isfinite(tol) and tol > 0):
+        raise ParameterError(f"tol={tol!r} is outside the allowed range (0, inf)")
+    if int(max_nodes) < 2 * int(nodes):
+        raise ParameterError(f"max_nodes={max_nodes!r} is outside the allowed range "
+                             f"[2 * nodes = {2 * int(nodes)}, inf)")
     packets = list(packets)
     for i, pk in enumerate(packets):
         if not isinstance(pk, IncidentPacket):
@@ -165,17 +170,29 @@ def scattering_maps(model: ScatteringModel, packets, *, method: str = "S1",
             raise ParameterError(f"packet mass={pk.mass!r} must equal the model mass={model.mass!r}")
         if not np.isclose(pk.hbar, model.hbar, rtol=1e-12, atol=0):
             raise ParameterError(f"packet hbar={pk.hbar!r} must equal the model hbar={model.hbar!r}")
-    coarse = _integrate(model, packets, method, int(nodes))
-    fine = _integrate(model, packets, method, 2 * int(nodes))
+    n = int(nodes)
+    coarse = _integrate(model, packets, method, n)
+    fine = _integrate(model, packets, method, 2 * n)
+    errors = [float(np.max(np.abs(f - c))) for f, c in zip(fine, coarse, strict=True)]
+    while max(errors) > tol and 4 * n <= max_nodes:  # double until the estimate is below tol
+        n *= 2
+        coarse, fine = fine, _integrate(model, packets, method, 2 * n)
+        errors = [float(np.max(np.abs(f - c))) for f, c in zip(fine, coarse, strict=True)]
+    if max(errors) > tol:
+        raise ConvergenceError(
+            f"scattering map quadrature did not reach tol={tol:g}: error estimate "
+            f"{max(errors):.3g} with {2 * n} nodes per segment (max_nodes={max_nodes}); "
+            "raise max_nodes or tol"
+        )
     return [
-        ScatteringMap(tensor=f, error=float(np.max(np.abs(f - c))), energies=model.energies,
-                      method=method, nodes=2 * int(nodes), model=model, packet=pk)
-        for f, c, pk in zip(fine, coarse, packets)
+        ScatteringMap(tensor=f, error=err, energies=model.energies, method=method, nodes=2 * n,
+                      model=model, packet=pk)
+        for f, err, pk in zip(fine, errors, packets, strict=True)
     ]
 
 
 def scattering_map(model: ScatteringModel, packet: IncidentPacket, *, method: str = "S1",
-                   nodes: int = 48) -> ScatteringMap:
+                   nodes: int = 48, tol: float = 1e-8, max_nodes: int = 1536) -> ScatteringMap:
     r"""Scattering map of Eq. (17) of Tabanera-Bravo et al., PRL 130, 200402 (2023).
 
     .. math:: \mathbb S^{jk}_{j'k'} = \sum_{\alpha=\pm}\int_{p_{\inf}}^\infty dp\,
@@ -193,11 +210,21 @@ def scattering_map(model: ScatteringModel, packet: IncidentPacket, *, method: st
         Amplitudes (see `amplitudes`).
     nodes : int
         Gauss nodes per segment of the coarse quadrature (>= 4); the result uses twice as
-        many and `error` is the difference between the two.
+        many and `error` is the largest entry of the difference between the two.
+    tol : float
+        While `error` > tol, the node count is doubled (> 0).
+    max_nodes : int
+        Largest node count per segment of the fine quadrature.
 
     Returns
     -------
     ScatteringMap
+
+    Raises
+    ------
+    ConvergenceError
+        If the error estimate is still above `tol` at `max_nodes` (e.g. a packet far away,
+        |x0| ~ 1e3, or a long region with exact amplitudes: fast oscillations in q).
 
     Notes
     -----
@@ -221,4 +248,5 @@ def scattering_map(model: ScatteringModel, packet: IncidentPacket, *, method: st
     >>> bool(np.allclose(trace_out, np.eye(2), atol=1e-8)), smap.error < 1e-8
     (True, True)
     """
-    return scattering_maps(model, [packet], method=method, nodes=nodes)[0]
+    return scattering_maps(model, [packet], method=method, nodes=nodes, tol=tol,
+                           max_nodes=max_nodes)[0]
