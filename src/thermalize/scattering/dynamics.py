@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ParameterError, as_float_array, require_positive
-from ..superop import commutator_superop, steady_state, to_tensor
+from ..superop import commutator_superop, steady_state
 from .maps import ScatteringMap
 
 __all__ = [
