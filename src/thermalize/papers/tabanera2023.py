@@ -547,7 +547,7 @@ def checks_fig_s2(ds: xr.Dataset) -> list[Check]:
 
 def plot_fig_s2(ds: xr.Dataset):
     """Fig. S2: estimate (S10) with s = 0.01 on the same grids (log colour scale)."""
-    fig, axes = _three_maps([ds["estimate_left"], ds["estimate_middle"], ds["estimate_right"]],
+    fig, _axes = _three_maps([ds["estimate_left"], ds["estimate_middle"], ds["estimate_right"]],
                             ds, "(S10)")
     fig.suptitle(f"Eq. (S10), s = 0.01. exact / estimate: median "
                  f"10^{ds.attrs['log10_ratio_median']:.1f}, range "
