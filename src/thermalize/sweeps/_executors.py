@@ -96,10 +96,13 @@ class SerialExecutor(Executor):
 
     @property
     def workers(self) -> int:
+        """1: everything runs in this process."""
         return 1
 
     @contextmanager
     def open(self):
+        """Yield ``map_unordered``: ``fn(task)`` for each task in order, in this process."""
+
         def map_unordered(fn, tasks):
             for t in tasks:
                 yield fn(t)
@@ -145,6 +148,7 @@ class LocalPoolExecutor(Executor):
 
     @contextmanager
     def open(self):
+        """Start the pool; yield ``map_unordered``; stop the pool (at once on an error)."""
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if ctx.get_start_method() == "forkserver":
@@ -239,6 +243,7 @@ class DaskExecutor(Executor):
 
     @property
     def workers(self) -> int:
+        """Worker processes of the local cluster; 0 for an existing cluster (its own)."""
         return self.local_cluster or 0
 
     @property
@@ -250,6 +255,7 @@ class DaskExecutor(Executor):
 
     @contextmanager
     def open(self):
+        """Connect (or start the LocalCluster), cap BLAS on the workers, yield the mapper."""
         from . import _dask
 
         with _dask.client(self) as client:

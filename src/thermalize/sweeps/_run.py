@@ -13,7 +13,6 @@ import numpy as np
 import xarray as xr
 
 from .._version import __version__
-from ..io import _json_default
 from ._errors import SweepError
 from ._executors import Executor, SerialExecutor
 from ._spec import SweepSpec
@@ -78,10 +77,17 @@ def _tasks(spec: SweepSpec, chunks: list[int]):
                         tuple(spec.point(i) for i in idx), spec.fixed, spec.seed, q.stochastic)
 
 
+def _jsonable(obj):
+    if isinstance(obj, (np.generic, np.ndarray)):
+        return obj.tolist()
+    return repr(obj)
+
+
 def _parameters(spec: SweepSpec) -> dict:
+    """Every non-grid parameter: fixed ones and the defaults of the others (JSON-ready)."""
     params = {k: v for k, v in spec.quantity.defaults().items() if k not in spec.grid}
     params.update(spec.fixed)
-    return json.loads(json.dumps(params, default=_json_default))
+    return json.loads(json.dumps(params, default=_jsonable))
 
 
 def assemble(spec: SweepSpec, results: dict[int, ChunkResult]) -> tuple[xr.Dataset, list[dict]]:
