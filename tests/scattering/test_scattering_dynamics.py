@@ -166,3 +166,17 @@ def test_batched_maps_and_packets_agree_with_single_calls():
     assert grid.shape == (2, 3, 2, 2)
     np.testing.assert_allclose(grid[1, 2], collision_steady_state(maps[2], model.energies, 3.0),
                                atol=1e-13)
+
+
+def test_wide_packets_thermalise_without_dephasing():
+    """Delta x -> infinity (rho_U diagonal in p, refs. [6, 12] of the Letter): the map stops
+    creating coherences and the steady state is Gibbs at any rate; the deviation falls like
+    the Gaussian factor exp(-dx^2 (m Delta / p)^2 / 2 hbar^2) of Eq. (23)."""
+    model = ScatteringModel.example()
+    gibbs = gibbs_state(model.energies, 0.1)
+    dist = []
+    for dx in (50.0, 100.0, 200.0):
+        smap = scattering_map(model, IncidentPacket(0.1, 0.1, dx, -10.0))
+        dist.append(trace_distance(collision_steady_state(smap, model.energies, 1000.0), gibbs))
+    assert dist[0] > dist[1] > dist[2]
+    assert dist[2] < 1e-5  # Gaussian factor e^{-72} at p ~ sqrt(m/beta); power-law tail
