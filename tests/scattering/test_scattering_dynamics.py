@@ -179,4 +179,5 @@ def test_wide_packets_thermalise_without_dephasing():
         smap = scattering_map(model, IncidentPacket(0.1, 0.1, dx, -10.0))
         dist.append(trace_distance(collision_steady_state(smap, model.energies, 1000.0), gibbs))
     assert dist[0] > dist[1] > dist[2]
-    assert dist[2] < 1e-5  # Gaussian factor e^{-72} at p ~ sqrt(m/beta); power-law tail
+    # e^{-72} at p ~ sqrt(m/beta); what is left comes from rare fast particles (large p)
+    assert dist[2] < 1e-5
