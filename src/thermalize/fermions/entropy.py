@@ -176,39 +176,53 @@ def deletion_spectrum(eigenvalues, weights, *, method: SecularEquation | None = 
     return np.sort(np.concatenate([fixed, roots]))
 
 
+_CHUNK = 256  # roots per block: bounds the work arrays to _CHUNK x p (cache- and memory-friendly)
+
+
+def _secular_sums(d, w, origin, tau, rows):
+    """f = sum_j w_j r_j, psi' = sum_{j<=i} w_j r_j^2, phi' = the rest; r_j = 1/((d_j - o) - tau)."""
+    f = np.empty(rows.size)
+    dpsi = np.empty(rows.size)
+    dall = np.empty(rows.size)
+    cols = np.arange(d.size)
+    for s in range(0, rows.size, _CHUNK):
+        sl = slice(s, s + _CHUNK)
+        r = d[None, :] - origin[sl, None]  # exact differences d_j - origin (no cancellation)
+        r -= tau[sl, None]
+        np.reciprocal(r, out=r)
+        f[sl] = r @ w
+        r *= r
+        dall[sl] = r @ w
+        r *= cols[None, :] <= rows[sl, None]  # poles j <= i belong to psi
+        dpsi[sl] = r @ w
+    return f, dpsi, dall - dpsi
+
+
 def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int) -> np.ndarray:
     """Roots of sum_j w_j/(d_j - x) in each (d_i, d_{i+1}); d strictly ascending, w > 0."""
     p = d.size
     if p < 2:
         return np.zeros(0)
     lo_pole, hi_pole = d[:-1], d[1:]
-    i = np.arange(p - 1)
     mid = 0.5 * (lo_pole + hi_pole)
-    f_mid = (w[None, :] / (d[None, :] - mid[:, None])).sum(axis=1)
+    f_mid = np.concatenate(
+        [(1.0 / (d[None, :] - mid[s : s + _CHUNK, None])) @ w for s in range(0, p - 1, _CHUNK)]
+    )
     # root left of the midpoint when f(mid) > 0 (f increases from -inf to +inf on the interval)
     left = f_mid >= 0
     origin = np.where(left, lo_pole, hi_pole)
-    delta = d[None, :] - origin[:, None]  # d_j - origin: exact differences, shape (p-1, p)
     a_pole = np.where(left, 0.0, lo_pole - hi_pole)  # lower pole relative to origin
     b_pole = np.where(left, hi_pole - lo_pole, 0.0)
     lo = np.where(left, 0.0, mid - hi_pole)  # bracket for tau = x - origin
     hi = np.where(left, mid - lo_pole, 0.0)
     tau = 0.5 * (lo + hi)
-    below = np.arange(p)[None, :] <= i[:, None]  # poles j <= i belong to psi, the rest to phi
     active = np.ones(p - 1, dtype=bool)
     for _ in range(max_iter):
         ix = np.flatnonzero(active)
         if ix.size == 0:
             break
         t = tau[ix]
-        r = 1.0 / (delta[ix] - t[:, None])
-        wr = w[None, :] * r
-        wr2 = wr * r
-        bl = below[ix]
-        np.where(bl, wr, 0.0).sum(axis=1)
-        dpsi = np.where(bl, wr2, 0.0).sum(axis=1)
-        f = wr.sum(axis=1)
-        dphi = wr2.sum(axis=1) - dpsi
+        f, dpsi, dphi = _secular_sums(d, w, origin[ix], t, ix)
         # bracket update from the sign of f (monotone increasing in tau)
         lo[ix] = np.where(f < 0, t, lo[ix])
         hi[ix] = np.where(f > 0, t, hi[ix])

@@ -966,6 +966,14 @@ def checks_fig9(ds: xr.Dataset) -> list[Check]:
     ]
     out.append(
         Check.at_least(
+            "Gamma=1 deviates more from beta_ref than Gamma=3 (ratio of max rel. deviations)",
+            float(dev.sel(gamma=1.0).max() / dev.sel(gamma=3.0).max()),
+            1.0,
+            "App. A: slight discrepancies in regime III start to develop for Gamma = 1",
+        )
+    )
+    out.append(
+        Check.at_least(
             "levels differ between the baths (K_L - K_R >= 2)",
             float((ds.levels_left - ds.levels_right).min()),
             2.0,
