@@ -8,6 +8,8 @@ heat pump of Fig. 2 (right).
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import xarray as xr
 from scipy import integrate, special, stats
@@ -57,6 +59,20 @@ def _params(**kw) -> dict:
     return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in kw.items()}
 
 
+def _parameters(ds: xr.Dataset) -> dict:
+    raw = ds.attrs["parameters"]
+    return json.loads(raw) if isinstance(raw, str) else dict(raw)
+
+
+def _precision_checks(ds: xr.Dataset, pairs: list[tuple[str, str]]) -> list[Check]:
+    """--full promises MC standard errors below 1e-3 relative (issue 4); quick mode does not."""
+    if _parameters(ds)["quick"]:
+        return []
+    worst = max(float(np.nanmax(np.abs(ds[se].values / ds[val].values))) for val, se in pairs)
+    return [Check.at_most("full mode: largest relative MC standard error", worst, 1e-3,
+                          "issue 4: --full precision target")]
+
+
 def _max_abs_z(ds: xr.Dataset, value: str, exact: str, se: str) -> float:
     z = (ds[value].values - ds[exact].values) / ds[se].values
     return float(np.nanmax(np.abs(z)))
@@ -101,9 +117,9 @@ def checks_collision_probability(ds: xr.Dataset) -> list[Check]:
         # at L/dt = 30 thermal speeds the correction is ~exp(-450)
         Check.close("pi_c / asymptote at the largest L/dt", closed[big] / ds["asymptote"].values[big],
                     1.0, 1e-12, "Eq. (25), third line"),
-        Check.at_most("pi_c <= 1/2 and decreasing in L", float(np.max(np.diff(closed))), 0.0,
+        Check.at_most("pi_c decreasing in L (max increment)", float(np.max(np.diff(closed))), 0.0,
                       "law: pi_c is a mean of a decreasing Gaussian tail"),
-    ]
+    ] + _precision_checks(ds, [("monte_carlo", "monte_carlo_se")])
 
 
 def plot_collision_probability(ds: xr.Dataset):
@@ -195,7 +211,7 @@ def checks_effusion(ds: xr.Dataset) -> list[Check]:
                        1e-3, "exact law rho_Max(v) min(|v| dt, L) / (2 L pi_c)"),
         Check.at_most("small box: <|v|> vs exact finite-L law (|z|)", zx(small, "mean_speed"),
                       Z_MAX, "exact law, quadrature"),
-    ]
+    ] + _precision_checks(ds, [("mean_speed", "mean_speed_se"), ("mean_square", "mean_square_se")])
 
 
 def plot_effusion(ds: xr.Dataset):
@@ -217,7 +233,7 @@ def plot_effusion(ds: xr.Dataset):
 effusion_repro = register(
     "ehrich2020.effusion",
     title="Speeds of colliding particles: effusion (Eq. 27) for large L/dt, not for small",
-    paper=EHRICH2020, runtime_estimate_s=1.5, full_runtime_estimate_s=60.0,
+    paper=EHRICH2020, runtime_estimate_s=1.0, full_runtime_estimate_s=20.0,
     plot=plot_effusion, checks=checks_effusion,
 )(compute_effusion)
 
@@ -237,7 +253,7 @@ def compute_thermalization(quick: bool) -> xr.Dataset:
     """Stationary populations vs beta: effusion -> Gibbs, Maxwell -> not (uniform rule)."""
     mass = 1.0
     betas = np.linspace(0.1, 3.0, 30)
-    betas_mc = np.array([0.5, 1.5])
+    betas_mc = np.array([0.5, 1.0])
     kicks = ["effusion", "maxwell"]
     rng = np.random.default_rng(SEED + 2)
     n_lv = 3
@@ -251,7 +267,7 @@ def compute_thermalization(quick: bool) -> xr.Dataset:
     ex_se = np.full_like(ex, np.nan)
     ex_gibbs = np.full_like(ex, np.nan)
     steps, reps = (300, 2000) if quick else (4000, 40_000)
-    ex_steps, ex_reps = (1000, 2000) if quick else (20_000, 40_000)
+    ex_steps, ex_reps = (1000, 2000) if quick else (20_000, 60_000)
     viol = np.zeros(2)
     for i, lv in enumerate(MODELS.values()):
         sc = DiscreteScatterer(lv)
@@ -316,7 +332,7 @@ def checks_thermalization(ds: xr.Dataset) -> list[Check]:
     out.append(Check.at_most("explicit particles vs Gibbs (max |z|)",
                              _max_abs_z(ds, "explicit", "explicit_gibbs", "explicit_se"), Z_MAX,
                              "Eqs. (22)-(23): equilibrium gas thermalizes; 4 SE"))
-    return out
+    return out + _precision_checks(ds, [("mc", "mc_se"), ("explicit", "explicit_se")])
 
 
 def plot_thermalization(ds: xr.Dataset):
@@ -346,7 +362,7 @@ def plot_thermalization(ds: xr.Dataset):
 thermalization_repro = register(
     "ehrich2020.thermalization",
     title="Discrete scatterer: effusion kicks thermalize, Maxwell kicks do not (Eqs. 17, 26)",
-    paper=EHRICH2020, runtime_estimate_s=3.0, full_runtime_estimate_s=240.0,
+    paper=EHRICH2020, runtime_estimate_s=3.0, full_runtime_estimate_s=300.0,
     plot=plot_thermalization, checks=checks_thermalization,
 )(compute_thermalization)
 
@@ -442,8 +458,8 @@ def compute_disk(quick: bool) -> xr.Dataset:
     mus = np.array([0.3, 1.0, 3.0])
     mu_curve = np.geomspace(0.1, 10.0, 60)
     kinds = [f"{k}-{s}" for k, s in DISK_KICKS]
-    n_grid = 300 if quick else 1600
-    steps, reps = (200, 2000) if quick else (4000, 50_000)
+    n_grid = 300 if quick else 800
+    steps, reps = (200, 2000) if quick else (1000, 20_000)
     rng = np.random.default_rng(SEED + 4)
     closed = np.zeros((len(kinds), mus.size))
     grid = np.zeros_like(closed)
@@ -510,7 +526,7 @@ def checks_disk(ds: xr.Dataset) -> list[Check]:
     closed, grid = ds["closed_form"].values, ds["grid"].values
     rel_grid = np.max(np.abs(grid / closed - 1))
     tol_grid = max(0.05 * float(np.max(ds["grid_change"].values / closed)), 1e-7)
-    kt = 1.0 / ds.attrs["parameters"]["beta"] if isinstance(ds.attrs["parameters"], dict) else 1.0
+    kt = 1.0 / _parameters(ds)["beta"]
     two = ds["closed_form"].sel(kicks="effusion-2").values / kt
     mid = int(np.argmin(np.abs(ds["mu"].values - 1.0)))
     return [
@@ -536,7 +552,7 @@ def checks_disk(ds: xr.Dataset) -> list[Check]:
                     0.0, 1e-12, "Eq. (32), complex-step Jacobian"),
         Check.close("Eq. (30): |J_{v,w}| - 1 (max)", float(np.max(ds["eq30_error"].values)),
                     0.0, 1e-13, "Eq. (30)"),
-    ]
+    ] + _precision_checks(ds, [("mc", "mc_se")])
 
 
 def plot_disk(ds: xr.Dataset):
@@ -565,7 +581,7 @@ def plot_disk(ds: xr.Dataset):
 disk_repro = register(
     "ehrich2020.disk",
     title="Rotating disk: stationary omega law and energy vs mu; Eq. (35) and Eq. (32)",
-    paper=EHRICH2020, runtime_estimate_s=3.0, full_runtime_estimate_s=300.0,
+    paper=EHRICH2020, runtime_estimate_s=3.0, full_runtime_estimate_s=60.0,
     plot=plot_disk, checks=checks_disk,
 )(compute_disk)
 
@@ -577,7 +593,7 @@ def compute_heat_pump(quick: bool) -> xr.Dataset:
     """Fig. 2 (right): mu = 1 disk, cold 1D gas + hot bath; heat flows vs T_hot/T_cold."""
     t_cold, mass = 1.0, 1.0
     ratios = np.linspace(0.5, 2.5, 41)
-    ratios_mc = np.array([0.8, 1.2, 1.5, 1.8, 2.2])
+    ratios_mc = np.array([0.8, 1.2, 1.4, 1.6])  # |Q| >= 0.2 kT_cold: relative SE meaningful
     disk = RotatingDisk(1.0)
     q, sig, q_max, sig_max = ([] for _ in range(4))
     for r in ratios:
@@ -588,7 +604,7 @@ def compute_heat_pump(quick: bool) -> xr.Dataset:
         q_max.append(hm.heat_to_hot)
         sig_max.append(hm.entropy_production)
     rng = np.random.default_rng(SEED + 6)
-    cycles, reps = (100, 4000) if quick else (2000, 100_000)
+    cycles, reps = (100, 4000) if quick else (1200, 100_000)
     mc = [HeatPump(disk, 1 / t_cold, 1 / (r * t_cold), mass).simulate(
         n_cycles=cycles, n_replicas=reps, rng=rng) for r in ratios_mc]
     an = [HeatPump(disk, 1 / t_cold, 1 / (r * t_cold), mass).heat_flows() for r in ratios_mc]
@@ -615,7 +631,7 @@ def checks_heat_pump(ds: xr.Dataset) -> list[Check]:
     r = ds["ratio"].values
     window = (r > 1.0) & (r < 2.0)
     rm = ds["ratio_mc"].values
-    i15 = int(np.argmin(np.abs(rm - 1.5)))
+    i15 = int(np.argmin(np.abs(rm - 1.4)))
     sig_mc = ds["mc_entropy_production"].values[i15]
     return [
         Check.close("Q vs paper's k(T_cold - T_hot/2) (max abs.)",
@@ -633,13 +649,15 @@ def checks_heat_pump(ds: xr.Dataset) -> list[Check]:
         Check.at_most("MC entropy production vs exact (max |z|)",
                       _max_abs_z(ds, "mc_entropy_production", "exact_entropy_production_mc",
                                  "mc_entropy_production_se"), Z_MAX, "4 SE over replicas"),
-        Check.at_most("MC entropy production at T_hot = 1.5 T_cold (+4 SE)",
+        Check.at_most("MC entropy production at T_hot = 1.4 T_cold (+4 SE)",
                       sig_mc + Z_MAX * ds["mc_entropy_production_se"].values[i15], 0.0,
                       "Sec. 5: second-law violation seen in the simulation itself"),
         Check.at_least("control, Maxwell kicks: entropy production (min)",
                        float(np.min(ds["entropy_production_maxwell"].values)), 0.0,
                        "law: a thermalizing disk obeys the second law", tolerance=1e-14),
-    ]
+    ] + _precision_checks(ds, [("mc_heat_from_cold", "mc_heat_from_cold_se"),
+                               ("mc_heat_to_hot", "mc_heat_to_hot_se"),
+                               ("mc_entropy_production", "mc_entropy_production_se")])
 
 
 def plot_heat_pump(ds: xr.Dataset):
@@ -670,6 +688,6 @@ def plot_heat_pump(ds: xr.Dataset):
 heat_pump_repro = register(
     "ehrich2020.heat-pump",
     title="Fig. 2 (right): the mu = 1 disk pumps heat from cold to hot without work",
-    paper=EHRICH2020, runtime_estimate_s=0.5, full_runtime_estimate_s=120.0,
+    paper=EHRICH2020, runtime_estimate_s=0.5, full_runtime_estimate_s=90.0,
     plot=plot_heat_pump, checks=checks_heat_pump,
 )(compute_heat_pump)
