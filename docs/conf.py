@@ -27,11 +27,11 @@ ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT / "src"))  # build from the checkout even when not installed
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-import thermalize  # noqa: E402
+import thermalize
 
 project = "thermalize"
 author = "the thermalize developers"
-copyright = "2026, the thermalize developers"  # noqa: A001 (Sphinx's name)
+copyright = "2026, the thermalize developers"
 release = thermalize.__version__
 version = ".".join(release.split(".")[:2])
 
@@ -172,7 +172,7 @@ def _title(text: str, char: str = "=") -> str:
     return f"{text}\n{char * len(text)}\n"
 
 
-def _module_page(mod, homes) -> str:
+def _module_page(mod, homes, children=()) -> str:
     own, elsewhere = [], []
     for name in _exported(mod):
         obj = getattr(mod, name)
@@ -200,6 +200,9 @@ def _module_page(mod, homes) -> str:
         lines += [f"   {name}" for name in own] + [""]
     if elsewhere:
         lines += ["Also importable from here: " + ", ".join(elsewhere) + ".", ""]
+    if children:
+        lines += [_title("Submodules", "-"), ".. toctree::", "   :maxdepth: 1", ""]
+        lines += [f"   module-{child}" for child in children] + [""]
     return "\n".join(lines)
 
 
@@ -217,12 +220,13 @@ def write_api_pages() -> None:
     placed = set()
     sections = []
     for title, blurb, prefixes in API_SECTIONS:
-        members = [m for m in mods
-                   if any(m.__name__ == p or m.__name__.startswith(p + ".") for p in prefixes)]
+        members = [m for m in mods if m.__name__ in prefixes]  # submodules: on their parent
+        placed.update(m.__name__ for m in mods
+                      if any(m.__name__.startswith(p + ".") for p in prefixes))
         placed.update(m.__name__ for m in members)
         if members:
             sections.append((title, blurb, members))
-    rest = [m for m in mods if m.__name__ not in placed and m.__name__ != "thermalize"]
+    rest = [m for m in mods if m.__name__.count(".") == 1 and m.__name__ not in placed]
     if rest:
         sections.append(("Other modules", "", rest))
     body = [_title("Top level: ``thermalize``", "-"),
@@ -232,7 +236,10 @@ def write_api_pages() -> None:
         body += [_title(title, "-"), blurb, "", ".. toctree::", "   :maxdepth: 1", ""]
         body += [f"   generated/module-{m.__name__}" for m in members] + [""]
     for mod in mods:
-        (API_DIR / f"module-{mod.__name__}.rst").write_text(_module_page(mod, homes), encoding="utf-8")
+        children = [] if mod is thermalize else [
+            m.__name__ for m in mods if m.__name__.rpartition(".")[0] == mod.__name__]
+        page = _module_page(mod, homes, children)
+        (API_DIR / f"module-{mod.__name__}.rst").write_text(page, encoding="utf-8")
     (API_DIR / "api_sections.inc").write_text("\n".join(body), encoding="utf-8")
 
 

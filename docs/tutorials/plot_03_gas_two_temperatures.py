@@ -144,3 +144,6 @@ ax_s.axvline(temperature_motional, color="k", lw=0.6)
 ax_s.set_xlabel("ancilla temperature $T_A$ ($T_M = 1$)")
 ax_s.set_ylabel("rate")
 ax_s.legend()
+for ax in (ax_p, ax_s):
+    ax.set_xticks([0.2, 0.5, 1, 2, 5], ["0.2", "0.5", "1", "2", "5"])
+    ax.set_xticks([], minor=True)
