@@ -216,6 +216,17 @@ def test_bad_rules(rule, match):
         kick_markov_matrix(sc, 1.0, 1.0)
 
 
+def test_rule_given_as_name_or_plain_callable():
+    """"uniform" names UniformOpenRule; a plain callable becomes a CallableRule."""
+    lv = np.array([0.0, 0.5, 2.0])
+    by_name = kick_markov_matrix(DiscreteScatterer(lv, "uniform"), 1.0, 1.0)
+    by_object = kick_markov_matrix(DiscreteScatterer(lv, UniformOpenRule()), 1.0, 1.0)
+    np.testing.assert_array_equal(by_name, by_object)
+    assert isinstance(DiscreteScatterer(lv, smooth_rule).rule, CallableRule)
+    with pytest.raises(ParameterError, match="uniform"):
+        DiscreteScatterer(lv, "metropolis")
+
+
 def test_bad_arguments():
     sc = DiscreteScatterer.example()
     with pytest.raises(ParameterError, match="kicks"):

@@ -36,9 +36,10 @@ class DiscreteScatterer:
     ----------
     levels : ndarray, shape (n,)
         Energies eps_s, strictly ascending (index 0 is the ground state).
-    rule : UniformOpenRule | CallableRule | callable
+    rule : UniformOpenRule | CallableRule | callable | "uniform"
         p(s'|v, s) as a function of the incoming kinetic energy; a plain callable
-        ``f(K, s, levels) -> (k, n)`` is wrapped in `CallableRule` (transmission only).
+        ``f(K, s, levels) -> (k, n)`` is wrapped in `CallableRule` (transmission only);
+        the string "uniform" means `UniformOpenRule()`.
 
     Examples
     --------
@@ -49,7 +50,7 @@ class DiscreteScatterer:
     """
 
     levels: np.ndarray
-    rule: UniformOpenRule | CallableRule | Callable = field(default_factory=UniformOpenRule)
+    rule: UniformOpenRule | CallableRule | Callable | str = field(default_factory=UniformOpenRule)
 
     def __post_init__(self) -> None:
         lv = as_float_array("levels", self.levels, ndim=1)
@@ -61,6 +62,11 @@ class DiscreteScatterer:
         lv.setflags(write=False)
         object.__setattr__(self, "levels", lv)
         rule = self.rule
+        if isinstance(rule, str):
+            if rule != "uniform":
+                raise ParameterError(f"rule={rule!r}: the only named rule is 'uniform' "
+                                     "(UniformOpenRule); pass a rule object or a callable")
+            rule = UniformOpenRule()
         if not (hasattr(rule, "transmission") and hasattr(rule, "reflection")):
             if not callable(rule):
                 raise ParameterError(
