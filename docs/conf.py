@@ -248,7 +248,7 @@ def write_api_pages() -> None:
 # a substitution and "gamma_" a hyperlink reference. We never use either in docstrings, so
 # before numpydoc parses a docstring, "|" and a trailing "_" are escaped everywhere except in
 # inline literals, roles (:math:`...`), doctests, literal blocks and directive bodies.
-_PROTECTED = re.compile(r"(``.+?``|:[\w:+-]+:`[^`]*`|`[^`]+`_{0,2})")
+_PROTECTED = re.compile(r"(``.+?``|:[\w:+-]+:`[^`]*`|`[^`]+`_{0,2})", flags=re.DOTALL)
 _TRAILING_UNDERSCORE = re.compile(r"(?<=[\w)\]}])_(?!\w)")  # gamma_, p_+(, sigma_-
 
 
@@ -264,26 +264,40 @@ def _indent(line: str) -> int:
 
 
 def escape_plain_notation(app, what, name, obj, options, lines) -> None:
-    """autodoc-process-docstring hook (runs before numpydoc): see the comment above."""
+    """autodoc-process-docstring hook (runs before numpydoc): see the comment above.
+
+    Runs of ordinary lines are escaped as one text, so a role such as :math:`...` that wraps
+    onto the next line stays protected.
+    """
+    verbatim = [False] * len(lines)
     block_indent = None  # indentation of the line that opened a literal/directive block
     in_doctest = False
     for i, line in enumerate(lines):
         stripped = line.strip()
         if block_indent is not None:
             if not stripped or _indent(line) > block_indent:
+                verbatim[i] = True
                 continue
             block_indent = None
         if stripped.startswith(">>>"):
             in_doctest = True
         if in_doctest:
             in_doctest = bool(stripped)
+            verbatim[i] = True
             continue
         if stripped.startswith(".. ") or stripped.endswith("::"):
             block_indent = _indent(line)
-            if not stripped.startswith(".. "):  # "text::" opens a literal block after it
-                lines[i] = _escape_text(line)
-            continue  # a directive line (e.g. ".. math:: |x|") stays verbatim
-        lines[i] = _escape_text(line)
+            verbatim[i] = stripped.startswith(".. ")  # a directive line stays verbatim
+    i = 0
+    while i < len(lines):
+        if verbatim[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and not verbatim[j]:
+            j += 1
+        lines[i:j] = _escape_text("\n".join(lines[i:j])).split("\n")
+        i = j
 
 
 def _optional_pages() -> list[str]:
