@@ -176,6 +176,9 @@ def test_general_partition_with_hopping_baths_and_three_baths():
         for b, be, mu in zip("ABC", [1.0, 0.3, 2.0], [0.2, -0.5, 0.0])
     ]
     np.testing.assert_allclose(ds.gc_entropy.isel(time=0), gc0, atol=1e-10)
+    b_ref, mu_ref = global_reference(m, c0)  # App. B via the site basis
+    assert abs(ds.attrs["parameters"]["beta_ref"] - b_ref) < 1e-9
+    assert abs(ds.attrs["parameters"]["mu_ref"] - mu_ref) < 1e-9
 
 
 def test_normalised_informations_bounds():

@@ -282,7 +282,7 @@ def _assemble(model, snap: _Snapshots, first: dict, rows: list[dict], ts: np.nda
             else np.zeros(ts.size),
         ),
     }
-    beta_ref, mu_ref = global_reference_from(snap)
+    beta_ref, mu_ref = _global_reference_from(snap)
     params = {
         "n_modes": model.n_modes,
         "system_modes": n_sys,
@@ -304,7 +304,7 @@ def _assemble(model, snap: _Snapshots, first: dict, rows: list[dict], ts: np.nda
     )
 
 
-def global_reference_from(snap: _Snapshots) -> tuple[float, float]:
+def _global_reference_from(snap: _Snapshots) -> tuple[float, float]:
     """Appendix B reference from the evolver's conserved spectrum (no extra diagonalisation)."""
     ev = snap.ev
     phi0 = ev.eigenvectors(0.0)  # eigenvectors of C(0) in the local basis
