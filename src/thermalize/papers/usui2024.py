@@ -449,7 +449,7 @@ fig4 = register(
     runtime_estimate_s=6.0,
     plot=plot_fig4,
     checks=checks_fig4,
-    full_runtime_estimate_s=2400.0,
+    full_runtime_estimate_s=1900.0,
 )(compute_fig4)
 
 
@@ -572,7 +572,7 @@ fig5 = register(
     runtime_estimate_s=3.0,
     plot=plot_fig5,
     checks=checks_fig5,
-    full_runtime_estimate_s=1200.0,
+    full_runtime_estimate_s=950.0,
 )(compute_fig5)
 
 
@@ -697,7 +697,7 @@ fig6 = register(
     runtime_estimate_s=4.0,
     plot=plot_fig6,
     checks=checks_fig6,
-    full_runtime_estimate_s=3000.0,
+    full_runtime_estimate_s=2200.0,
 )(compute_fig6)
 
 
@@ -927,7 +927,7 @@ fig8 = register(
     runtime_estimate_s=8.0,
     plot=plot_fig8,
     checks=checks_fig8,
-    full_runtime_estimate_s=1200.0,
+    full_runtime_estimate_s=2800.0,
 )(compute_fig8)
 
 
@@ -1016,5 +1016,5 @@ fig9 = register(
     runtime_estimate_s=8.0,
     plot=plot_fig9,
     checks=checks_fig9,
-    full_runtime_estimate_s=4000.0,
+    full_runtime_estimate_s=3700.0,
 )(compute_fig9)
