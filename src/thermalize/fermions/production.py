@@ -7,6 +7,7 @@ import math
 import numpy as np
 import xarray as xr
 from scipy import linalg, special
+from tqdm import tqdm
 
 from .._version import __version__
 from ..errors import ConvergenceError, ParameterError, as_float_array
@@ -18,6 +19,36 @@ from .model import QuadraticModel
 __all__ = ["entropy_production"]
 
 LN2 = math.log(2.0)
+
+_DESCRIPTIONS = {
+    "beta_eff": "effective inverse temperature beta*_nu, Eqs. (5)-(6)",
+    "mu_eff": "effective chemical potential mu*_nu, Eqs. (5)-(6)",
+    "energy": "bath energy tr[H_nu rho_nu]",
+    "particle_number": "bath particle number tr[N_nu rho_nu]",
+    "heat": "heat from bath nu, Q = -(dE - mu*(0) dN), Eq. (4)",
+    "bath_entropy": "S(rho_nu), Eq. (21)",
+    "gc_entropy": "S(pi_nu(beta*, mu*)), below Eq. (7)",
+    "intra_bath_mi": "I_o,nu, Eq. (10)",
+    "local_athermality": "share of bath nu in D*_env, Eq. (11)",
+    "athermality_distance": "D[rho_nu || pi_nu] / S(pi_nu), Fig. 4 bottom row",
+    "finite_bath_effect_bath": "share of bath nu in D_env^eq, Eq. (14)",
+    "intra_bath_mi_normalised": "I_o,nu / ((K_nu - 1) ln 2)",
+    "system_entropy": "S(rho_S), Eq. (21)",
+    "joint_bath_entropy": "S(rho_B), Eq. (21)",
+    "system_bath_mi": "I_S-B, Eq. (8)",
+    "inter_bath_mi": "I_L-R (multi-information for > 2 baths), Eq. (9)",
+    "intra_bath_mi_total": "sum_nu I_o,nu, Eq. (10)",
+    "local_athermality_total": "D*_env, Eq. (11)",
+    "entropy_production": "Sigma, Eq. (7)",
+    "decomposition_sum": "I_S-B + I_L-R + sum I_o,nu + D*_env, right side of Eq. (12)",
+    "decomposition_residual": "Sigma(t) - [X(t) - X(0)], X the right side of Eq. (12)",
+    "pure_state_expression": "right side of Eq. (23)",
+    "sigma": "sigma, Eq. (13)",
+    "finite_bath_effect": "D_env^eq, Eq. (14)",
+    "eq14_residual": "sigma - Sigma - D_env^eq, Eq. (14)",
+    "system_bath_mi_normalised": "I_S-B / min(ln d_S, ln d_B)",
+    "inter_bath_mi_normalised": "I_L-R / (sum_nu K_nu - max_nu K_nu) ln 2",
+}
 
 
 def _fermi_pair(levels: np.ndarray, beta: float, mu: float) -> tuple[np.ndarray, np.ndarray]:
@@ -179,11 +210,7 @@ def entropy_production(
     snap = _Snapshots(model, c0, joint_bath)
     first = snap(0.0)
     snap.guess = {b: (first[b]["beta_eff"], first[b]["mu_eff"]) for b in snap.baths}
-    iterator = ts
-    if progress:
-        from tqdm import tqdm
-
-        iterator = tqdm(ts, desc="entropy production", unit="t")
+    iterator = tqdm(ts, desc="entropy production", unit="t") if progress else ts
     rows = [snap(float(t)) for t in iterator]
     return _assemble(model, snap, first, rows, ts)
 
@@ -296,6 +323,9 @@ def _assemble(model, snap: _Snapshots, first: dict, rows: list[dict], ts: np.nda
         "total_entropy": s_total,
         "beta_ref": beta_ref,
         "mu_ref": mu_ref,
+    }
+    data = {
+        k: (dims, values, {"description": _DESCRIPTIONS[k]}) for k, (dims, values) in data.items()
     }
     return xr.Dataset(
         data,

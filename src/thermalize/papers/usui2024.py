@@ -438,7 +438,7 @@ def plot_fig4(ds: xr.Dataset):
             if i == 2:
                 ax.set_xlabel(r"$\Gamma t$")
         axes[0, j].legend(loc="upper right")
-    annotate_checks(axes[0, 0], "dotted: start of regime-III window")
+    annotate_checks(axes[2, 0], "dotted: start of regime-III window")
     return fig
 
 
@@ -685,8 +685,8 @@ def plot_fig6(ds: xr.Dataset):
         ax.axhline(1.0, color="0.5", ls="--", lw=1, label="classical bound")
         ax.set_xlabel(r"coupling $\Gamma$")
         ax.set_ylabel("normalised correlation")
-    axes[0, -1].legend(loc="lower right", ncol=2)
-    axes[1, -1].legend(loc="lower left")
+    axes[0, -1].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    axes[1, -1].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
 
