@@ -125,6 +125,14 @@ class CorrelationEvolver:
     Heisenberg evolution :math:`c_j(t) = \sum_k U_{jk} c_k`, :math:`U = e^{-iht}`, gives
     :math:`\mathcal C(t) = \bar U \mathcal C(0) U^T`, which is Eq. (19) for real h.
     Phases use :func:`accurate_phases`.
+
+    Examples
+    --------
+    >>> m = QuadraticModel.example()
+    >>> ev = CorrelationEvolver(m, np.diag([1.0, 0, 0, 0, 0]))
+    >>> c_ll = ev.block(3.0, m.modes("L"))   # only the L rows of Phi are formed
+    >>> c_ll.shape, bool(np.allclose(c_ll, ev.full(3.0)[1:3, 1:3]))
+    ((2, 2), True)
     """
 
     def __init__(self, model: QuadraticModel, c0, *, local: bool = False):
