@@ -29,6 +29,8 @@ __all__ = [
 
 #: Failed points listed per sweep in the report (all are counted).
 MAX_FAILED_SHOWN = 20
+#: Longer parameter values (e.g. whole arrays) are cut to this many characters.
+MAX_VALUE_CHARS = 400
 _PROVENANCE = ("thermalize_version", "git_commit", "created_utc", "seed")
 
 
@@ -104,7 +106,10 @@ def _num(x) -> str:
 
 
 def _value(v) -> str:
-    return html.escape(v if isinstance(v, str) else json.dumps(v, default=str))
+    text = v if isinstance(v, str) else json.dumps(v, default=str)
+    if len(text) > MAX_VALUE_CHARS:
+        text = f"{text[:MAX_VALUE_CHARS]} ... ({len(text)} characters)"
+    return html.escape(text)
 
 
 def _kv_table(d: dict, cls: str = "kv") -> str:

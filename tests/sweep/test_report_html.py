@@ -144,3 +144,21 @@ def test_incomplete_sweep_is_reported_as_such(tmp_path):
     doc.feed(render_html(tmp_path))
     (sec,) = [v for k, v in doc.sections.items() if k.startswith("s-")]
     assert "incomplete" in sec["text"] and f"0/{spec.n_chunks} chunks" in sec["text"]
+
+
+def test_long_parameter_values_are_cut(tmp_path):
+    from thermalize.report import MAX_VALUE_CHARS
+
+    def compute(quick):
+        return xr.Dataset({"y": ("x", np.zeros(3))},
+                          attrs={"parameters": {"grid": list(range(1000))}})
+
+    def plot(ds):
+        return new_figure()[0]
+
+    repro = Reproduction("demo.long", "long parameters", CORE, 0.1, compute, plot,
+                         lambda ds: [Check.close("zero", 0.0, 0.0, 0.0, "law")])
+    run_reproduction(repro, out_dir=tmp_path)
+    text = render_html(tmp_path)
+    assert "(4890 characters)" in text  # len(json.dumps(list(range(1000))))
+    assert "999]" not in text and MAX_VALUE_CHARS < 4890
