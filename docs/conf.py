@@ -17,7 +17,6 @@ import inspect
 import os
 import pkgutil
 import re
-import shutil
 import sys
 import types
 from pathlib import Path
@@ -86,7 +85,7 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "reference_url": {"thermalize": None},  # link names in the code to the API pages
     "doc_module": ("thermalize",),
-    "backreferences_dir": None,
+    "backreferences_dir": "generated/backreferences",  # "Tutorials using X" on API pages
     "image_scrapers": ("matplotlib",),
     "show_memory": False,
     "min_reported_time": 1,
@@ -212,9 +211,9 @@ def write_api_pages() -> None:
     Module pages carry a ``module-`` prefix: ``thermalize.scattering.amplitudes`` is both a
     submodule and a function, and the function's autosummary stub takes the plain name.
     """
-    if API_DIR.exists():
-        shutil.rmtree(API_DIR)
-    API_DIR.mkdir()
+    API_DIR.mkdir(exist_ok=True)
+    for stale in [*API_DIR.glob("*.rst"), *API_DIR.glob("*.inc")]:  # not backreferences/
+        stale.unlink()
     mods = public_modules()
     homes = _canonical_homes(mods)
     placed = set()

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import types
+import zlib
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,30 @@ def test_sphinx_build_with_warnings_as_errors(tmp_path):
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-8000:]
     assert (tmp_path / "html" / "index.html").exists()
     assert (tmp_path / "html" / "auto_examples" / "index.html").exists()
+    # every public name is documented in the API reference under some module that exports it
+    documented = _python_objects(tmp_path / "html" / "objects.inv")
+    absent = []
+    for mod in _public_modules():
+        for name in getattr(mod, "__all__", ()):
+            obj = getattr(mod, name, None)
+            if isinstance(obj, types.ModuleType) or name == "__version__":
+                continue
+            exporters = [m.__name__ for m in _public_modules() if name in getattr(m, "__all__", ())
+                         and getattr(m, name, None) is obj]
+            if not any(f"{m}.{name}" in documented for m in exporters):
+                absent.append(f"{mod.__name__}.{name}")
+    assert not absent, "public names missing from the API reference: " + ", ".join(absent)
+
+
+def _python_objects(inventory: Path) -> set[str]:
+    """Names of the py-domain objects in a Sphinx objects.inv (format version 2)."""
+    raw = inventory.read_bytes()
+    header_end = 0
+    for _ in range(4):  # four plain-text header lines, then zlib-compressed entries
+        header_end = raw.index(b"\n", header_end) + 1
+    names = set()
+    for line in zlib.decompress(raw[header_end:]).decode("utf-8").splitlines():
+        name, _, rest = line.partition(" ")
+        if rest.startswith("py:"):
+            names.add(name)
+    return names
