@@ -126,3 +126,23 @@ def test_reproduce_report_and_report_command(spec, tmp_path, capsys):
     assert cli.main(["report", str(out), "--out", str(target)]) == 0
     text = target.read_text()
     assert "sweep demo" in text and text.count("data:image/png;base64,") == 2
+
+
+def dies_at_two(x):
+    """Kills its worker process at x = 2."""
+    if x == 2:
+        import os
+
+        os._exit(1)
+    return float(x)
+
+
+def test_lost_worker_pool_exits_1_and_says_how_to_resume(tmp_path, capsys):
+    spec = tmp_path / "dies.toml"
+    spec.write_text('quantity = "test_cli_sweep:dies_at_two"\nchunk_size = 1\n'
+                    "[grid]\nx = [0, 1, 2, 3]\n")
+    out = tmp_path / "out"
+    assert cli.main(["sweep", str(spec), "--workers", "2", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "sweep incomplete" in err and "rerun to resume" in err
+    assert "worker process died" in err and not (out / "sweep.nc").exists()

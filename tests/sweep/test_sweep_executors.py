@@ -137,3 +137,26 @@ def test_missing_dask_gives_install_message(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
     with pytest.raises(SweepError, match=r'pip install "thermalize\[dask\]"'):
         DaskExecutor(local_cluster=1)
+
+
+def dies_at_three(x):
+    """Kills its worker process at x = 3 (a segfault, the OOM killer...)."""
+    if x == 3:
+        import os
+
+        os._exit(1)
+    return float(x)
+
+
+def test_dead_worker_stops_the_run_incomplete_with_chunks_saved(tmp_path):
+    spec = SweepSpec(dies_at_three, {"x": np.arange(8)}, chunk_size=1)
+    res = run(spec, executor=LocalPoolExecutor(workers=1), out=tmp_path / "out")
+    assert not res.complete and "worker process died" in res.error
+    assert res.path is None and not (tmp_path / "out" / "sweep.nc").exists()
+    saved = sorted(p.name for p in (tmp_path / "out" / "chunks").glob("chunk-*.npz"))
+    assert saved == [f"chunk-{c:06d}.npz" for c in range(3)]  # x = 0, 1, 2 finished first
+    np.testing.assert_array_equal(res.dataset["dies_at_three"].values[:3], [0.0, 1.0, 2.0])
+    assert np.isnan(res.dataset["dies_at_three"].values[3:]).all()
+    with pytest.raises(SweepError, match="sweep incomplete"):
+        sweep(dies_at_three, {"x": np.arange(8)}, chunk_size=1,
+              executor=LocalPoolExecutor(workers=1))

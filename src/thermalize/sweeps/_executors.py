@@ -173,11 +173,16 @@ def _pool_map(pool: ProcessPoolExecutor, fn, tasks) -> Iterator:
     try:
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                try:
+            failed = [f for f in done if f.exception() is not None]
+            for fut in done:  # hand over every finished chunk before reporting a failure
+                if fut.exception() is None:
                     yield fut.result()
-                except BrokenProcessPool as exc:
+            if failed:
+                exc = failed[0].exception()
+                if isinstance(exc, BrokenProcessPool):
                     raise SweepError(f"a worker process died abruptly ({exc})") from exc
+                raise SweepError(f"a task failed in the pool: {type(exc).__name__}: {exc}") \
+                    from exc
     finally:
         for fut in pending:
             fut.cancel()
