@@ -24,23 +24,28 @@ __all__ = [
     "USUI2024",
 ]
 
+#: Reference of the classical collisional-bath paper (thermalize.classical).
 EHRICH2020 = (
     "J. Ehrich, M. Esposito, F. Barra, J. M. R. Parrondo, Micro-reversibility and "
     "thermalization with collisional baths, Physica A 552, 122108 (2020)"
 )
+#: Reference of the scattering-map paper (thermalize.scattering).
 TABANERA2023 = (
     "J. Tabanera-Bravo, J. M. R. Parrondo, M. Esposito, F. Barra, Thermalization and "
     "dephasing in collisional reservoirs, Phys. Rev. Lett. 130, 200402 (2023)"
 )
+#: Reference of the dilute-gas master-equation paper (thermalize.gas).
 GAIDA2025 = (
     "M. Gaida, G. Gasbarri, S. Nimmrichter, Thermodynamically consistent collisional master "
     "equation in a low-density gas with internal structure (2025)"
 )
+#: Reference of the finite-fermion-bath paper (thermalize.fermions).
 USUI2024 = (
     "A. Usui, K. Ptaszynski, M. Esposito, P. Strasberg, Microscopic contributions to the "
     "entropy production at all times: from nonequilibrium steady states to global "
     "thermalization (2024)"
 )
+#: Label of the core reproductions (laws of Lindblad dynamics, no paper).
 CORE = "thermalize core (laws of Lindblad dynamics)"
 
 
