@@ -8,6 +8,7 @@ import importlib.util
 import inspect
 import pkgutil
 import re
+import runpy
 import shutil
 import subprocess
 import sys
@@ -159,6 +160,20 @@ def test_getting_started_code_runs(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "results" / "my_version.png").stat().st_size > 0
     out = capsys.readouterr().out
     assert "core.gibbs-fixed-point passed" in out and "FAIL " not in out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("script", sorted((DOCS / "tutorials").glob("plot_*.py")),
+                         ids=lambda p: p.stem)
+def test_tutorial_runs(script, tmp_path, monkeypatch):
+    """Each tutorial runs as a plain script (its asserts are the audits), also without Sphinx."""
+    import matplotlib.pyplot as plt
+
+    monkeypatch.chdir(tmp_path)
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    finally:
+        plt.close("all")
 
 
 @pytest.mark.slow
