@@ -91,6 +91,31 @@ def test_kill_9_midway_then_resume_recomputes_only_missing_chunks(tmp_path):
     np.testing.assert_array_equal(resumed["square"].values, np.arange(N_POINTS) ** 2.0)
 
 
+def test_ctrl_c_stops_workers_and_keeps_finished_chunks(tmp_path):
+    counter = tmp_path / "count"
+    counter.mkdir()
+    spec = tmp_path / "spec.toml"
+    spec.write_text(_spec_text(counter, delay=0.1))
+    out = tmp_path / "out"
+    proc = _cli(spec, "--workers", "2", "--out", out, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(list((out / "chunks").glob("chunk-*.npz"))) < 2:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends to the foreground group
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr.decode()
+    assert "interrupted; finished results are on disk" in stderr.decode()
+    assert "Traceback" not in stderr.decode()  # workers ignore SIGINT; no noise
+    saved = len(list((out / "chunks").glob("chunk-*.npz")))
+    n = len(_evaluations(counter))
+    time.sleep(0.5)
+    assert len(_evaluations(counter)) == n  # no worker keeps computing after the interrupt
+    rerun = _cli(spec, "--out", out)
+    stdout, _ = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0 and f"{saved * CHUNK} from checkpoints" in stdout.decode()
+
+
 def test_changed_spec_is_refused_unless_forced(tmp_path):
     counter = tmp_path / "count"
     counter.mkdir()
