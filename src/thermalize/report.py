@@ -176,7 +176,7 @@ def sweep_figure(ds: xr.Dataset):
         if len(grid) == 1:
             for k in range(min(6, comp.shape[-1])):
                 ax.plot(xs, comp[:, k], marker="." if x.size < 40 else None,
-                        label=f"{name}[{k}]" if comp.shape[-1] > 1 else name)
+                        label=f"{others[0]}={k}" if len(others) == 1 else f"{name}[{k}]")
             ax.set_ylabel(name)
             if comp.shape[-1] > 1:
                 ax.legend()
