@@ -190,6 +190,25 @@ def test_small_box_warns_and_biases_away_from_gibbs():
     assert est.populations[1] < gibbs(lv, 1.0)[1] - 6 * est.standard_error[1]
 
 
+@pytest.mark.parametrize("reflection", [0.0, 0.4])
+def test_uniform_rule_sampler_matches_its_probabilities(reflection):
+    """The direct sampler of UniformOpenRule draws from p_+ + p_- (frequencies within 4 SE)."""
+    rule = UniformOpenRule(reflection)
+    lv = np.array([0.0, 0.3, 1.0, 2.2])
+    rng = np.random.default_rng(15)
+    n = 200_000
+    level = rng.integers(4, size=n)
+    kin = rng.exponential(1.0, n)
+    drawn = rule.sample(kin, level, lv, rng)
+    probs = DiscreteScatterer(lv, rule).transition_probabilities(kin, level)
+    for s in range(4):
+        hit = (drawn == s).astype(float)
+        mean, exact = hit.mean(), probs[:, s].mean()
+        se = np.sqrt(np.var(hit - probs[:, s]) / n)
+        assert abs(mean - exact) < 4 * se  # 4 standard errors of the paired difference
+    assert np.all(probs[np.arange(n), drawn] > 0)  # never a closed level
+
+
 def test_same_seed_same_numbers():
     sc = DiscreteScatterer.example()
     runs = [simulate_explicit_particles(sc, 1.0, 1.0, 6.0, 1.0, n_steps=50, n_replicas=10,

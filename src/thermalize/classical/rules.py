@@ -8,6 +8,9 @@ A rule is any object with two methods, each returning an array of shape (k, n):
 ``reflection(kinetic_energy, level, levels)``
     The same for a reflected particle (Appendix A), or ``None`` if the rule never reflects.
 
+A rule may also define ``sample(kinetic_energy, level, levels, rng) -> (k,)`` drawing the
+final levels directly; the Monte Carlo uses it when present.
+
 ``kinetic_energy`` (shape (k,)) is the incoming m v^2/2 and ``level`` (shape (k,), int) the
 initial level s of each of k collisions; ``levels`` (shape (n,)) are the energies eps_s.
 Rules are written in the kinetic energy rather than the speed: at fixed mass the two are
@@ -78,6 +81,16 @@ class UniformOpenRule:
     def transmission(self, kinetic_energy, level, levels) -> np.ndarray:
         """p_+(s'|K, s), shape (k, n)."""
         return (1.0 - self.reflection_probability) * self._uniform(kinetic_energy, level, levels)
+
+    def sample(self, kinetic_energy, level, levels, rng: np.random.Generator) -> np.ndarray:
+        """Draw s' from p_+ + p_- directly: uniform over the N(E) levels below E = eps_s + K.
+
+        Exact and O(k log n) (levels are sorted, so the open ones are 0 .. N(E) - 1); used by
+        the Monte Carlo instead of the generic inverse-CDF draw.
+        """
+        lv = np.asarray(levels, dtype=float)
+        n_open = np.searchsorted(lv, lv[level] + kinetic_energy, side="right")
+        return np.minimum((rng.random(n_open.size) * n_open).astype(np.int64), n_open - 1)
 
     def reflection(self, kinetic_energy, level, levels) -> np.ndarray | None:
         """p_-(s'|K, s), shape (k, n), or None when r = 0."""

@@ -59,7 +59,14 @@ class PopulationEstimate:
 
 def _collide(scatterer: DiscreteScatterer, state: np.ndarray, kinetic: np.ndarray,
              rng: np.random.Generator) -> np.ndarray:
-    """New levels after collisions with kinetic energies `kinetic` (inverse-CDF draw)."""
+    """New levels after collisions with kinetic energies `kinetic`.
+
+    Uses the rule's own exact sampler if it has one, else an inverse-CDF draw from the
+    checked probabilities of `DiscreteScatterer.transition_probabilities`.
+    """
+    sampler = getattr(scatterer.rule, "sample", None)
+    if sampler is not None:
+        return sampler(kinetic, state, scatterer.levels, rng)
     cum = np.cumsum(scatterer.transition_probabilities(kinetic, state), axis=1)
     u = rng.random(state.size) * cum[:, -1]
     return np.argmax(cum > u[:, None], axis=1)

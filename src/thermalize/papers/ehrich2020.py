@@ -266,8 +266,8 @@ def compute_thermalization(quick: bool) -> xr.Dataset:
     ex = np.full((2, n_lv), np.nan)
     ex_se = np.full_like(ex, np.nan)
     ex_gibbs = np.full_like(ex, np.nan)
-    steps, reps = (300, 2000) if quick else (4000, 40_000)
-    ex_steps, ex_reps = (1000, 2000) if quick else (20_000, 60_000)
+    steps, reps = (300, 2000) if quick else (1250, 100_000)
+    ex_steps, ex_reps = (1000, 2000) if quick else (20_000, 40_000)
     viol = np.zeros(2)
     for i, lv in enumerate(MODELS.values()):
         sc = DiscreteScatterer(lv)
