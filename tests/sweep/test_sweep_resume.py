@@ -133,6 +133,19 @@ def test_changed_spec_is_refused_unless_forced(tmp_path):
     assert again.evaluated == 0 and again.reused == 3 and len(_evaluations(counter)) == 6
 
 
+def test_resuming_chunks_of_another_version_warns(tmp_path, caplog):
+    counter = tmp_path / "count"
+    counter.mkdir()
+    spec = SweepSpec(counted, {"x": [1, 2]}, {"counter_dir": str(counter)})
+    out = tmp_path / "out"
+    run(spec, out=out)
+    manifest = out / "sweep.json"
+    manifest.write_text(manifest.read_text().replace('"thermalize_version": "',
+                                                     '"thermalize_version": "0.0.0-old'))
+    res = run(spec, out=out)
+    assert res.reused == 2 and "computed by thermalize 0.0.0-old" in caplog.text
+
+
 def test_stale_partial_writes_are_ignored(tmp_path):
     counter = tmp_path / "count"
     counter.mkdir()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import io as _io
 import json
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,10 @@ class SweepStore:
             if force or not same:
                 self._clear()
                 self._write_manifest(spec, status={"complete": False})
+            elif old.get("thermalize_version") != __version__:
+                logging.getLogger("thermalize.sweep").warning(
+                    "resuming chunks computed by thermalize %s with thermalize %s; use --force "
+                    "to recompute them", old.get("thermalize_version"), __version__)
         except OSError as exc:
             raise SweepError(
                 f"cannot write the sweep output directory {self.directory}: "
