@@ -8,11 +8,12 @@ the energy eigenbasis with the conventions of :doc:`/conventions`.
 
 Here we build a model that none of the papers treats: a three-level system (a *qutrit*)
 whose transition :math:`0 \leftrightarrow 2` is coupled to a hot bath and whose transitions
-:math:`1 \leftrightarrow 2` and :math:`0 \leftrightarrow 1` are coupled to a cold bath. Each bath alone obeys detailed balance
-and would thermalize the qutrit; together they drive a heat current through it. We check
+:math:`1 \leftrightarrow 2` and :math:`0 \leftrightarrow 1` are coupled to a cold bath. Each
+bath obeys detailed balance at its own temperature; together they drive a heat current
+through the qutrit. We check
 
-1. each bath alone has the Gibbs state as its fixed point, and the relative entropy to it
-   decreases monotonically (Spohn's inequality);
+1. one bath coupled to all three transitions has the Gibbs state as its unique fixed point,
+   and the relative entropy to it decreases monotonically (Spohn's inequality);
 2. with both baths, the first law (the heat currents cancel in the steady state) and the
    second law (entropy production :math:`\sigma = -\beta_h J_h - \beta_c J_c \ge 0`).
 """
@@ -58,8 +59,8 @@ def bath(beta, rates, hamiltonian=False):
 # %%
 # Audit 1: one bath alone thermalizes
 # -----------------------------------
-# With both transitions connected to the *same* bath the qutrit has a unique fixed point, the
-# Gibbs state; :func:`~thermalize.quantum.relative_entropy` to it must vanish and decrease
+# With all three transitions connected to the *same* bath the qutrit has a unique fixed
+# point, the Gibbs state; :func:`~thermalize.quantum.relative_entropy` to it must vanish and decrease
 # monotonically along any trajectory (:func:`~thermalize.superop.evolve` returns all times
 # from one eigendecomposition).
 
