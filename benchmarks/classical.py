@@ -105,57 +105,93 @@ def main() -> None:
     print(f"CPU count: {os.cpu_count()} (BLAS capped at 1 thread; NumPy {np.__version__})")
     with threadpool_limits(1):
         # 1. explicit particles colliding with a 3-level scatterer (Eqs. 22-23)
-        fast = median_time(lambda: simulate_explicit_particles(
-            sc, beta, mass, length, dt, n_steps=n_steps, n_replicas=n_rep,
-            rng=np.random.default_rng(1)), reps)
-        slow = median_time(lambda: python_loop_scatterer(
-            levels.tolist(), beta, mass, length, dt, loop_steps, loop_rep, 1), reps)
-        slow_np = median_time(lambda: python_loop_scatterer_numpy_rng(
-            levels.tolist(), beta, mass, length, dt, loop_steps, loop_rep // 4, 1), reps)
+        fast = median_time(
+            lambda: simulate_explicit_particles(
+                sc,
+                beta,
+                mass,
+                length,
+                dt,
+                n_steps=n_steps,
+                n_replicas=n_rep,
+                rng=np.random.default_rng(1),
+            ),
+            reps,
+        )
+        slow = median_time(
+            lambda: python_loop_scatterer(
+                levels.tolist(), beta, mass, length, dt, loop_steps, loop_rep, 1
+            ),
+            reps,
+        )
+        slow_np = median_time(
+            lambda: python_loop_scatterer_numpy_rng(
+                levels.tolist(), beta, mass, length, dt, loop_steps, loop_rep // 4, 1
+            ),
+            reps,
+        )
         fast_rate = n_rep * n_steps / fast
         slow_rate = loop_rep * loop_steps / slow
         slow_np_rate = loop_rep // 4 * loop_steps / slow_np
         print("\n[explicit-particle MC, 3-level scatterer, L/dt = 5 thermal speeds]")
-        print(f"  vectorised : {n_rep} replicas x {n_steps} steps = {n_rep * n_steps:.2e} "
-              f"particle-steps, median {fast:.3f} s -> {fast_rate:.3e} /s")
-        print(f"  Python loop, stdlib random: {loop_rep} x {loop_steps} = "
-              f"{loop_rep * loop_steps:.2e} particle-steps, median {slow:.3f} s -> "
-              f"{slow_rate:.3e} /s")
-        print(f"  Python loop, numpy Generator scalars: {loop_rep // 4} x {loop_steps} = "
-              f"{loop_rep // 4 * loop_steps:.2e}, median {slow_np:.3f} s -> {slow_np_rate:.3e} /s")
+        print(
+            f"  vectorised : {n_rep} replicas x {n_steps} steps = {n_rep * n_steps:.2e} "
+            f"particle-steps, median {fast:.3f} s -> {fast_rate:.3e} /s"
+        )
+        print(
+            f"  Python loop, stdlib random: {loop_rep} x {loop_steps} = "
+            f"{loop_rep * loop_steps:.2e} particle-steps, median {slow:.3f} s -> "
+            f"{slow_rate:.3e} /s"
+        )
+        print(
+            f"  Python loop, numpy Generator scalars: {loop_rep // 4} x {loop_steps} = "
+            f"{loop_rep // 4 * loop_steps:.2e}, median {slow_np:.3f} s -> {slow_np_rate:.3e} /s"
+        )
         for name, rate in (("stdlib-random loop", slow_rate), ("numpy-scalar loop", slow_np_rate)):
             ratio = fast_rate / rate
-            print(f"  vectorised / {name}: {ratio:.1f}x (target >= {TARGET_RATIO:g}x: "
-                  f"{'met' if ratio >= TARGET_RATIO else 'MISSED'})")
-        print(f"  rate target >= {TARGET_RATE:.0e} particle-steps/s/core: "
-              f"{'met' if fast_rate >= TARGET_RATE else 'MISSED'}")
+            print(
+                f"  vectorised / {name}: {ratio:.1f}x (target >= {TARGET_RATIO:g}x: "
+                f"{'met' if ratio >= TARGET_RATIO else 'MISSED'})"
+            )
+        print(
+            f"  rate target >= {TARGET_RATE:.0e} particle-steps/s/core: "
+            f"{'met' if fast_rate >= TARGET_RATE else 'MISSED'}"
+        )
 
         # 2. collision counting only (Eq. 25)
         n_part = 2_000_000 if args.quick else 20_000_000
         n_loop = 100_000 if args.quick else 500_000
-        fast = median_time(lambda: simulate_collisions(beta, mass, length, dt, n_part,
-                                                       rng=np.random.default_rng(2),
-                                                       keep_velocities=False), reps)
-        slow = median_time(lambda: python_loop_collisions(beta, mass, length, dt, n_loop, 2),
-                           reps)
+        fast = median_time(
+            lambda: simulate_collisions(
+                beta, mass, length, dt, n_part, rng=np.random.default_rng(2), keep_velocities=False
+            ),
+            reps,
+        )
+        slow = median_time(lambda: python_loop_collisions(beta, mass, length, dt, n_loop, 2), reps)
         print("\n[explicit-particle MC, collision probability only]")
-        print(f"  vectorised : {n_part:.2e} particles, median {fast:.3f} s -> "
-              f"{n_part / fast:.3e} /s")
-        print(f"  Python loop: {n_loop:.2e} particles, median {slow:.3f} s -> "
-              f"{n_loop / slow:.3e} /s")
+        print(
+            f"  vectorised : {n_part:.2e} particles, median {fast:.3f} s -> {n_part / fast:.3e} /s"
+        )
+        print(
+            f"  Python loop: {n_loop:.2e} particles, median {slow:.3f} s -> {n_loop / slow:.3e} /s"
+        )
         print(f"  vectorised / Python loop: {(n_part / fast) / (n_loop / slow):.1f}x")
 
         # 3. exact Markov matrix of a 10-level scatterer (Eq. 26)
         rng = np.random.default_rng(3)
         lv10 = np.sort(rng.uniform(0.0, 5.0, 10))
         print("\n[exact Markov matrix, 10 levels, effusion kicks, 32 Gauss nodes/interval]")
-        for name, rule in (("uniform rule", UniformOpenRule()),
-                           ("callable rule", CallableRule.example())):
+        for name, rule in (
+            ("uniform rule", UniformOpenRule()),
+            ("callable rule", CallableRule.example()),
+        ):
             s10 = DiscreteScatterer(lv10, rule)
             kick_markov_matrix(s10, 1.0, 1.0)
             t = median_time(lambda s10=s10: kick_markov_matrix(s10, 1.0, 1.0), 21)
-            print(f"  {name:13s}: median {t * 1e3:.2f} ms (target < {TARGET_MATRIX_S * 1e3:g} ms: "
-                  f"{'met' if t < TARGET_MATRIX_S else 'MISSED'})")
+            print(
+                f"  {name:13s}: median {t * 1e3:.2f} ms (target < {TARGET_MATRIX_S * 1e3:g} ms: "
+                f"{'met' if t < TARGET_MATRIX_S else 'MISSED'})"
+            )
 
 
 if __name__ == "__main__":

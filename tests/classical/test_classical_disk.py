@@ -65,8 +65,9 @@ def test_effusion_breaks_and_maxwell_obeys_gibbs_detailed_balance(mu):
     disk = RotatingDisk(mu)
     w, wp = np.array([0.2, -0.7, 1.1]), np.array([0.9, 0.4, -0.3])
     gibbs = disk.gibbs_ratio(w, wp, 0.7, 1.4)
-    np.testing.assert_allclose(disk.detailed_balance_ratio(w, wp, 0.7, 1.4, "maxwell", 2),
-                               gibbs, rtol=1e-12)
+    np.testing.assert_allclose(
+        disk.detailed_balance_ratio(w, wp, 0.7, 1.4, "maxwell", 2), gibbs, rtol=1e-12
+    )
     eff = disk.detailed_balance_ratio(w, wp, 0.7, 1.4, "effusion", 2)
     assert np.max(np.abs(eff / gibbs - 1)) > 0.1
 
@@ -87,8 +88,9 @@ def test_stationary_energy_grid_vs_closed_form_vs_mc(mu, kicks, sides):
     grid, change = _grid_energy(disk, kicks, sides, beta, mass)
     # extrapolated grid: error well below the raw n -> 2n change (itself ~1e-3 relative)
     assert grid == pytest.approx(exact, rel=max(0.05 * change / exact, 1e-6))
-    mc = disk.simulate(beta, mass, kicks, sides, n_steps=300, n_replicas=3000,
-                       rng=np.random.default_rng(9))
+    mc = disk.simulate(
+        beta, mass, kicks, sides, n_steps=300, n_replicas=3000, rng=np.random.default_rng(9)
+    )
     assert abs(mc.mean_energy - exact) < 4 * mc.mean_energy_se  # 4 standard errors
 
 
@@ -99,14 +101,17 @@ def test_mean_energy_is_not_gibbs():
     for mu in (0.1, 0.5, 1.0, 4.0):
         disk = RotatingDisk(mu)
         assert beta * disk.stationary_moments(beta, 1.0, "effusion", 2).mean_energy == (
-            pytest.approx(1.0, rel=1e-14))
+            pytest.approx(1.0, rel=1e-14)
+        )
         one = beta * disk.stationary_moments(beta, 1.0, "effusion", 1).mean_energy
         assert one == pytest.approx(1 - np.pi / 4 + np.pi / (4 * mu), rel=1e-14)
         assert beta * disk.stationary_moments(beta, 1.0, "maxwell", 2).mean_energy == (
-            pytest.approx(0.5, rel=1e-14))
+            pytest.approx(0.5, rel=1e-14)
+        )
     special = RotatingDisk(np.pi / (np.pi - 2))
     assert beta * special.stationary_moments(beta, 1.0, "effusion", 1).mean_energy == (
-        pytest.approx(0.5, rel=1e-14))
+        pytest.approx(0.5, rel=1e-14)
+    )
 
 
 def test_mu_one_stationary_law_is_the_kick_law():
@@ -128,8 +133,12 @@ def test_maxwell_two_sided_stationary_law_is_gibbs():
 
 
 def test_same_seed_same_numbers():
-    runs = [RotatingDisk(0.5).simulate(1.0, 1.0, n_steps=20, n_replicas=10,
-                                       rng=np.random.default_rng(1)) for _ in range(2)]
+    runs = [
+        RotatingDisk(0.5).simulate(
+            1.0, 1.0, n_steps=20, n_replicas=10, rng=np.random.default_rng(1)
+        )
+        for _ in range(2)
+    ]
     assert runs[0].mean_energy == runs[1].mean_energy
 
 

@@ -72,7 +72,7 @@ def test_colliding_velocities_follow_effusion_for_large_box():
 
 
 def test_colliding_velocities_deviate_for_small_box():
-    """L/dt below the thermal speed: colliders are not effusive but follow the exact finite-L law."""
+    """L/dt below the thermal speed: colliders are not effusive; the exact finite-L law holds."""
     beta, mass, length, dt = 1.0, 1.0, 0.3, 1.0
     s = simulate_collisions(beta, mass, length, dt, 400_000, rng=np.random.default_rng(6))
     speed = np.abs(s.velocities)
@@ -89,8 +89,9 @@ def test_colliding_pdf_is_normalised_and_matches_cdf():
     from scipy import integrate
 
     args = (0.7, 1.3, 0.8, 1.1)
-    total, _ = integrate.quad(lambda v: colliding_velocity_pdf(v, *args), -np.inf, np.inf,
-                              epsabs=1e-13, points=None)
+    total, _ = integrate.quad(
+        lambda v: colliding_velocity_pdf(v, *args), -np.inf, np.inf, epsabs=1e-13, points=None
+    )
     assert total == pytest.approx(1.0, abs=1e-9)  # quad accuracy ~1e-12
     part, _ = integrate.quad(lambda v: 2 * colliding_velocity_pdf(v, *args), 0.0, 0.6)
     assert float(colliding_speed_cdf(0.6, *args)) == pytest.approx(part, abs=1e-10)
@@ -113,9 +114,15 @@ def test_same_seed_same_numbers():
     np.testing.assert_array_equal(y1, y2)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"beta": -1.0}, "beta"), ({"mass": -2.0}, "mass"), ({"dt": 0.0}, "dt"),
-    ({"length": np.nan}, "length")])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"beta": -1.0}, "beta"),
+        ({"mass": -2.0}, "mass"),
+        ({"dt": 0.0}, "dt"),
+        ({"length": np.nan}, "length"),
+    ],
+)
 def test_bad_input(kwargs, name):
     args = {"beta": 1.0, "mass": 1.0, "length": 1.0, "dt": 1.0} | kwargs
     with pytest.raises(ParameterError, match=name):

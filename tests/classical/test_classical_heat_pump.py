@@ -23,9 +23,15 @@ def test_paper_heat_and_entropy_production(ratio):
         assert hf.entropy_production < 0  # the second-law violation of Fig. 2 (right)
 
 
-@pytest.mark.parametrize("mu, relax, collisions, kicks, sides", [
-    (1.0, 0.0, 1, "effusion", 2), (0.4, 0.3, 2, "effusion", 2), (2.0, 0.5, 1, "effusion", 1),
-    (1.0, 0.2, 3, "maxwell", 2)])
+@pytest.mark.parametrize(
+    "mu, relax, collisions, kicks, sides",
+    [
+        (1.0, 0.0, 1, "effusion", 2),
+        (0.4, 0.3, 2, "effusion", 2),
+        (2.0, 0.5, 1, "effusion", 1),
+        (1.0, 0.2, 3, "maxwell", 2),
+    ],
+)
 def test_monte_carlo_matches_analytic(mu, relax, collisions, kicks, sides):
     """Heat flows and entropy production: MC within 4 standard errors of the exact recursion."""
     pump = HeatPump(RotatingDisk(mu), 1.0, 1 / 1.5, 1.3, relax, collisions, kicks, sides)
@@ -38,8 +44,7 @@ def test_monte_carlo_matches_analytic(mu, relax, collisions, kicks, sides):
 
 def test_monte_carlo_entropy_production_is_negative():
     """The MC itself (not only the formula) shows Sigma < 0 by many standard errors."""
-    mc = HeatPump.example().simulate(n_cycles=200, n_replicas=5000,
-                                     rng=np.random.default_rng(13))
+    mc = HeatPump.example().simulate(n_cycles=200, n_replicas=5000, rng=np.random.default_rng(13))
     assert mc.entropy_production + 6 * mc.entropy_production_se < 0
 
 
@@ -61,8 +66,10 @@ def test_second_law_also_fails_for_other_mass_ratios(mu):
 
 
 def test_same_seed_same_numbers():
-    runs = [HeatPump.example().simulate(n_cycles=10, n_replicas=10,
-                                        rng=np.random.default_rng(2)) for _ in range(2)]
+    runs = [
+        HeatPump.example().simulate(n_cycles=10, n_replicas=10, rng=np.random.default_rng(2))
+        for _ in range(2)
+    ]
     assert runs[0] == runs[1]
 
 

@@ -70,13 +70,13 @@ def test_eq19_velocity_map_alone_is_not_volume_preserving():
     v = np.array([[2.5], [3.0], [5.0]])
     audit = liouville_audit(g, v)
     assert not audit.volume_preserving
-    np.testing.assert_allclose(audit.determinants, v[:, 0] / np.sqrt(v[:, 0] ** 2 - drop),
-                               rtol=1e-13)
+    np.testing.assert_allclose(
+        audit.determinants, v[:, 0] / np.sqrt(v[:, 0] ** 2 - drop), rtol=1e-13
+    )
 
 
 def test_free_flight_preserves_volume():
-    assert jacobian_determinant(free_flight_map(0.7), [1.0, -2.0]) == pytest.approx(1.0,
-                                                                                       abs=1e-14)
+    assert jacobian_determinant(free_flight_map(0.7), [1.0, -2.0]) == pytest.approx(1.0, abs=1e-14)
 
 
 @given(st.floats(0.01, 100.0))
@@ -109,12 +109,19 @@ def test_eq32_matrix_entries_with_corrected_entry():
     a = (1 - mu) / (1 + mu)
     vp, wp = disk.collide(v, w)
     tc = -y / v
-    printed = np.array([
-        [vp / v, -y * vp / v**2 - a * (dt - tc), 0.0, 0.0],
-        [0.0, -a, 0.0, 2 / (1 + mu)],
-        [(wp - w) / v, -y * (wp - w) / v**2 + 2 * mu / (1 + mu) * (dt - tc), 1.0,
-         tc + a * (dt - tc)],
-        [0.0, 2 * mu / (1 + mu), 0.0, a]])
+    printed = np.array(
+        [
+            [vp / v, -y * vp / v**2 - a * (dt - tc), 0.0, 0.0],
+            [0.0, -a, 0.0, 2 / (1 + mu)],
+            [
+                (wp - w) / v,
+                -y * (wp - w) / v**2 + 2 * mu / (1 + mu) * (dt - tc),
+                1.0,
+                tc + a * (dt - tc),
+            ],
+            [0.0, 2 * mu / (1 + mu), 0.0, a],
+        ]
+    )
     corrected = printed.copy()
     corrected[0, 3] = 2 * (dt - tc) / (1 + mu)
     est = jacobian(disk.collision_map(dt), [y, v, 0.1, w])

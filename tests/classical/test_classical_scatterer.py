@@ -47,8 +47,11 @@ RULES = {
     "lazy-callable": CallableRule.example(),
     "smooth-callable": CallableRule(smooth_rule),
 }
-levels_strategy = st.lists(st.floats(-3, 3), min_size=2, max_size=6, unique=True).map(
-    lambda x: np.sort(np.array(x))).filter(lambda x: np.min(np.diff(x)) > 1e-3)
+levels_strategy = (
+    st.lists(st.floats(-3, 3), min_size=2, max_size=6, unique=True)
+    .map(lambda x: np.sort(np.array(x)))
+    .filter(lambda x: np.min(np.diff(x)) > 1e-3)
+)
 
 
 @pytest.mark.parametrize("name", list(RULES))
@@ -64,12 +67,14 @@ def test_violating_rule_names_its_pairs():
     rep = check_microreversibility(sc)
     assert not rep.holds
     assert {(s, sp) for s, sp, ch, _ in rep.violating_pairs()} == {(0, 1), (0, 2)}
-    assert all(ch == "transmission" and v == pytest.approx(1.0) for *_, ch, v in
-               rep.violating_pairs())
+    assert all(
+        ch == "transmission" and v == pytest.approx(1.0) for *_, ch, v in rep.violating_pairs()
+    )
 
 
 def test_reflection_channel_violation_detected():
     """Appendix A: a reflection channel can violate Eq. (A.6) even if the sum p_+ + p_- is fine."""
+
     def trans(k, s, lv):
         return 0.5 * UniformOpenRule().transmission(k, s, lv)
 
@@ -80,8 +85,9 @@ def test_reflection_channel_violation_detected():
         out[ground] = [0.0, 0.5]
         return out
 
-    rep = check_microreversibility(DiscreteScatterer(np.array([0.0, 1.0]),
-                                                     CallableRule(trans, refl)))
+    rep = check_microreversibility(
+        DiscreteScatterer(np.array([0.0, 1.0]), CallableRule(trans, refl))
+    )
     assert [(s, sp, ch) for s, sp, ch, _ in rep.violating_pairs()] == [(0, 1, "reflection")]
 
 
@@ -122,10 +128,13 @@ def test_three_level_maxwell_matrix_by_hand():
     """Levels 0, 1, 2 with the uniform rule and Maxwell kicks; S(x) = erfc(sqrt(beta x))."""
     beta = 0.8
     s = lambda x: erfc(np.sqrt(beta * x))
-    hand = np.array([
-        [1 - s(1) + 0.5 * (s(1) - s(2)) + s(2) / 3, 0.5 * (s(1) - s(2)) + s(2) / 3, s(2) / 3],
-        [0.5 * (1 - s(1)) + s(1) / 3, 0.5 * (1 - s(1)) + s(1) / 3, s(1) / 3],
-        [1 / 3, 1 / 3, 1 / 3]])
+    hand = np.array(
+        [
+            [1 - s(1) + 0.5 * (s(1) - s(2)) + s(2) / 3, 0.5 * (s(1) - s(2)) + s(2) / 3, s(2) / 3],
+            [0.5 * (1 - s(1)) + s(1) / 3, 0.5 * (1 - s(1)) + s(1) / 3, s(1) / 3],
+            [1 / 3, 1 / 3, 1 / 3],
+        ]
+    )
     m = kick_markov_matrix(DiscreteScatterer.example(), beta, 1.0, "maxwell")
     np.testing.assert_allclose(m, hand, atol=1e-14)  # exact piecewise integration, rounding
 
@@ -134,8 +143,9 @@ def test_three_level_maxwell_matrix_by_hand():
 def test_maxwell_kicks_do_not_thermalize(levels):
     """Sec. 4: Maxwell kicks miss the Gibbs state; the excited levels are under-populated."""
     for beta in (0.5, 1.0, 2.0):
-        p = stationary_distribution(kick_markov_matrix(DiscreteScatterer(levels), beta, 1.0,
-                                                       "maxwell"))
+        p = stationary_distribution(
+            kick_markov_matrix(DiscreteScatterer(levels), beta, 1.0, "maxwell")
+        )
         g = gibbs(levels, beta)
         assert relative_entropy(np.diag(p), np.diag(g)) > 1e-3  # far above rounding (1e-15)
         assert p[-1] < g[-1]  # Maxwell has fewer fast particles than effusion
@@ -153,16 +163,18 @@ def test_quadrature_converges():
 def test_violating_rule_does_not_thermalize():
     """Without Eq. (17) even effusion kicks do not give Gibbs (here: everything in the ground)."""
     sc = DiscreteScatterer(np.array([0.0, 1.0, 2.0]), to_ground)
-    np.testing.assert_allclose(stationary_distribution(kick_markov_matrix(sc, 1.0, 1.0)),
-                               [1.0, 0.0, 0.0], atol=1e-14)
+    np.testing.assert_allclose(
+        stationary_distribution(kick_markov_matrix(sc, 1.0, 1.0)), [1.0, 0.0, 0.0], atol=1e-14
+    )
 
 
 @pytest.mark.parametrize("kicks", ["effusion", "maxwell"])
 def test_kick_chain_monte_carlo_matches_exact(kicks):
     """MC of the collision chain vs the stationary law of the exact matrix, within 4 SE."""
     sc = DiscreteScatterer(np.array([0.0, 0.7, 1.5]), CallableRule(smooth_rule))
-    est = simulate_kick_chain(sc, 1.2, 1.0, kicks, n_steps=300, n_replicas=4000,
-                              rng=np.random.default_rng(7))
+    est = simulate_kick_chain(
+        sc, 1.2, 1.0, kicks, n_steps=300, n_replicas=4000, rng=np.random.default_rng(7)
+    )
     exact = stationary_distribution(kick_markov_matrix(sc, 1.2, 1.0, kicks))
     assert np.all(np.abs(est.z_scores(exact)) < 4)  # 4 standard errors over replicas
 
@@ -171,9 +183,16 @@ def test_explicit_particles_give_gibbs():
     """Eqs. (22)-(23): an equilibrium gas of explicit particles thermalizes the scatterer."""
     lv = np.array([0.0, 0.6, 1.5])
     beta, mass, length, dt = 1.1, 2.0, 4.0, 1.0  # L/dt = 5.9 thermal speeds: bias ~1e-8
-    est = simulate_explicit_particles(DiscreteScatterer(lv, UniformOpenRule(0.2)), beta, mass,
-                                      length, dt, n_steps=1500, n_replicas=4000,
-                                      rng=np.random.default_rng(8))
+    est = simulate_explicit_particles(
+        DiscreteScatterer(lv, UniformOpenRule(0.2)),
+        beta,
+        mass,
+        length,
+        dt,
+        n_steps=1500,
+        n_replicas=4000,
+        rng=np.random.default_rng(8),
+    )
     assert np.all(np.abs(est.z_scores(gibbs(lv, beta))) < 4)  # 4 standard errors
     pc = collision_probability(beta, mass, length, dt)
     assert abs(est.collision_fraction - pc) < 4 * est.collision_fraction_se
@@ -184,9 +203,16 @@ def test_small_box_warns_and_biases_away_from_gibbs():
     Maxwellian, a PhysicsWarning is issued, and the populations visibly miss Gibbs."""
     lv = np.array([0.0, 1.0])
     with pytest.warns(PhysicsWarning, match="Eq. \\(22\\)"):
-        est = simulate_explicit_particles(DiscreteScatterer(lv), 1.0, 1.0, 0.5, 1.0,
-                                          n_steps=600, n_replicas=2000,
-                                          rng=np.random.default_rng(14))
+        est = simulate_explicit_particles(
+            DiscreteScatterer(lv),
+            1.0,
+            1.0,
+            0.5,
+            1.0,
+            n_steps=600,
+            n_replicas=2000,
+            rng=np.random.default_rng(14),
+        )
     assert est.populations[1] < gibbs(lv, 1.0)[1] - 6 * est.standard_error[1]
 
 
@@ -211,24 +237,38 @@ def test_uniform_rule_sampler_matches_its_probabilities(reflection):
 
 def test_same_seed_same_numbers():
     sc = DiscreteScatterer.example()
-    runs = [simulate_explicit_particles(sc, 1.0, 1.0, 6.0, 1.0, n_steps=50, n_replicas=10,
-                                        rng=np.random.default_rng(4)) for _ in range(2)]
+    runs = [
+        simulate_explicit_particles(
+            sc, 1.0, 1.0, 6.0, 1.0, n_steps=50, n_replicas=10, rng=np.random.default_rng(4)
+        )
+        for _ in range(2)
+    ]
     np.testing.assert_array_equal(runs[0].populations, runs[1].populations)
 
 
-@pytest.mark.parametrize("levels, match", [
-    (np.array([1.0, 0.0]), "ascending"), (np.array([0.0, 1.0, 1.0]), "ascending"),
-    (np.array([0.0, np.nan]), "finite"), (np.array([]), "at least one")])
+@pytest.mark.parametrize(
+    "levels, match",
+    [
+        (np.array([1.0, 0.0]), "ascending"),
+        (np.array([0.0, 1.0, 1.0]), "ascending"),
+        (np.array([0.0, np.nan]), "finite"),
+        (np.array([]), "at least one"),
+    ],
+)
 def test_bad_levels(levels, match):
     with pytest.raises(ParameterError, match=match):
         DiscreteScatterer(levels)
 
 
-@pytest.mark.parametrize("rule, match", [
-    (lambda k, s, lv: np.full((len(k), len(lv)), 0.4), "sum to one"),
-    (lambda k, s, lv: np.full((len(k), len(lv)), np.nan), "non-finite"),
-    (lambda k, s, lv: np.full((len(k), len(lv)), 1.0 / len(lv)), "closed level"),
-    (lambda k, s, lv: np.ones((len(k), 1)), "shape")])
+@pytest.mark.parametrize(
+    "rule, match",
+    [
+        (lambda k, s, lv: np.full((len(k), len(lv)), 0.4), "sum to one"),
+        (lambda k, s, lv: np.full((len(k), len(lv)), np.nan), "non-finite"),
+        (lambda k, s, lv: np.full((len(k), len(lv)), 1.0 / len(lv)), "closed level"),
+        (lambda k, s, lv: np.ones((len(k), 1)), "shape"),
+    ],
+)
 def test_bad_rules(rule, match):
     sc = DiscreteScatterer(np.array([0.0, 1.0]), rule)
     with pytest.raises(ParameterError, match=match):
@@ -236,7 +276,7 @@ def test_bad_rules(rule, match):
 
 
 def test_rule_given_as_name_or_plain_callable():
-    """"uniform" names UniformOpenRule; a plain callable becomes a CallableRule."""
+    """ "uniform" names UniformOpenRule; a plain callable becomes a CallableRule."""
     lv = np.array([0.0, 0.5, 2.0])
     by_name = kick_markov_matrix(DiscreteScatterer(lv, "uniform"), 1.0, 1.0)
     by_object = kick_markov_matrix(DiscreteScatterer(lv, UniformOpenRule()), 1.0, 1.0)
@@ -255,8 +295,9 @@ def test_bad_arguments():
     with pytest.raises(ParameterError, match="mass"):
         kick_markov_matrix(sc, 1.0, 0.0)
     with pytest.raises(ParameterError, match="dt"):
-        simulate_explicit_particles(sc, 1.0, 1.0, 1.0, 0.0, n_steps=5, n_replicas=3,
-                                    rng=np.random.default_rng(0))
+        simulate_explicit_particles(
+            sc, 1.0, 1.0, 1.0, 0.0, n_steps=5, n_replicas=3, rng=np.random.default_rng(0)
+        )
     with pytest.raises(ParameterError, match="reflection_probability"):
         UniformOpenRule(1.5)
 

@@ -17,7 +17,9 @@ KICKS = ("effusion", "maxwell")
 def check_kicks(kicks: str) -> str:
     """Return `kicks` if it is "effusion" or "maxwell", else raise ParameterError."""
     if kicks not in KICKS:
-        raise ParameterError(f"kicks={kicks!r} is outside the allowed set {{'effusion', 'maxwell'}}")
+        raise ParameterError(
+            f"kicks={kicks!r} is outside the allowed set {{'effusion', 'maxwell'}}"
+        )
     return kicks
 
 

@@ -147,6 +147,7 @@ class RotatingDisk:
 
     def velocity_map(self) -> Callable:
         """Eq. (29) as a collision map on x = (v, omega); |det| = 1 (Eq. 30)."""
+
         def velocity(x):
             v, w = x
             return np.stack(self.collide(v, w))
@@ -166,13 +167,13 @@ class RotatingDisk:
             y, v, theta, w = x
             tc = -y / v
             v_new, w_new = self.collide(v, w)
-            return np.stack([v_new * (dt - tc), v_new, theta + w * tc + w_new * (dt - tc),
-                             w_new])
+            return np.stack([v_new * (dt - tc), v_new, theta + w * tc + w_new * (dt - tc), w_new])
 
         return collision
 
-    def kernel(self, omega_new, omega, beta: float, mass: float, kicks: str = "effusion",
-               sides: int = 1):
+    def kernel(
+        self, omega_new, omega, beta: float, mass: float, kicks: str = "effusion", sides: int = 1
+    ):
         r"""Transition density rho(omega'|omega) of one collision, Eqs. (33)-(34).
 
         :math:`\rho(\omega'|\omega) = w((\omega' - a\omega)/b)/b` with w the kick velocity
@@ -188,16 +189,18 @@ class RotatingDisk:
         x = (np.asarray(omega_new, float) - self.restitution * np.asarray(omega, float)) / self.gain
         return law.pdf(x) / self.gain
 
-    def detailed_balance_ratio(self, omega, omega_new, beta: float, mass: float,
-                               kicks: str = "effusion", sides: int = 1):
+    def detailed_balance_ratio(
+        self, omega, omega_new, beta: float, mass: float, kicks: str = "effusion", sides: int = 1
+    ):
         r"""rho(omega'|omega) / rho(-omega|-omega') from the kernel (Eq. 35, corrected).
 
         The denominator is the time-reversed transition -omega' -> -omega. NaN where the
         reversed transition is impossible (one-sided kicks).
         """
         num = self.kernel(omega_new, omega, beta, mass, kicks, sides)
-        den = self.kernel(-np.asarray(omega, float), -np.asarray(omega_new, float), beta,
-                          mass, kicks, sides)
+        den = self.kernel(
+            -np.asarray(omega, float), -np.asarray(omega_new, float), beta, mass, kicks, sides
+        )
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
@@ -231,8 +234,9 @@ class RotatingDisk:
         w, wn = np.asarray(omega, float), np.asarray(omega_new, float)
         return np.exp(-0.5 * beta * inertia * (wn * wn - w * w))
 
-    def stationary_moments(self, beta: float, mass: float, kicks: str = "effusion",
-                           sides: int = 1) -> DiskMoments:
+    def stationary_moments(
+        self, beta: float, mass: float, kicks: str = "effusion", sides: int = 1
+    ) -> DiskMoments:
         r"""Exact stationary mean, variance and mean energy of omega.
 
         omega_n = sum_k a^k b v_k, so <omega> = b <v>/(1 - a) = <v> and
@@ -253,9 +257,16 @@ class RotatingDisk:
         energy = 0.5 * self.moment_of_inertia(mass) * (var_w + mean_v**2)
         return DiskMoments(float(mean_v), float(var_w), float(energy))
 
-    def stationary_grid(self, beta: float, mass: float, kicks: str = "effusion",
-                        sides: int = 1, *, n_grid: int = 1200, width: float = 12.0
-                        ) -> DiskGridSolution:
+    def stationary_grid(
+        self,
+        beta: float,
+        mass: float,
+        kicks: str = "effusion",
+        sides: int = 1,
+        *,
+        n_grid: int = 1200,
+        width: float = 12.0,
+    ) -> DiskGridSolution:
         """Stationary law of omega from the kernel Eq. (33), solved on a grid.
 
         Cells of equal width cover <omega> +- width * sd(omega). The cell-to-cell matrix
@@ -295,9 +306,19 @@ class RotatingDisk:
         energy = 0.5 * self.moment_of_inertia(mass) * float(prob @ second)
         return DiskGridSolution(edges, prob, energy)
 
-    def simulate(self, beta: float, mass: float, kicks: str = "effusion", sides: int = 1, *,
-                 n_steps: int, n_replicas: int, rng: np.random.Generator,
-                 burn_in: int | None = None, omega0: float = 0.0) -> DiskMonteCarlo:
+    def simulate(
+        self,
+        beta: float,
+        mass: float,
+        kicks: str = "effusion",
+        sides: int = 1,
+        *,
+        n_steps: int,
+        n_replicas: int,
+        rng: np.random.Generator,
+        burn_in: int | None = None,
+        omega0: float = 0.0,
+    ) -> DiskMonteCarlo:
         """Monte Carlo of omega_{n+1} = a omega_n + b v_n with kicks v_n from the kick law.
 
         Vectorised over independent replicas; energies are time-averaged after `burn_in`
@@ -315,8 +336,9 @@ class RotatingDisk:
         n_steps = _check_count("n_steps", n_steps)
         n_replicas = _check_count("n_replicas", n_replicas)
         if n_steps < 1 or n_replicas < 2:
-            raise ParameterError(f"need n_steps >= 1 and n_replicas >= 2, got {n_steps}, "
-                                 f"{n_replicas}")
+            raise ParameterError(
+                f"need n_steps >= 1 and n_replicas >= 2, got {n_steps}, {n_replicas}"
+            )
         burn_in = n_steps // 5 if burn_in is None else _check_count("burn_in", burn_in)
         if burn_in >= n_steps:
             raise ParameterError(f"burn_in={burn_in} must be smaller than n_steps={n_steps}")
@@ -333,7 +355,10 @@ class RotatingDisk:
         e = 0.5 * self.moment_of_inertia(mass) * acc_e / kept
         wm = acc_w / kept
         sq = np.sqrt(n_replicas)
-        return DiskMonteCarlo(float(e.mean()), float(e.std(ddof=1) / sq), float(wm.mean()),
-                              float(wm.std(ddof=1) / sq), w)
-
-
+        return DiskMonteCarlo(
+            float(e.mean()),
+            float(e.std(ddof=1) / sq),
+            float(wm.mean()),
+            float(wm.std(ddof=1) / sq),
+            w,
+        )

@@ -224,9 +224,16 @@ class CollisionSample:
     velocities: np.ndarray
 
 
-def simulate_collisions(beta: float, mass: float, length: float, dt: float, n_particles: int,
-                        *, rng: np.random.Generator, keep_velocities: bool = True
-                        ) -> CollisionSample:
+def simulate_collisions(
+    beta: float,
+    mass: float,
+    length: float,
+    dt: float,
+    n_particles: int,
+    *,
+    rng: np.random.Generator,
+    keep_velocities: bool = True,
+) -> CollisionSample:
     """Explicit-particle Monte Carlo of pi_c and of the colliding velocities.
 
     Each particle is drawn by `sample_gas`, flies freely for dt and collides if it crosses 0.

@@ -101,8 +101,10 @@ class HeatPump:
         inertia = self.disk.moment_of_inertia(self.mass)
         r = self.hot_relaxation
         cold = (np.array([[a, 0.0], [2 * a * b * ev, a * a]]), np.array([b * ev, b * b * ev2]))
-        hot = (np.array([[r, 0.0], [0.0, r * r]]),
-               np.array([0.0, (1 - r * r) / (self.beta_hot * inertia)]))
+        hot = (
+            np.array([[r, 0.0], [0.0, r * r]]),
+            np.array([0.0, (1 - r * r) / (self.beta_hot * inertia)]),
+        )
         return cold, hot, inertia, law
 
     def heat_flows(self) -> HeatFlows:
@@ -125,8 +127,14 @@ class HeatPump:
         sigma = self.beta_hot * q - self.beta_cold * q
         return HeatFlows(float(q), float(q), float(sigma))
 
-    def simulate(self, *, n_cycles: int, n_replicas: int, rng: np.random.Generator,
-                 burn_in: int | None = None) -> HeatFlows:
+    def simulate(
+        self,
+        *,
+        n_cycles: int,
+        n_replicas: int,
+        rng: np.random.Generator,
+        burn_in: int | None = None,
+    ) -> HeatFlows:
         """Monte Carlo of the cycle, vectorised over independent replicas.
 
         Heats are per-cycle energy changes of the disk averaged over cycles after `burn_in`
@@ -143,8 +151,9 @@ class HeatPump:
         n_cycles = _check_count("n_cycles", n_cycles)
         n_replicas = _check_count("n_replicas", n_replicas)
         if n_cycles < 1 or n_replicas < 2:
-            raise ParameterError(f"need n_cycles >= 1 and n_replicas >= 2, got {n_cycles}, "
-                                 f"{n_replicas}")
+            raise ParameterError(
+                f"need n_cycles >= 1 and n_replicas >= 2, got {n_cycles}, {n_replicas}"
+            )
         burn_in = n_cycles // 5 if burn_in is None else _check_count("burn_in", burn_in)
         if burn_in >= n_cycles:
             raise ParameterError(f"burn_in={burn_in} must be smaller than n_cycles={n_cycles}")
@@ -168,6 +177,11 @@ class HeatPump:
         qh /= kept
         sig = self.beta_hot * qh - self.beta_cold * qc
         sq = np.sqrt(n_replicas)
-        return HeatFlows(float(qc.mean()), float(qh.mean()), float(sig.mean()),
-                         float(qc.std(ddof=1) / sq), float(qh.std(ddof=1) / sq),
-                         float(sig.std(ddof=1) / sq))
+        return HeatFlows(
+            float(qc.mean()),
+            float(qh.mean()),
+            float(sig.mean()),
+            float(qc.std(ddof=1) / sq),
+            float(qh.std(ddof=1) / sq),
+            float(sig.std(ddof=1) / sq),
+        )

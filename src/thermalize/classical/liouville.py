@@ -99,8 +99,7 @@ def _call(collision_map: Callable, x: np.ndarray) -> np.ndarray:
             out = None
         if out is not None and out.shape == x.shape:
             return out
-        return np.stack([np.asarray(collision_map(x[:, k])) for k in range(x.shape[1])],
-                        axis=1)
+        return np.stack([np.asarray(collision_map(x[:, k])) for k in range(x.shape[1])], axis=1)
 
 
 def _hadamard_rounding(mat: np.ndarray) -> float:
@@ -122,21 +121,26 @@ def _complex_step(collision_map, x, h) -> np.ndarray | None:
 
 
 def _richardson(collision_map, x, method: Richardson):
-    hs = method.step * np.maximum(1.0, np.abs(x))[None, :] * 0.5 ** np.arange(method.levels)[:, None]
+    hs = (
+        method.step * np.maximum(1.0, np.abs(x))[None, :] * 0.5 ** np.arange(method.levels)[:, None]
+    )
     cols = []
     for k in range(method.levels):
         plus = x[:, None] + np.diag(hs[k])
         minus = x[:, None] - np.diag(hs[k])
         fp, fm = _call(collision_map, plus), _call(collision_map, minus)
         if not (np.all(np.isfinite(fp)) and np.all(np.isfinite(fm))):
-            raise ParameterError(f"collision_map returned non-finite values within "
-                                 f"{hs[k].max():.3g} of the point {x.tolist()}")
+            raise ParameterError(
+                f"collision_map returned non-finite values within "
+                f"{hs[k].max():.3g} of the point {x.tolist()}"
+            )
         cols.append((fp - fm) / (2.0 * hs[k][None, :]))
     table = [cols]
     for j in range(1, method.levels):
         prev = table[-1]
-        table.append([(4.0**j * prev[k + 1] - prev[k]) / (4.0**j - 1.0)
-                      for k in range(len(prev) - 1)])
+        table.append(
+            [(4.0**j * prev[k + 1] - prev[k]) / (4.0**j - 1.0) for k in range(len(prev) - 1)]
+        )
     best = table[-1][0]
     second = table[-2][-1]
     # rounding of the finest central difference, eps |f| / h, amplified by the tableau
@@ -157,8 +161,9 @@ def _det_error(mat: np.ndarray, entry_error: np.ndarray) -> float:
     return float(np.sum(np.abs(cof) * entry_error))
 
 
-def jacobian(collision_map: Callable, point, *, method: ComplexStep | Richardson | None = None
-             ) -> JacobianEstimate:
+def jacobian(
+    collision_map: Callable, point, *, method: ComplexStep | Richardson | None = None
+) -> JacobianEstimate:
     """Numerical Jacobian of a deterministic collision map at one phase-space point.
 
     Parameters
@@ -190,8 +195,10 @@ def jacobian(collision_map: Callable, point, *, method: ComplexStep | Richardson
         raise ParameterError(f"collision_map={collision_map!r} must be callable")
     f0 = np.asarray(_call(collision_map, x[:, None]))[:, 0]
     if f0.shape != x.shape or not np.all(np.isfinite(f0)):
-        raise ParameterError(f"collision_map returned {f0.tolist()!r} at the point "
-                             f"{x.tolist()}: it must return {x.size} finite numbers")
+        raise ParameterError(
+            f"collision_map returned {f0.tolist()!r} at the point "
+            f"{x.tolist()}: it must return {x.size} finite numbers"
+        )
     if method is None or isinstance(method, ComplexStep):
         mat = _complex_step(collision_map, x, (method or ComplexStep()).step)
         if mat is not None:
@@ -208,8 +215,9 @@ def jacobian(collision_map: Callable, point, *, method: ComplexStep | Richardson
     return JacobianEstimate(best, det, err, "richardson")
 
 
-def jacobian_determinant(collision_map: Callable, point, *,
-                         method: ComplexStep | Richardson | None = None):
+def jacobian_determinant(
+    collision_map: Callable, point, *, method: ComplexStep | Richardson | None = None
+):
     r"""Phase-space volume factor :math:`|\partial(x')/\partial(x)|` of a collision map.
 
     The absolute Jacobian determinant as written in Eqs. (21), (30) and (32) of Ehrich et
@@ -243,8 +251,7 @@ def jacobian_determinant(collision_map: Callable, point, *,
     """
     pts = np.asarray(point, dtype=float)
     if pts.ndim == 2:
-        return np.array([abs(jacobian(collision_map, p, method=method).determinant)
-                         for p in pts])
+        return np.array([abs(jacobian(collision_map, p, method=method).determinant) for p in pts])
     return abs(jacobian(collision_map, pts, method=method).determinant)
 
 
@@ -284,8 +291,13 @@ class LiouvilleAudit:
         return self.points[int(np.argmax(np.abs(self.deviation)))]
 
 
-def liouville_audit(collision_map: Callable, points, *, tolerance: float = 1e-8,
-                    method: ComplexStep | Richardson | None = None) -> LiouvilleAudit:
+def liouville_audit(
+    collision_map: Callable,
+    points,
+    *,
+    tolerance: float = 1e-8,
+    method: ComplexStep | Richardson | None = None,
+) -> LiouvilleAudit:
     """Check phase-space volume conservation of a collision map at many points.
 
     Examples
@@ -297,8 +309,12 @@ def liouville_audit(collision_map: Callable, points, *, tolerance: float = 1e-8,
     require_positive("tolerance", tolerance)
     pts = as_float_array("points", points, ndim=2)
     est = [jacobian(collision_map, p, method=method) for p in pts]
-    return LiouvilleAudit(pts, np.array([abs(e.determinant) for e in est]),
-                          np.array([e.error for e in est]), float(tolerance))
+    return LiouvilleAudit(
+        pts,
+        np.array([abs(e.determinant) for e in est]),
+        np.array([e.error for e in est]),
+        float(tolerance),
+    )
 
 
 def level_change_map(energy_change: float, mass: float, dt: float) -> Callable:
@@ -371,8 +387,12 @@ def rectangle_boundary(y_range, v_range, n_per_side: int) -> np.ndarray:
     if not isinstance(n_per_side, (int, np.integer)) or n_per_side < 1:
         raise ParameterError(f"n_per_side={n_per_side!r} is outside the allowed range: ints >= 1")
     t = np.arange(n_per_side) / n_per_side
-    sides = [(y0 + (y1 - y0) * t, np.full_like(t, v0)), (np.full_like(t, y1), v0 + (v1 - v0) * t),
-             (y1 - (y1 - y0) * t, np.full_like(t, v1)), (np.full_like(t, y0), v1 - (v1 - v0) * t)]
+    sides = [
+        (y0 + (y1 - y0) * t, np.full_like(t, v0)),
+        (np.full_like(t, y1), v0 + (v1 - v0) * t),
+        (y1 - (y1 - y0) * t, np.full_like(t, v1)),
+        (np.full_like(t, y0), v1 - (v1 - v0) * t),
+    ]
     return np.concatenate([np.stack(s, axis=1) for s in sides])
 
 

@@ -58,19 +58,23 @@ class DiscreteScatterer:
             raise ParameterError("levels must contain at least one energy, got an empty array")
         if np.any(np.diff(lv) <= 0):
             raise ParameterError(
-                f"levels={lv.tolist()!r} must be strictly ascending (sorted, no duplicates)")
+                f"levels={lv.tolist()!r} must be strictly ascending (sorted, no duplicates)"
+            )
         lv.setflags(write=False)
         object.__setattr__(self, "levels", lv)
         rule = self.rule
         if isinstance(rule, str):
             if rule != "uniform":
-                raise ParameterError(f"rule={rule!r}: the only named rule is 'uniform' "
-                                     "(UniformOpenRule); pass a rule object or a callable")
+                raise ParameterError(
+                    f"rule={rule!r}: the only named rule is 'uniform' "
+                    "(UniformOpenRule); pass a rule object or a callable"
+                )
             rule = UniformOpenRule()
         if not (hasattr(rule, "transmission") and hasattr(rule, "reflection")):
             if not callable(rule):
                 raise ParameterError(
-                    f"rule={rule!r} must be a collision rule object or a callable (K, s, levels)")
+                    f"rule={rule!r} must be a collision rule object or a callable (K, s, levels)"
+                )
             rule = CallableRule(rule)
         object.__setattr__(self, "rule", rule)
 
@@ -93,26 +97,31 @@ class DiscreteScatterer:
         k = as_float_array("kinetic_energy", kinetic_energy, ndim=1)
         s = np.asarray(level)
         if s.shape != k.shape or not np.issubdtype(s.dtype, np.integer):
-            raise ParameterError(f"level must be an integer array of shape {k.shape}, got "
-                                 f"{s.dtype} array of shape {s.shape}")
+            raise ParameterError(
+                f"level must be an integer array of shape {k.shape}, got "
+                f"{s.dtype} array of shape {s.shape}"
+            )
         trans = self._checked("transmission", self.rule.transmission(k, s, self.levels), k)
         refl_raw = self.rule.reflection(k, s, self.levels)
-        refl = (np.zeros_like(trans) if refl_raw is None
-                else self._checked("reflection", refl_raw, k))
+        refl = (
+            np.zeros_like(trans) if refl_raw is None else self._checked("reflection", refl_raw, k)
+        )
         total = trans.sum(axis=1) + refl.sum(axis=1)
         bad = np.abs(total - 1.0) > RULE_SUM_TOL
         if np.any(bad):
             i = int(np.argmax(bad))
             raise ParameterError(
                 f"rule probabilities must sum to one over s' (both channels): at K={k[i]!r}, "
-                f"s={int(s[i])} they sum to {total[i]!r}")
+                f"s={int(s[i])} they sum to {total[i]!r}"
+            )
         closed = ~open_levels(k, s, self.levels)
         leak = np.where(closed, trans + refl, 0.0)
         if np.any(leak > RULE_CLOSED_TOL):
             i, j = np.unravel_index(int(np.argmax(leak)), leak.shape)
             raise ParameterError(
                 f"rule gives probability {leak[i, j]!r} to the closed level s'={j} from s="
-                f"{int(s[i])} at K={k[i]!r} (eps_s' - eps_s > K violates energy conservation)")
+                f"{int(s[i])} at K={k[i]!r} (eps_s' - eps_s > K violates energy conservation)"
+            )
         return trans, refl
 
     def transition_probabilities(self, kinetic_energy, level) -> np.ndarray:
@@ -123,8 +132,9 @@ class DiscreteScatterer:
     def _checked(self, name: str, p: np.ndarray, k: np.ndarray) -> np.ndarray:
         p = np.asarray(p, dtype=float)
         if p.shape != (k.size, self.n_levels):
-            raise ParameterError(f"rule {name} must return shape {(k.size, self.n_levels)}, "
-                                 f"got {p.shape}")
+            raise ParameterError(
+                f"rule {name} must return shape {(k.size, self.n_levels)}, got {p.shape}"
+            )
         if not np.all(np.isfinite(p)):
             raise ParameterError(f"rule {name} returned non-finite probabilities (NaN or inf)")
         if np.any(p < -RULE_CLOSED_TOL):
@@ -159,15 +169,18 @@ class MicroreversibilityReport:
     def violating_pairs(self) -> list[tuple[int, int, str, float]]:
         """(s, s', channel, violation) for every pair s < s' above tolerance."""
         out = []
-        for name, v in (("transmission", self.transmission_violation),
-                        ("reflection", self.reflection_violation)):
+        for name, v in (
+            ("transmission", self.transmission_violation),
+            ("reflection", self.reflection_violation),
+        ):
             for s, sp in zip(*np.nonzero(np.triu(v > self.tolerance, 1))):
                 out.append((int(s), int(sp), name, float(v[s, sp])))
         return out
 
 
-def check_microreversibility(scatterer: DiscreteScatterer, *, total_energies=None,
-                             tolerance: float = 1e-10) -> MicroreversibilityReport:
+def check_microreversibility(
+    scatterer: DiscreteScatterer, *, total_energies=None, tolerance: float = 1e-10
+) -> MicroreversibilityReport:
     r"""Test Eq. (17), :math:`p(s'|v,s) = p(s|v_{s'},s')`, for every pair of levels.
 
     At fixed total energy E the forward collision starts with K = E - eps_s and the reverse
@@ -214,13 +227,18 @@ def check_microreversibility(scatterer: DiscreteScatterer, *, total_energies=Non
         p[ok] = ch
         # both directions exist iff E >= max(eps_s, eps_s'); compare P[s, E, s'] with P[s', E, s]
         d = np.abs(p - np.transpose(p, (2, 1, 0)))
-        viol.append(np.nan_to_num(np.nanmax(np.where(np.isnan(d), -np.inf, d), axis=1),
-                                  neginf=0.0))
+        viol.append(np.nan_to_num(np.nanmax(np.where(np.isnan(d), -np.inf, d), axis=1), neginf=0.0))
     return MicroreversibilityReport(viol[0], viol[1], e, float(tolerance))
 
 
-def kick_markov_matrix(scatterer: DiscreteScatterer, beta: float, mass: float,
-                       kicks: str = "effusion", *, nodes: int = 32) -> np.ndarray:
+def kick_markov_matrix(
+    scatterer: DiscreteScatterer,
+    beta: float,
+    mass: float,
+    kicks: str = "effusion",
+    *,
+    nodes: int = 32,
+) -> np.ndarray:
     r"""Exact collision-to-collision Markov matrix of the levels, M[s, s'] = P(s -> s').
 
     :math:`M_{ss'} = \int_0^\infty dv\, w(v)\, p(s'|v, s)`, the speed law w of the kicking
@@ -270,7 +288,7 @@ def kick_markov_matrix(scatterer: DiscreteScatterer, beta: float, mass: float,
     xg, wg = np.polynomial.legendre.leggauss(int(nodes))
     kin, lev, wts = [], [], []
     for s in range(n):
-        opening = lv[s + 1:] - lv[s]
+        opening = lv[s + 1 :] - lv[s]
         t_edges = np.concatenate([[1.0], kinetic_survival(opening, beta, kicks), [0.0]])
         t_edges = t_edges[np.concatenate([[True], np.diff(t_edges) < 0])]  # drop empty ones
         t_edges = np.concatenate([t_edges[:-1], _graded_tail(t_edges[-2])])
@@ -318,7 +336,8 @@ def stationary_distribution(matrix: np.ndarray) -> np.ndarray:
     kernel = int(np.sum(sv < 1e-10 * n))
     if kernel > 1:
         raise NonUniqueSteadyStateError(
-            f"the Markov matrix has {kernel} stationary distributions (reducible chain)", kernel)
+            f"the Markov matrix has {kernel} stationary distributions (reducible chain)", kernel
+        )
     a[-1, :] = 1.0
     rhs = np.zeros(n)
     rhs[-1] = 1.0

@@ -57,8 +57,9 @@ class PopulationEstimate:
             return np.where(diff == 0, 0.0, diff / self.standard_error)
 
 
-def _collide(scatterer: DiscreteScatterer, state: np.ndarray, kinetic: np.ndarray,
-             rng: np.random.Generator) -> np.ndarray:
+def _collide(
+    scatterer: DiscreteScatterer, state: np.ndarray, kinetic: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """New levels after collisions with kinetic energies `kinetic`.
 
     Uses the rule's own exact sampler if it has one, else an inverse-CDF draw from the
@@ -74,13 +75,17 @@ def _collide(scatterer: DiscreteScatterer, state: np.ndarray, kinetic: np.ndarra
 
 def _setup(scatterer, n_steps, n_replicas, burn_in, initial, rng):
     if not isinstance(scatterer, DiscreteScatterer):
-        raise ParameterError(f"scatterer must be a DiscreteScatterer, got {type(scatterer).__name__}")
+        raise ParameterError(
+            f"scatterer must be a DiscreteScatterer, got {type(scatterer).__name__}"
+        )
     _check_rng(rng)
     n_steps = _check_count("n_steps", n_steps)
     n_replicas = _check_count("n_replicas", n_replicas)
     if n_steps < 1 or n_replicas < 2:
-        raise ParameterError(f"need n_steps >= 1 and n_replicas >= 2 (for an error bar), got "
-                             f"n_steps={n_steps}, n_replicas={n_replicas}")
+        raise ParameterError(
+            f"need n_steps >= 1 and n_replicas >= 2 (for an error bar), got "
+            f"n_steps={n_steps}, n_replicas={n_replicas}"
+        )
     burn_in = n_steps // 5 if burn_in is None else _check_count("burn_in", burn_in)
     if burn_in >= n_steps:
         raise ParameterError(f"burn_in={burn_in} must be smaller than n_steps={n_steps}")
@@ -125,14 +130,29 @@ def _estimate(counts, hits, n_replicas, n_steps, burn_in, n):
     pop = frac.mean(axis=0)
     se = frac.std(axis=0, ddof=1) / np.sqrt(n_replicas)
     hit_frac = hits / n_steps
-    return PopulationEstimate(pop, se, n_replicas, n_steps, burn_in, float(hit_frac.mean()),
-                              float(hit_frac.std(ddof=1) / np.sqrt(n_replicas)))
+    return PopulationEstimate(
+        pop,
+        se,
+        n_replicas,
+        n_steps,
+        burn_in,
+        float(hit_frac.mean()),
+        float(hit_frac.std(ddof=1) / np.sqrt(n_replicas)),
+    )
 
 
-def simulate_kick_chain(scatterer: DiscreteScatterer, beta: float, mass: float,
-                        kicks: str = "effusion", *, n_steps: int, n_replicas: int,
-                        rng: np.random.Generator, burn_in: int | None = None,
-                        initial=None) -> PopulationEstimate:
+def simulate_kick_chain(
+    scatterer: DiscreteScatterer,
+    beta: float,
+    mass: float,
+    kicks: str = "effusion",
+    *,
+    n_steps: int,
+    n_replicas: int,
+    rng: np.random.Generator,
+    burn_in: int | None = None,
+    initial=None,
+) -> PopulationEstimate:
     """Monte Carlo of the collision-to-collision chain of `kick_markov_matrix`.
 
     Every step is a collision with a particle whose kinetic energy K = m v^2/2 is drawn
@@ -166,8 +186,9 @@ def simulate_kick_chain(scatterer: DiscreteScatterer, beta: float, mass: float,
     require_positive("beta", beta)
     require_positive("mass", mass)
     check_kicks(kicks)
-    n_steps, n_replicas, burn_in, state = _setup(scatterer, n_steps, n_replicas, burn_in,
-                                                 initial, rng)
+    n_steps, n_replicas, burn_in, state = _setup(
+        scatterer, n_steps, n_replicas, burn_in, initial, rng
+    )
     n = scatterer.n_levels
     occ = _Occupancy(state, n, burn_in)
     every = np.arange(n_replicas)
@@ -179,14 +200,29 @@ def simulate_kick_chain(scatterer: DiscreteScatterer, beta: float, mass: float,
         new = _collide(scatterer, state, kin, rng)
         occ.change(step, every, state, new)
         state = new
-    return _estimate(occ.close(n_steps, state), np.full(n_replicas, float(n_steps)),
-                     n_replicas, n_steps, burn_in, n)
+    return _estimate(
+        occ.close(n_steps, state),
+        np.full(n_replicas, float(n_steps)),
+        n_replicas,
+        n_steps,
+        burn_in,
+        n,
+    )
 
 
-def simulate_explicit_particles(scatterer: DiscreteScatterer, beta: float, mass: float,
-                                length: float, dt: float, *, n_steps: int, n_replicas: int,
-                                rng: np.random.Generator, burn_in: int | None = None,
-                                initial=None) -> PopulationEstimate:
+def simulate_explicit_particles(
+    scatterer: DiscreteScatterer,
+    beta: float,
+    mass: float,
+    length: float,
+    dt: float,
+    *,
+    n_steps: int,
+    n_replicas: int,
+    rng: np.random.Generator,
+    burn_in: int | None = None,
+    initial=None,
+) -> PopulationEstimate:
     """Explicit-particle Monte Carlo of the scatterer in an equilibrium gas (Eqs. 22-23).
 
     In every time step dt each replica meets a fresh gas particle with position uniform on
@@ -229,8 +265,9 @@ def simulate_explicit_particles(scatterer: DiscreteScatterer, beta: float, mass:
     """
     for name, value in (("beta", beta), ("mass", mass), ("length", length), ("dt", dt)):
         require_positive(name, value)
-    n_steps, n_replicas, burn_in, state = _setup(scatterer, n_steps, n_replicas, burn_in,
-                                                 initial, rng)
+    n_steps, n_replicas, burn_in, state = _setup(
+        scatterer, n_steps, n_replicas, burn_in, initial, rng
+    )
     n = scatterer.n_levels
     sigma = 1.0 / np.sqrt(beta * mass)
     fast = float(special.erfc(length / (np.sqrt(2.0) * sigma * dt)))  # P(|v| dt > L)
@@ -240,7 +277,9 @@ def simulate_explicit_particles(scatterer: DiscreteScatterer, beta: float, mass:
             f"fraction {fast:.2g} of the particles fly farther than L in dt, outside the "
             "validity |v| dt < L of Eq. (22) (Ehrich et al. 2020); the collisions are not "
             "effusive and the stationary state is biased away from Gibbs",
-            PhysicsWarning, stacklevel=2)
+            PhysicsWarning,
+            stacklevel=2,
+        )
     occ = _Occupancy(state, n, burn_in)
     hits = np.zeros(n_replicas)
     y = np.empty(n_replicas)
