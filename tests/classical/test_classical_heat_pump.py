@@ -42,6 +42,15 @@ def test_monte_carlo_matches_analytic(mu, relax, collisions, kicks, sides):
     assert abs(mc.entropy_production - exact.entropy_production) < 4 * mc.entropy_production_se
 
 
+def test_heat_balance_residual():
+    """First law for the disk: what it takes from the cold gas it gives to the hot bath."""
+    pump = HeatPump(RotatingDisk(0.6), 1.0, 0.5, hot_relaxation=0.4, cold_collisions=2)
+    assert abs(pump.heat_flows().balance_residual()) < 1e-13  # 2x2 solve: rounding
+    mc = pump.simulate(n_cycles=500, n_replicas=200, rng=np.random.default_rng(16))
+    # telescoping: (E_last - E_first)/400 kept cycles per replica; E ~ a few kT -> < 0.05 kT
+    assert abs(mc.balance_residual()) < 0.05
+
+
 def test_monte_carlo_entropy_production_is_negative():
     """The MC itself (not only the formula) shows Sigma < 0 by many standard errors."""
     mc = HeatPump.example().simulate(n_cycles=200, n_replicas=5000, rng=np.random.default_rng(13))

@@ -167,3 +167,21 @@ def test_map_without_complex_support_falls_back_to_richardson():
         est = jacobian(real_only, [0.1, 0.2])
     assert est.method == "richardson"
     assert est.determinant == pytest.approx(1.0, abs=1e-9)
+
+
+@given(st.integers(1, 5), st.integers(0, 10_000))
+def test_linear_maps_have_their_exact_determinant(dim, seed):
+    """An analytic system for both derivative methods: |det J| of x -> A x + c is |det A|."""
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(dim, dim))
+    c = rng.normal(size=dim)
+
+    def affine(x):
+        return np.tensordot(a, x, axes=1) + c.reshape((dim,) + (1,) * (np.ndim(x) - 1))
+
+    p = rng.normal(size=dim)
+    exact = abs(np.linalg.det(a))
+    for method in (ComplexStep(), Richardson()):
+        est = jacobian(affine, p, method=method)
+        # both are exact for affine maps up to rounding, which the error estimate bounds
+        assert abs(abs(est.determinant) - exact) <= est.error + 1e-14 * max(exact, 1.0)

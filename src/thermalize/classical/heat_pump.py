@@ -41,6 +41,14 @@ class HeatFlows:
     heat_to_hot_se: float = 0.0
     entropy_production_se: float = 0.0
 
+    def balance_residual(self) -> float:
+        """Q_cold - Q_hot: zero in the stationary cycle (energy conservation of the disk).
+
+        Exact for `HeatPump.heat_flows`; for `HeatPump.simulate` the per-cycle sums
+        telescope to (E_last - E_first)/cycles, so it is O(kT/cycles), not O(1/sqrt(N)).
+        """
+        return self.heat_from_cold - self.heat_to_hot
+
 
 @dataclass(frozen=True)
 class HeatPump:

@@ -503,7 +503,9 @@ def plot_thermalization(ds: xr.Dataset):
         g = ds["gibbs"].sel(model=m).values[:, top]
         ax.plot(b, g, "k-", lw=2.5, alpha=0.3, label="Gibbs")
         for k, st in (("effusion", "-"), ("maxwell", "--")):
-            ax.plot(b, ds["exact"].sel(model=m, kicks=k).values[:, top], st, label=f"{k} kicks")
+            (line,) = ax.plot(
+                b, ds["exact"].sel(model=m, kicks=k).values[:, top], st, label=f"{k} kicks"
+            )
             ax.errorbar(
                 ds["beta_mc"].values,
                 ds["mc"].sel(model=m, kicks=k).values[:, top],
@@ -511,9 +513,10 @@ def plot_thermalization(ds: xr.Dataset):
                 fmt="o",
                 ms=3,
                 mfc="none",
+                color=line.get_color(),
             )
         ax.errorbar(
-            [1.0],
+            [_parameters(ds)["explicit_beta"]],
             [ds["explicit"].sel(model=m).values[top]],
             yerr=[ds["explicit_se"].sel(model=m).values[top]],
             fmt="s",
@@ -662,7 +665,7 @@ def compute_disk(quick: bool) -> xr.Dataset:
     beta, mass = 1.0, 1.0
     mus = np.array([0.3, 1.0, 3.0])
     mu_curve = np.geomspace(0.1, 10.0, 60)
-    kinds = [f"{k}-{s}" for k, s in DISK_KICKS]
+    kinds = [f"{k}, {'one side' if s == 1 else 'two sides'}" for k, s in DISK_KICKS]
     n_grid = 300 if quick else 800
     steps, reps = (200, 2000) if quick else (1000, 20_000)
     rng = np.random.default_rng(SEED + 4)
@@ -754,7 +757,7 @@ def checks_disk(ds: xr.Dataset) -> list[Check]:
     rel_grid = np.max(np.abs(grid / closed - 1))
     tol_grid = max(0.05 * float(np.max(ds["grid_change"].values / closed)), 1e-7)
     kt = 1.0 / _parameters(ds)["beta"]
-    two = ds["closed_form"].sel(kicks="effusion-2").values / kt
+    two = ds["closed_form"].sel(kicks="effusion, two sides").values / kt
     mid = int(np.argmin(np.abs(ds["mu"].values - 1.0)))
     return [
         Check.close(
@@ -779,7 +782,7 @@ def checks_disk(ds: xr.Dataset) -> list[Check]:
         ),
         Check.close(
             "two-sided Maxwell: <E_rot>/kT",
-            float(ds["closed_form"].sel(kicks="maxwell-2").values[mid] / kt),
+            float(ds["closed_form"].sel(kicks="maxwell, two sides").values[mid] / kt),
             0.5,
             1e-12,
             "Ref. [21]: Maxwell kicks give the Gibbs value",
