@@ -280,7 +280,10 @@ class RotatingDisk:
 
         Notes
         -----
-        Discretisation error O(h^2) with h the cell width; compare two `n_grid`.
+        Discretisation error O(h^2) with h the cell width; compare two `n_grid`. The cells
+        must be narrow compared with the kernel width b sd(v): h/(b sd(v)) =
+        width (1 + mu)/(sqrt(mu) n_grid), so for mu << 1 or mu >> 1 take
+        n_grid >~ 10 width (1 + mu)/sqrt(mu) (e.g. 3800 cells at mu = 1e-3).
         """
         law = kick_law(beta, mass, kicks, sides)
         if not isinstance(n_grid, (int, np.integer)) or n_grid < 10:

@@ -68,7 +68,10 @@ def collision_probability(beta, mass, length, dt):
     """
     _check(beta, mass, length, dt)
     a = np.sqrt(np.asarray(beta, float) * mass) * np.asarray(length, float) / dt
-    out = 0.5 * special.erfc(a / np.sqrt(2.0)) - np.expm1(-0.5 * a * a) / (np.sqrt(2 * np.pi) * a)
+    with np.errstate(over="ignore"):  # a^2 = inf for huge L: expm1(-inf) = -1 is right
+        out = 0.5 * special.erfc(a / np.sqrt(2.0)) - np.expm1(-0.5 * a * a) / (
+            np.sqrt(2 * np.pi) * a
+        )
     return float(out) if np.ndim(out) == 0 else out
 
 

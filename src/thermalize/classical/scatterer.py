@@ -291,7 +291,7 @@ def kick_markov_matrix(
         opening = lv[s + 1 :] - lv[s]
         t_edges = np.concatenate([[1.0], kinetic_survival(opening, beta, kicks), [0.0]])
         t_edges = t_edges[np.concatenate([[True], np.diff(t_edges) < 0])]  # drop empty ones
-        t_edges = np.concatenate([t_edges[:-1], _graded_tail(t_edges[-2])])
+        t_edges = np.concatenate([t_edges[:-1], _graded_tail(t_edges[-2])[1:]])
         lo, hi = t_edges[1:], t_edges[:-1]
         t = 0.5 * (hi - lo)[:, None] * xg[None, :] + 0.5 * (hi + lo)[:, None]
         kin.append(kinetic_from_survival(t.ravel(), beta, kicks))
