@@ -75,6 +75,12 @@ def test_eq19_velocity_map_alone_is_not_volume_preserving():
     )
 
 
+def test_scalar_point_for_one_dimensional_maps():
+    """A 1D map may be audited at a scalar point: here |dv'/dv| = v/v' of Eq. (19)."""
+    det = jacobian_determinant(lambda v: np.sqrt(v * v - 4.0), 2.5)
+    assert det == pytest.approx(2.5 / 1.5, rel=1e-14)
+
+
 def test_free_flight_preserves_volume():
     assert jacobian_determinant(free_flight_map(0.7), [1.0, -2.0]) == pytest.approx(1.0, abs=1e-14)
 

@@ -170,7 +170,7 @@ def jacobian(
     ----------
     collision_map : callable
         x (shape (d,) or (d, k)) -> image of the same shape.
-    point : array_like, shape (d,)
+    point : array_like, shape (d,) (a scalar is a 1D point)
     method : ComplexStep, Richardson or None
         None (default) tries the complex step and falls back to Richardson.
 
@@ -190,7 +190,9 @@ def jacobian(
     >>> est.method, round(est.determinant, 12)
     ('complex-step', 1.0)
     """
-    x = as_float_array("point", point, ndim=1)
+    x = np.atleast_1d(as_float_array("point", point))
+    if x.ndim != 1:
+        raise ParameterError(f"point must be one phase-space point, shape (d,); got {x.shape}")
     if not callable(collision_map):
         raise ParameterError(f"collision_map={collision_map!r} must be callable")
     f0 = np.asarray(_call(collision_map, x[:, None]))[:, 0]
@@ -249,7 +251,7 @@ def jacobian_determinant(
     >>> round(jacobian_determinant(f, [-1.0, 3.0]), 12)
     1.0
     """
-    pts = np.asarray(point, dtype=float)
+    pts = as_float_array("point", point)
     if pts.ndim == 2:
         return np.array([abs(jacobian(collision_map, p, method=method).determinant) for p in pts])
     return abs(jacobian(collision_map, pts, method=method).determinant)
