@@ -285,20 +285,21 @@ def simulate_explicit_particles(
     y = np.empty(n_replicas)
     v = np.empty(n_replicas)
     flight = np.empty(n_replicas)
+    # work in units of the box, y = 2 L (u - 1/2), v = sigma z: the flight y + v dt crosses 0
+    # iff (u - 1/2)(u - 1/2 + z sigma dt/(2 L)) < 0, two array operations fewer per step
+    reach = sigma * dt / (2.0 * length)
     for step in range(n_steps):
         rng.random(out=y)
-        y -= 0.5
-        y *= 2.0 * length  # positions uniform on [-L, L]
-        rng.standard_normal(out=v)
-        v *= sigma  # Maxwell velocities, Eq. (24)
-        np.multiply(v, dt, out=flight)
-        flight += y  # free flight: y + v dt
+        y -= 0.5  # position / (2 L), uniform on [-1/2, 1/2]
+        rng.standard_normal(out=v)  # velocity / sigma (Maxwell, Eq. 24)
+        np.multiply(v, reach, out=flight)
+        flight += y  # (y + v dt) / (2 L): free flight
         flight *= y  # < 0 iff the flight crosses the scatterer at 0
         idx = np.flatnonzero(flight < 0.0)
         if idx.size:
             hits[idx] += 1.0
             old = state[idx]
-            new = _collide(scatterer, old, 0.5 * mass * v[idx] ** 2, rng)
+            new = _collide(scatterer, old, 0.5 * mass * (sigma * v[idx]) ** 2, rng)
             occ.change(step, idx, old, new)
             state[idx] = new
     return _estimate(occ.close(n_steps, state), hits, n_replicas, n_steps, burn_in, n)
