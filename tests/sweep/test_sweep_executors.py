@@ -160,3 +160,19 @@ def test_dead_worker_stops_the_run_incomplete_with_chunks_saved(tmp_path):
     with pytest.raises(SweepError, match="sweep incomplete"):
         sweep(dies_at_three, {"x": np.arange(8)}, chunk_size=1,
               executor=LocalPoolExecutor(workers=1))
+
+
+def test_pool_that_cannot_start_is_an_incomplete_run_not_a_crash():
+    """Workers cannot re-import a __main__ read from stdin: the pool breaks at start-up."""
+    import subprocess
+
+    script = ("import numpy as np\n"
+              "from thermalize.sweep import LocalPoolExecutor, SweepSpec, run\n"
+              "res = run(SweepSpec('core.detailed-balance-steady-state', {'beta': [1.0, 2.0]},"
+              " chunk_size=1), executor=LocalPoolExecutor(workers=2))\n"
+              "print('complete', res.complete, '|', res.error)\n")
+    proc = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True,
+                          check=False,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "complete False | " in proc.stdout and "worker" in proc.stdout

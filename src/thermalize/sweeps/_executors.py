@@ -169,7 +169,10 @@ class LocalPoolExecutor(Executor):
 def _pool_map(pool: ProcessPoolExecutor, fn, tasks) -> Iterator:
     from concurrent.futures.process import BrokenProcessPool
 
-    pending = {pool.submit(fn, t) for t in tasks}
+    try:
+        pending = {pool.submit(fn, t) for t in tasks}
+    except BrokenProcessPool as exc:  # a worker died while starting (e.g. bad __main__)
+        raise SweepError(f"the worker pool broke while starting ({exc})") from exc
     try:
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
