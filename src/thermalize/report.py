@@ -143,9 +143,10 @@ def _anchor(prefix: str, name: str) -> str:
 
 
 def _grid_dims(ds: xr.Dataset) -> list[str]:
-    spec = json.loads(ds.attrs.get("spec", "{}"))
-    return [d for d in spec.get("grid", {}) if d in ds.dims] or [d for d in ds.dims
-                                                                 if d in ds.coords]
+    """The sweep's grid dimensions, in the order of the variables' dimensions."""
+    grid = set(json.loads(ds.attrs.get("spec", "{}")).get("grid", {}))
+    order = next((list(ds[v].dims) for v in ds.data_vars), list(ds.dims))
+    return [d for d in order if d in grid] or [d for d in order if d in ds.coords]
 
 
 def _log_axis(values: np.ndarray) -> bool:
@@ -187,11 +188,15 @@ def sweep_figure(ds: xr.Dataset):
             fig.colorbar(mesh, ax=ax, label=name + ("[0]" if comp.shape[-1] > 1 else ""))
             ax.grid(False)
             ax.set_ylabel(grid[1])
+            if y.dtype.kind not in "iuf":
+                ax.set_yticks(ys, [str(v) for v in y])
             if _log_axis(y):
                 ax.set_yscale("log")
         if logx:
             ax.set_xscale("log")
         ax.set_xlabel(grid[0])
+        if x.dtype.kind not in "iuf":
+            ax.set_xticks(xs, [str(v) for v in x])
         ax.set_title(name)
     return fig
 
