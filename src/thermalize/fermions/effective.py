@@ -16,8 +16,8 @@ __all__ = [
     "grand_canonical_entropy",
 ]
 
-# relative accuracy demanded of the matched energy and particle number; a Newton step at the
-# solution has relative rounding error ~K eps ~ 1e-13 for K ~ 1e3, so 1e-11 is reachable.
+#: Relative accuracy demanded of the matched energy and particle number; a Newton step at the
+#: solution has relative rounding error ~K eps ~ 1e-13 for K ~ 1e3, so 1e-11 is reachable.
 MATCH_RTOL = 1e-11
 # targets within this (relative to sum |eps|) of the ground/highest state are treated as
 # unreachable: beta* would exceed ~1/(BOUNDARY_RTOL * level spacing)

@@ -13,7 +13,8 @@ from ..errors import ParameterError, as_float_array, require_hermitian, require_
 
 __all__ = ["SYSTEM", "QuadraticModel", "single_electron_transistor"]
 
-SYSTEM = "system"  # the partition label of the open system; every other label is a bath
+#: The partition label of the open system; every other label is a bath.
+SYSTEM = "system"
 
 
 @dataclass(frozen=True)
