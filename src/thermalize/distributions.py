@@ -13,7 +13,8 @@ effusion, 3D speed (flux)   v^3 exp(-a v^2/2)           4     v > 0
 ==========================  ==========================  ====  ==========
 
 so pdf, cdf, sampling and moments come from ``scipy.stats.chi``. The flux-weighted (effusion)
-law is Eq. (27) of Ehrich et al., Physica A (2020) and, in momentum, Eq. (18) of
+law on the whole line (``sides=2``) is Eq. (27) of Ehrich et al., Physica A (2020); its
+one-sided form (``sides=1``) is the law of the particles arriving from one side; in momentum it is Eq. (18) of
 Tabanera-Bravo et al., PRL 130, 200402 (2023).
 """
 
@@ -155,10 +156,11 @@ def maxwell_speed_3d(beta: float, mass: float) -> ChiDistribution:
 
 
 def effusion_velocity_1d(beta: float, mass: float, *, sides: int = 1) -> ChiDistribution:
-    r"""Flux-weighted 1D law :math:`\beta m |v| e^{-\beta m v^2/2}` (Ehrich 2020, Eq. 27).
+    r"""Flux-weighted 1D law of the velocities crossing a fixed point per unit time.
 
-    Velocities of the gas particles that cross a fixed point per unit time; ``sides=1``
-    gives particles arriving from one side (v > 0), ``sides=2`` both sides with equal weight.
+    ``sides=1``: :math:`\beta m\, v\, e^{-\beta m v^2/2}` on v > 0 (particles arriving from
+    one side); ``sides=2``: :math:`\tfrac12\beta m |v| e^{-\beta m v^2/2}` on the whole line,
+    which is Eq. (27) of Ehrich et al., Physica A 552, 122108 (2020).
 
     Examples
     --------
