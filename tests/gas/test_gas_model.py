@@ -48,7 +48,7 @@ def test_local_detailed_balance_and_gibbs_stationarity_random_models(seed):
 
 def test_two_temperature_gas_breaks_ldb():
     """T_A != T_M: the same model no longer obeys Eq. (13) at either temperature."""
-    model, t = _random_model(5, t_a=3.0, t_m=0.4)
+    model, _ = _random_model(5, t_a=3.0, t_m=0.4)
     r = model.rates()
     assert local_detailed_balance_residual(r, 1 / 3.0) > 1e-2
     assert local_detailed_balance_residual(r, 1 / 0.4) > 1e-2
@@ -92,7 +92,7 @@ def test_generator_equals_direct_integration_of_eq7_operators():
         strength=1.0, interaction_range=1.0, mass=1.0, density=0.01, temperature_motional=0.8,
         temperature_internal=1.5)
     r = model.rates(rtol=1e-10)
-    e, a, pl = model.system_energies, model.ancilla_energies, model.internal_populations()
+    a, pl = model.ancilla_energies, model.internal_populations()
     m, temp, n = model.mass, model.temperature_motional, model.density
     xs, wx = np.polynomial.legendre.leggauss(120)
     pmax = 12 * np.sqrt(m * temp)
@@ -152,9 +152,9 @@ def test_populations_decouple_from_coherences():
 
 
 def test_bad_input_rejected():
-    kw = dict(system_energies=[0.0, 1.0], ancilla_energies=[0.0, 1.0], coupling=np.eye(4),
-              strength=1.0, interaction_range=1.0, mass=1.0, density=0.01,
-              temperature_motional=1.0, temperature_internal=1.0)
+    kw = {"system_energies": [0.0, 1.0], "ancilla_energies": [0.0, 1.0], "coupling": np.eye(4),
+          "strength": 1.0, "interaction_range": 1.0, "mass": 1.0, "density": 0.01,
+          "temperature_motional": 1.0, "temperature_internal": 1.0}
 
     def build(**over):
         k = dict(kw, **over)

@@ -60,7 +60,7 @@ def test_steady_state_is_gibbs_at_effective_temperature(case):
     # direct LU solve of a well-conditioned (2J+1)^2 system
     np.testing.assert_allclose(rho, gib, rtol=0, atol=1e-10)
     # Eq. (21) in the paper's form
-    j, ws, det, ta, tm, er = case
+    _, ws, det, ta, tm, _ = case
     assert np.isclose(m.effective_temperature(), ws * ta * tm / ((ws + det) * tm - det * ta), rtol=1e-12)
 
 

@@ -13,15 +13,15 @@ from .model import GasModel
 from .spin import SpinGasModel, populations_ergotropy, spin_operators
 
 __all__ = [
-    "rate_integral",
-    "log_rate_integral",
-    "SpinGasModel",
-    "spin_operators",
-    "populations_ergotropy",
-    "GasModel",
     "BornGaussian",
     "CollisionRates",
-    "birth_death_generator",
+    "GasModel",
+    "SpinGasModel",
     "birth_death_evolve",
+    "birth_death_generator",
     "birth_death_stationary",
+    "log_rate_integral",
+    "populations_ergotropy",
+    "rate_integral",
+    "spin_operators",
 ]

@@ -7,7 +7,7 @@ from scipy import special
 
 from ..errors import ParameterError, as_float_array
 
-__all__ = ["rate_integral", "log_rate_integral"]
+__all__ = ["log_rate_integral", "rate_integral"]
 
 #: Below this x the small-argument series of x K_1(x) is used: its first neglected term
 #: x^4 ln x is < 1e-19 there, while k1e(x) ~ 1/x would overflow for subnormal x.

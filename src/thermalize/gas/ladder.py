@@ -7,7 +7,7 @@ from scipy import stats
 
 from ..errors import ParameterError, as_float_array, require_nonnegative, require_positive
 
-__all__ = ["birth_death_generator", "birth_death_evolve", "birth_death_stationary"]
+__all__ = ["birth_death_evolve", "birth_death_generator", "birth_death_stationary"]
 
 #: 1-norm distance to the stationary populations below which later times return them: rounding
 #: of ~1e5 uniformization products accumulates to ~1e-14, so a tighter cut-off never fires.
@@ -16,6 +16,14 @@ _STATIONARY_TOL = 1e-12
 #: Up to this dimension the propagator e^{dt W} of each distinct output interval is built once as
 #: a dense (non-negative) matrix and reused; above it, vectors are propagated term by term.
 _DENSE_MAX = 256
+
+#: Large ladders are propagated on a window around the populated levels: entries below
+#: _WINDOW_FLOOR (relative to the column's mass) are set to zero, an absolute error of at most
+#: d * 1e-20 per sub-step, and the window extends _WINDOW_MARGIN levels beyond them, more than
+#: the number of Poisson terms of a sub-step, so no probability can leave it. The uniformization
+#: rate is then the largest exit rate inside the window, not of the whole ladder.
+_WINDOW_FLOOR = 1e-20
+_WINDOW_MARGIN = 128
 
 #: Largest Lambda*h per uniformization sub-step: the Poisson weights e^{-Lambda h}(Lambda h)^n/n!
 #: stay far above underflow (e^{-400} ~ 2e-174) while the truncation overhead stays small.
@@ -86,6 +94,63 @@ def birth_death_stationary(up, down) -> np.ndarray:
     return p / p.sum()
 
 
+def _poisson_weights(mu: float, tol: float, cache: dict) -> np.ndarray:
+    wts = cache.get(mu)
+    if wts is None:
+        n = int(stats.poisson.isf(tol, mu)) + 2
+        wts = stats.poisson.pmf(np.arange(n), mu)
+        wts = wts / wts.sum()  # the dropped tail (< tol) is spread: mass is conserved
+        cache[mu] = wts
+    return wts
+
+
+def _max_window_mean(tol: float, cache: dict) -> float:
+    """Largest Poisson mean whose truncated series has fewer terms than _WINDOW_MARGIN."""
+    key = ("max_mean", tol)
+    if key not in cache:
+        lo, hi = 0.0, float(_WINDOW_MARGIN)
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if stats.poisson.isf(tol, mid) + 2 < _WINDOW_MARGIN else (lo, mid)
+        cache[key] = lo
+    return cache[key]
+
+
+def _windowed_step(v: np.ndarray, dt: float, u, w, exit_rate, tol: float, cache: dict) -> np.ndarray:
+    """Propagate one column over dt by uniformization restricted to a moving window."""
+    d = v.size
+    v = v.copy()
+    mu_max = _max_window_mean(tol, cache)
+    remaining = dt
+    while remaining > 0:
+        floor = _WINDOW_FLOOR * v.sum()
+        v[v < floor] = 0.0
+        nz = np.flatnonzero(v)
+        lo, hi = max(0, nz[0] - _WINDOW_MARGIN), min(d - 1, nz[-1] + _WINDOW_MARGIN)
+        lam = float(exit_rate[lo:hi + 1].max())
+        if lam == 0.0:
+            return v
+        h = min(remaining, mu_max / lam)
+        remaining = remaining - h if h < remaining else 0.0
+        wts = _poisson_weights(lam * h, tol, cache)
+        st = 1.0 - exit_rate[lo:hi + 1] / lam
+        uq, dq = u[lo:hi] / lam, w[lo + 1:hi + 1] / lam
+        term = v[lo:hi + 1].copy()
+        acc = wts[0] * term
+        new, buf = np.empty_like(term), np.empty_like(term)
+        for wn in wts[1:]:
+            np.multiply(st, term, out=new)
+            np.multiply(uq, term[:-1], out=buf[1:])
+            new[1:] += buf[1:]
+            np.multiply(dq, term[1:], out=buf[:-1])
+            new[:-1] += buf[:-1]
+            term, new = new, term
+            np.multiply(wn, term, out=buf)
+            acc += buf
+        v[lo:hi + 1] = acc
+    return v
+
+
 def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray:
     r"""Solve :math:`\dot P = W P` for a tridiagonal W at all `times` (uniformization).
 
@@ -147,7 +212,7 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
     pi = birth_death_stationary(u, w)[:, None] if irreducible else None
     vec = p.reshape(d, -1).copy()
     mass = vec.sum(axis=0, keepdims=True)
-    weights_cache: dict[float, np.ndarray] = {}
+    weights_cache: dict = {}
 
     stay1, upq1, downq1 = stay[:, 0], upq[:, 0], downq[:, 0]
 
@@ -168,14 +233,7 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
         return acc
 
     def weights(h: float) -> np.ndarray:
-        mu = lam * h
-        wts = weights_cache.get(mu)
-        if wts is None:
-            n = int(stats.poisson.isf(tol, mu)) + 2
-            wts = stats.poisson.pmf(np.arange(n), mu)
-            wts = wts / wts.sum()  # the dropped tail (< tol) is spread: mass is conserved
-            weights_cache[mu] = wts
-        return wts
+        return _poisson_weights(lam * h, tol, weights_cache)
 
     def close_to_stationary(v: np.ndarray) -> bool:
         return pi is not None and np.abs(v - pi * mass).sum() <= _STATIONARY_TOL * mass.sum()
@@ -199,11 +257,10 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
                 if close_to_stationary(vec):
                     vec, converged = pi * mass, True
             else:
-                for _ in range(n_sub):
-                    vec = np.stack([series(vec[:, c], weights(h)) for c in range(vec.shape[1])], axis=1)
-                    if close_to_stationary(vec):
-                        vec, converged = pi * mass, True
-                        break
+                for c in range(vec.shape[1]):
+                    vec[:, c] = _windowed_step(vec[:, c], dt, u, w, exit_rate, tol, weights_cache)
+                if close_to_stationary(vec):
+                    vec, converged = pi * mass, True
         out[idx] = vec.reshape(p.shape)
         t_prev = t[idx]
     return out

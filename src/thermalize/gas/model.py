@@ -130,9 +130,9 @@ class GasModel:
                       [0.8, 0.0, 0.6, 0.0, 0.5, 0.2],
                       [0.1, 0.4, 0.0, 0.5, 0.0, 0.7],
                       [0.5, 0.0, 0.9, 0.2, 0.7, -0.3]])
-        kw = dict(system_energies=[0.0, 0.7, 1.9], ancilla_energies=[0.0, 1.2], coupling=v,
-                  strength=1.0, interaction_range=1.0, mass=1.0, density=0.01,
-                  temperature_motional=1.0, temperature_internal=1.0)
+        kw = {"system_energies": [0.0, 0.7, 1.9], "ancilla_energies": [0.0, 1.2], "coupling": v,
+              "strength": 1.0, "interaction_range": 1.0, "mass": 1.0, "density": 0.01,
+              "temperature_motional": 1.0, "temperature_internal": 1.0}
         kw.update(overrides)
         return cls.born_gaussian(kw.pop("system_energies"), kw.pop("ancilla_energies"),
                                  kw.pop("coupling"), **kw)

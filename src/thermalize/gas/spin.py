@@ -13,7 +13,7 @@ from ..superop import evolve, liouvillian
 from .integral import log_rate_integral
 from .ladder import birth_death_evolve
 
-__all__ = ["SpinGasModel", "spin_operators", "populations_ergotropy"]
+__all__ = ["SpinGasModel", "populations_ergotropy", "spin_operators"]
 
 
 def _check_spin(spin) -> float:
@@ -146,8 +146,8 @@ class SpinGasModel:
     @classmethod
     def example(cls, **overrides) -> SpinGasModel:
         """J = 2, omega_S = 1, Delta = 0.5, T_A = T_M = E_R = 1 (equilibrium gas)."""
-        kw = dict(spin=2, omega_s=1.0, detuning=0.5, temperature_internal=1.0,
-                  temperature_motional=1.0, recoil_energy=1.0)
+        kw = {"spin": 2, "omega_s": 1.0, "detuning": 0.5, "temperature_internal": 1.0,
+              "temperature_motional": 1.0, "recoil_energy": 1.0}
         kw.update(overrides)
         return cls(**kw)
 
@@ -160,7 +160,7 @@ class SpinGasModel:
     @property
     def dimension(self) -> int:
         """2J + 1."""
-        return int(round(2 * float(self.spin))) + 1
+        return round(2 * float(self.spin)) + 1
 
     def energies(self) -> np.ndarray:
         """Levels omega_S m, m = -J..J, shape (2J+1,), ascending."""

@@ -11,12 +11,12 @@ from ..superop import to_matrix
 from .collision_rates import CollisionRates
 
 __all__ = [
-    "local_detailed_balance_residual",
-    "heat_current",
-    "entropy_rate",
-    "entropy_production_rate",
     "EnergyFlows",
     "energy_flows",
+    "entropy_production_rate",
+    "entropy_rate",
+    "heat_current",
+    "local_detailed_balance_residual",
     "two_temperature_entropy_production",
 ]
 
@@ -95,7 +95,7 @@ def entropy_rate(generator, states) -> np.ndarray:
     Eigenvalues of rho below 1e-300 are clipped before the logarithm.
     """
     m = to_matrix(generator)
-    d = int(round(np.sqrt(m.shape[-1])))
+    d = round(np.sqrt(m.shape[-1]))
     s = _states(states, d)
     drho = (m @ s.reshape(s.shape[:-2] + (d * d,))[..., None])[..., 0].reshape(s.shape)
     lam, u = np.linalg.eigh(0.5 * (s + np.swapaxes(s, -1, -2).conj()))

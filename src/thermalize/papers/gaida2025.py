@@ -20,7 +20,7 @@ from ..quantum import gibbs_state, relative_entropy
 from ..superop import evolve, steady_state
 from ._registry import GAIDA2025, Check, register
 
-__all__ = ["fig2", "fig3", "detuning", "effective_temperature", "clausius"]
+__all__ = ["clausius", "detuning", "effective_temperature", "fig2", "fig3"]
 
 # ----------------------------------------------------------------------------- Fig. 2
 #: Fig. 2 legend values (not given in the paper's text): D = hbar Delta/k T_M in {2, 4},
@@ -121,7 +121,7 @@ def fig3_compute(quick: bool) -> xr.Dataset:
     samples = [(0.1, -10.0), (0.1, 10.0), (1.0, -3.0), (1.0, 0.0), (1.0, 3.0), (10.0, -10.0), (10.0, 5.0)]
     direct = []
     for a_val, s_val in samples:
-        f = lambda z, a_val=a_val, s_val=s_val: np.exp(s_val - (2 + a_val) * z) * np.sinh(  # noqa: E731
+        f = lambda z, a_val=a_val, s_val=s_val: np.exp(s_val - (2 + a_val) * z) * np.sinh(
             2 * np.sqrt(z) * np.sqrt(max(z - s_val, 0.0)))
         lo = max(0.0, s_val)
         direct.append(quad(f, lo, lo + 300.0, epsabs=0, epsrel=1e-12, limit=400, points=[lo + 1, lo + 10])[0])
