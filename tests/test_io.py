@@ -62,3 +62,17 @@ def test_write_rejects_non_dataset(tmp_path):
 
     with pytest.raises(ParameterError, match="ds"):
         tio.write_dataset({"a": 1}, tmp_path / "z.nc")
+
+
+def test_written_files_get_the_ordinary_mode(tmp_path):
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        tio.atomic_write_text(tmp_path / "m.txt", "x")
+        tio.write_dataset(make_ds(), tmp_path / "m.nc")
+    finally:
+        os.umask(mask)
+    for name in ("m.txt", "m.nc"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
