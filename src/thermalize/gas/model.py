@@ -146,6 +146,13 @@ class GasModel:
         omega_A, the convention of `SpinGasModel`), R = 1/sqrt(2 m E_R), n R^3 =
         `density_range_cubed`, and V_0 chosen so that n lambda_th^3 V_0^2/(2 E_R) equals
         ``spin_model.rate_scale`` (Eq. D4).
+
+        Examples
+        --------
+        >>> sm = SpinGasModel.example(spin=1)
+        >>> up = GasModel.from_spin(sm).rates().rate_matrix()[1, 0]  # m = -1 -> 0
+        >>> round(float(up / (2 * sm.rates()[0])), 8)  # |<0|J_+|-1>|^2 = 2
+        1.0
         """
         require_positive("mass", mass)
         require_positive("density_range_cubed", density_range_cubed)

@@ -80,6 +80,14 @@ def heat_current(generator, energies, states) -> np.ndarray:
     Returns
     -------
     ndarray, shape (...)
+
+    Examples
+    --------
+    >>> from thermalize.gas import SpinGasModel
+    >>> m = SpinGasModel.example(spin=0.5)
+    >>> excited = np.diag([0.0, 1.0])  # decays: heat flows out of the system
+    >>> bool(heat_current(m.generator(), m.energies(), excited) < 0)
+    True
     """
     m = to_matrix(generator)
     e = np.asarray(energies, dtype=float)
@@ -108,6 +116,27 @@ def entropy_production_rate(generator, energies, beta: float, states) -> np.ndar
 
     Non-negative along every trajectory when the gas is in equilibrium at `beta`
     (Spohn's inequality); with T_A != T_M no such bound holds for a single beta.
+
+    Parameters
+    ----------
+    generator : ndarray, shape (d*d, d*d)
+    energies : ndarray, shape (d,)
+    beta : float
+        Inverse gas temperature.
+    states : ndarray, shape (..., d, d)
+        Full-rank states (eigenvalues are floored at 1e-300 in the logarithm).
+
+    Returns
+    -------
+    ndarray, shape (...)
+
+    Examples
+    --------
+    >>> from thermalize.gas import SpinGasModel
+    >>> m = SpinGasModel.example(spin=1)  # T_A = T_M = 1
+    >>> rho = np.diag([0.2, 0.3, 0.5])
+    >>> bool(entropy_production_rate(m.generator(), m.energies(), 1.0, rho) >= 0)
+    True
     """
     require_finite("beta", beta)
     return entropy_rate(generator, states) - beta * heat_current(generator, energies, states)
