@@ -47,7 +47,9 @@ def fig2_qutip(times):
         rho0 = np.zeros((m.dimension, m.dimension))
         rho0[0, 0] = 1.0
         # sparse (CSR) operators: qutip's dense default is ~1000x slower at d = 41
-        ops = [qutip.Qobj(x).to("CSR") for x in (m.hamiltonian(), np.sqrt(gp) * jp, np.sqrt(gm) * jm)]
+        ops = [
+            qutip.Qobj(x).to("CSR") for x in (m.hamiltonian(), np.sqrt(gp) * jp, np.sqrt(gm) * jm)
+        ]
         res = qutip.mesolve(ops[0], qutip.Qobj(rho0), times, ops[1:])
         pops = np.array([np.diag(s.full()).real for s in res.states])
         out.append(populations_ergotropy(pops, m.energies()))
@@ -58,8 +60,17 @@ def general_model():
     rng = np.random.default_rng(5)
     es = np.sort(rng.uniform(0, 3, 5))
     g = rng.standard_normal((10, 10)) + 1j * rng.standard_normal((10, 10))
-    return GasModel.born_gaussian(es, [0.0, 1.1], (g + g.conj().T) / 2, strength=0.5, interaction_range=1.0,
-                                  mass=1.0, density=1e-3, temperature_motional=1.0, temperature_internal=2.0)
+    return GasModel.born_gaussian(
+        es,
+        [0.0, 1.1],
+        (g + g.conj().T) / 2,
+        strength=0.5,
+        interaction_range=1.0,
+        mass=1.0,
+        density=1e-3,
+        temperature_motional=1.0,
+        temperature_internal=2.0,
+    )
 
 
 def main() -> None:
@@ -73,7 +84,9 @@ def main() -> None:
     print("1. Fig. 2: J = 20 (d = 41), 4 curves x 200 times, ergotropy from populations")
     print(f"   rate equation (uniformization): {t_fast * 1e3:8.1f} ms (median of 5)")
     print(f"   qutip.mesolve (CSR, default)  : {t_qutip * 1e3:8.1f} ms (1 run)")
-    print(f"   qutip.mesolve / fast path     : {t_qutip / t_fast:8.1f}x   (max |dW| = {dev:.1e} hbar omega_S)")
+    print(
+        f"   qutip.mesolve / fast path     : {t_qutip / t_fast:8.1f}x   (max |dW| = {dev:.1e} hbar omega_S)"
+    )
 
     print("2. J = 1000 (d = 2001), 200 times in [0, 2]/Gamma~, ground-state start")
     t_big = np.linspace(0.0, 2.0, 200)
@@ -86,8 +99,10 @@ def main() -> None:
     dt = _median_time(lambda: model.rates(rtol=1e-8), 3)
     r = model.rates(rtol=1e-8)
     print("3. General model: 5-level system + 2-level ancilla, Born-Gaussian amplitudes, rtol 1e-8")
-    print(f"   rates + Kossakowski blocks + h_eff: {dt:6.3f} s (median of 3); "
-          f"estimated error / max rate = {r.error / r.rate_matrix().max():.1e}")
+    print(
+        f"   rates + Kossakowski blocks + h_eff: {dt:6.3f} s (median of 3); "
+        f"estimated error / max rate = {r.error / r.rate_matrix().max():.1e}"
+    )
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ def test_rate_integral_matches_scipy_quad_of_eq20():
     The naive integrand overflows (sinh) beyond z ~ 355, so the reference stops at z = 300,
     where the neglected tail is below e^{-alpha*300} < 1e-60 relative."""
     for alpha, s in [(0.5, -2.0), (1.0, 0.0), (2.0, 1.5)]:
+
         def f(z, alpha=alpha, s=s):
             return np.exp(s - (2 + alpha) * z) * np.sinh(2 * np.sqrt(z) * np.sqrt(z - s))
 
@@ -57,7 +58,9 @@ def test_rate_integral_reflection_identity(alpha, s):
     """I(alpha,-s)/I(alpha,s) = exp(alpha s) (the identity behind Eq. (21)), in log form."""
     lhs = log_rate_integral(alpha, -s) - log_rate_integral(alpha, s)
     # log I is O(alpha |s|) <= 1e4: rounding of the two logs ~ 1e4 * 2e-16
-    assert abs(float(lhs) - alpha * s) <= 1e-12 * max(1.0, abs(alpha * s) + abs(float(log_rate_integral(alpha, s))))
+    assert abs(float(lhs) - alpha * s) <= 1e-12 * max(
+        1.0, abs(alpha * s) + abs(float(log_rate_integral(alpha, s)))
+    )
 
 
 def test_rate_integral_zero_detuning_and_asymptotics():
@@ -68,9 +71,9 @@ def test_rate_integral_zero_detuning_and_asymptotics():
     assert np.all(np.isfinite(big))
     # exponential rates for s -> +-inf: -(alpha -+ sqrt(alpha(alpha+4)))/2 per unit s
     kappa = np.sqrt(5.0)
-    slope = (log_rate_integral(1.0, 1e5 + 1) - log_rate_integral(1.0, 1e5))
+    slope = log_rate_integral(1.0, 1e5 + 1) - log_rate_integral(1.0, 1e5)
     assert abs(float(slope) + (1 + kappa) / 2) < 1e-5  # next order: d/ds (ln s)/2 = 5e-6
-    slope = (log_rate_integral(1.0, -1e5) - log_rate_integral(1.0, -1e5 - 1))
+    slope = log_rate_integral(1.0, -1e5) - log_rate_integral(1.0, -1e5 - 1)
     assert abs(float(slope) - (kappa - 1) / 2) < 1e-5  # same 1/(2|s|) correction
     assert float(rate_integral(1.0, 1e5)) == 0.0  # underflows cleanly, never NaN
 

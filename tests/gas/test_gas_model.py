@@ -24,12 +24,22 @@ def _random_model(seed, *, t_a=None, t_m=None, complex_v=True):
     ds, da = int(rng.integers(2, 5)), int(rng.integers(1, 4))
     es = np.sort(rng.uniform(0, 3, ds))
     ea = rng.uniform(0, 2, da)
-    g = rng.standard_normal((ds * da, ds * da)) + (1j if complex_v else 0) * rng.standard_normal((ds * da, ds * da))
+    g = rng.standard_normal((ds * da, ds * da)) + (1j if complex_v else 0) * rng.standard_normal(
+        (ds * da, ds * da)
+    )
     v = (g + g.conj().T) / 2
     t = rng.uniform(0.3, 3.0)
-    return GasModel.born_gaussian(es, ea, v, strength=rng.uniform(0.2, 1), interaction_range=rng.uniform(0.5, 2),
-                                  mass=rng.uniform(0.5, 2), density=1e-3, temperature_motional=t_m or t,
-                                  temperature_internal=t_a or t), t
+    return GasModel.born_gaussian(
+        es,
+        ea,
+        v,
+        strength=rng.uniform(0.2, 1),
+        interaction_range=rng.uniform(0.5, 2),
+        mass=rng.uniform(0.5, 2),
+        density=1e-3,
+        temperature_motional=t_m or t,
+        temperature_internal=t_a or t,
+    ), t
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -87,10 +97,24 @@ def test_generator_equals_direct_integration_of_eq7_operators():
     """Independent assembly: integrate D[L_E^kl(Omega, p)] of Eq. (7) over p and Omega with
     a tensor Gauss rule, using the core lindblad_dissipator, and compare with the Kossakowski
     generator (2-level system, 2-level ancilla)."""
-    model = GasModel.born_gaussian([0.0, 0.8], [0.0, 0.5], np.array(
-        [[0.2, 0.5, 0.3, 0.7], [0.5, 0.0, 0.6, 0.1], [0.3, 0.6, -0.4, 0.8], [0.7, 0.1, 0.8, 0.0]]),
-        strength=1.0, interaction_range=1.0, mass=1.0, density=0.01, temperature_motional=0.8,
-        temperature_internal=1.5)
+    model = GasModel.born_gaussian(
+        [0.0, 0.8],
+        [0.0, 0.5],
+        np.array(
+            [
+                [0.2, 0.5, 0.3, 0.7],
+                [0.5, 0.0, 0.6, 0.1],
+                [0.3, 0.6, -0.4, 0.8],
+                [0.7, 0.1, 0.8, 0.0],
+            ]
+        ),
+        strength=1.0,
+        interaction_range=1.0,
+        mass=1.0,
+        density=0.01,
+        temperature_motional=0.8,
+        temperature_internal=1.5,
+    )
     r = model.rates(rtol=1e-10)
     a, pl = model.ancilla_energies, model.internal_populations()
     m, temp, n = model.mass, model.temperature_motional, model.density
@@ -106,13 +130,24 @@ def test_generator_equals_direct_integration_of_eq7_operators():
                 smax = np.sqrt(pmax - p_th)
                 ss, ws = 0.5 * smax * (xs + 1), 0.5 * smax * wx
                 ps, wp = p_th + ss**2, ws * 2 * ss
-                mu = (1 / (2 * np.pi * m * temp)) ** 1.5 * np.exp(-ps**2 / (2 * m * temp))
+                mu = (1 / (2 * np.pi * m * temp)) ** 1.5 * np.exp(-(ps**2) / (2 * m * temp))
                 for p, w_p, mu_p in zip(ps, wp, mu):
                     for c, w_c in zip(cs, wc):
                         L = model.lindblad_operator(energy, k, l, p, c)
                         if np.any(L):
-                            total += (pl[l] * 4 * np.pi * p**2 * mu_p * w_p * (n * p / m) * 2 * np.pi * w_c
-                                      * lindblad_dissipator(L))
+                            total += (
+                                pl[l]
+                                * 4
+                                * np.pi
+                                * p**2
+                                * mu_p
+                                * w_p
+                                * (n * p / m)
+                                * 2
+                                * np.pi
+                                * w_c
+                                * lindblad_dissipator(L)
+                            )
     # 120 x 24 Gauss nodes on smooth integrands: ~1e-9 relative
     np.testing.assert_allclose(total, r.dissipator(), rtol=0, atol=1e-7 * np.max(np.abs(total)))
 
@@ -147,21 +182,37 @@ def test_populations_decouple_from_coherences():
     rho = g @ g.conj().T
     rho /= np.trace(rho)
     drho = (r.generator() @ rho.ravel()).reshape(d, d)
-    np.testing.assert_allclose(np.diag(drho).real, r.population_generator() @ np.diag(rho).real,
-                               rtol=0, atol=1e-14)
+    np.testing.assert_allclose(
+        np.diag(drho).real, r.population_generator() @ np.diag(rho).real, rtol=0, atol=1e-14
+    )
 
 
 def test_bad_input_rejected():
-    kw = {"system_energies": [0.0, 1.0], "ancilla_energies": [0.0, 1.0], "coupling": np.eye(4),
-          "strength": 1.0, "interaction_range": 1.0, "mass": 1.0, "density": 0.01,
-          "temperature_motional": 1.0, "temperature_internal": 1.0}
+    kw = {
+        "system_energies": [0.0, 1.0],
+        "ancilla_energies": [0.0, 1.0],
+        "coupling": np.eye(4),
+        "strength": 1.0,
+        "interaction_range": 1.0,
+        "mass": 1.0,
+        "density": 0.01,
+        "temperature_motional": 1.0,
+        "temperature_internal": 1.0,
+    }
 
     def build(**over):
         k = dict(kw, **over)
-        return GasModel.born_gaussian(k.pop("system_energies"), k.pop("ancilla_energies"), k.pop("coupling"), **k)
+        return GasModel.born_gaussian(
+            k.pop("system_energies"), k.pop("ancilla_energies"), k.pop("coupling"), **k
+        )
 
-    for field, value in [("density", -1.0), ("temperature_motional", -1.0), ("temperature_internal", 0.0),
-                         ("mass", 0.0), ("interaction_range", -1.0)]:
+    for field, value in [
+        ("density", -1.0),
+        ("temperature_motional", -1.0),
+        ("temperature_internal", 0.0),
+        ("mass", 0.0),
+        ("interaction_range", -1.0),
+    ]:
         with pytest.raises(ParameterError, match=field):
             build(**{field: value})
     with pytest.raises(ParameterError, match="system_energies"):

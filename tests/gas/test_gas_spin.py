@@ -41,9 +41,13 @@ def test_rate_equation_lindblad_and_qutip_agree(case):
     full = np.einsum("tii->ti", m.evolve(times, rho0)).real
     _, jp, jm = spin_operators(m.spin)
     gp, gm = m.rates()
-    res = qutip.mesolve(qutip.Qobj(m.hamiltonian()), qutip.Qobj(rho0), times,
-                        [np.sqrt(gp) * qutip.Qobj(jp), np.sqrt(gm) * qutip.Qobj(jm)],
-                        options={"atol": 1e-13, "rtol": 1e-11})
+    res = qutip.mesolve(
+        qutip.Qobj(m.hamiltonian()),
+        qutip.Qobj(rho0),
+        times,
+        [np.sqrt(gp) * qutip.Qobj(jp), np.sqrt(gm) * qutip.Qobj(jm)],
+        options={"atol": 1e-13, "rtol": 1e-11},
+    )
     ref = np.array([np.diag(s.full()).real for s in res.states])
     # uniformization (tail 1e-14) and the eigen route are exact to ~1e-13: the issue's 1e-10
     np.testing.assert_allclose(fast, full, rtol=0, atol=1e-10)
@@ -61,11 +65,18 @@ def test_steady_state_is_gibbs_at_effective_temperature(case):
     np.testing.assert_allclose(rho, gib, rtol=0, atol=1e-10)
     # Eq. (21) in the paper's form
     _, ws, det, ta, tm, _ = case
-    assert np.isclose(m.effective_temperature(), ws * ta * tm / ((ws + det) * tm - det * ta), rtol=1e-12)
+    assert np.isclose(
+        m.effective_temperature(), ws * ta * tm / ((ws + det) * tm - det * ta), rtol=1e-12
+    )
 
 
-@given(st.floats(0.1, 5.0), st.floats(-0.9, 10.0), st.floats(0.05, 20.0), st.floats(0.05, 20.0),
-       st.floats(0.05, 20.0))
+@given(
+    st.floats(0.1, 5.0),
+    st.floats(-0.9, 10.0),
+    st.floats(0.05, 20.0),
+    st.floats(0.05, 20.0),
+    st.floats(0.05, 20.0),
+)
 def test_rates_obey_ldb_at_eq21_and_inversion_condition_eq22(ws, det_frac, ta, tm, er):
     """Gamma_+/Gamma_- = exp(-omega_S/T) with T of Eq. (21); T < 0 iff Eq. (22) holds."""
     det = det_frac * ws
@@ -91,10 +102,17 @@ def test_gap_convention_omega_a_reproduces_eq19_and_literal_sigma_z_does_not():
     np.testing.assert_allclose(np.diag(R, -1), up[:-1], rtol=1e-10)
     np.testing.assert_allclose(np.diag(R, 1), down[1:], rtol=1e-10)
     # same v, R, n, V0 but ancilla levels -+omega_A (sigma_z literally): Eq. (19) is off by O(1)
-    literal = GasModel.born_gaussian(sm.energies(), [-sm.omega_a, sm.omega_a], g.amplitude.coupling,
-                                     strength=g.amplitude.strength, interaction_range=g.amplitude.interaction_range,
-                                     mass=g.mass, density=g.density, temperature_motional=1.0,
-                                     temperature_internal=2.0)
+    literal = GasModel.born_gaussian(
+        sm.energies(),
+        [-sm.omega_a, sm.omega_a],
+        g.amplitude.coupling,
+        strength=g.amplitude.strength,
+        interaction_range=g.amplitude.interaction_range,
+        mass=g.mass,
+        density=g.density,
+        temperature_motional=1.0,
+        temperature_internal=2.0,
+    )
     rl = literal.rates().rate_matrix()
     assert np.max(np.abs(np.diag(rl, -1) / up[:-1] - 1)) > 0.1
 
@@ -153,9 +171,17 @@ def test_bad_spin_rejected(spin):
         SpinGasModel.example(spin=spin)
 
 
-@pytest.mark.parametrize("field,value", [("temperature_internal", -1.0), ("temperature_motional", 0.0),
-                                         ("recoil_energy", -2.0), ("omega_s", 0.0), ("detuning", -1.0),
-                                         ("rate_scale", np.inf)])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("temperature_internal", -1.0),
+        ("temperature_motional", 0.0),
+        ("recoil_energy", -2.0),
+        ("omega_s", 0.0),
+        ("detuning", -1.0),
+        ("rate_scale", np.inf),
+    ],
+)
 def test_bad_parameters_rejected(field, value):
     with pytest.raises(ParameterError, match=field):
         SpinGasModel.example(**{field: value})

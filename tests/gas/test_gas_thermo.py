@@ -73,10 +73,17 @@ def test_first_law_and_two_temperature_entropy_production(t_a, t_m, seed):
     p = np.random.default_rng(seed).dirichlet(np.ones(3))
     fl = energy_flows(r, p)
     assert abs(fl.first_law_residual()[0]) < 1e-15
-    np.testing.assert_allclose(fl.ancilla_by_channel + fl.motion_by_channel,
-                               -np.einsum("ijkl,j,ij->kl", r.channel_rates, p,
-                                          np.subtract.outer(model.system_energies, model.system_energies))[None],
-                               rtol=0, atol=1e-15)
+    np.testing.assert_allclose(
+        fl.ancilla_by_channel + fl.motion_by_channel,
+        -np.einsum(
+            "ijkl,j,ij->kl",
+            r.channel_rates,
+            p,
+            np.subtract.outer(model.system_energies, model.system_energies),
+        )[None],
+        rtol=0,
+        atol=1e-15,
+    )
     assert two_temperature_entropy_production(r, p, t_a, t_m)[0] >= -1e-14
 
 

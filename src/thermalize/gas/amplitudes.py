@@ -54,11 +54,15 @@ class BornGaussian:
 
     def __post_init__(self) -> None:
         v = require_hermitian("coupling", np.asarray(self.coupling))
-        if not (isinstance(self.ancilla_dimension, (int, np.integer)) and self.ancilla_dimension >= 1
-                and v.shape[0] % self.ancilla_dimension == 0):
+        if not (
+            isinstance(self.ancilla_dimension, (int, np.integer))
+            and self.ancilla_dimension >= 1
+            and v.shape[0] % self.ancilla_dimension == 0
+        ):
             raise ParameterError(
                 f"ancilla_dimension={self.ancilla_dimension!r} must be a positive integer "
-                f"dividing coupling.shape[0]={v.shape[0]}")
+                f"dividing coupling.shape[0]={v.shape[0]}"
+            )
         object.__setattr__(self, "coupling", v)
         if not np.isfinite(self.strength):
             raise ParameterError(f"strength={self.strength!r} must be finite")
@@ -78,12 +82,22 @@ class BornGaussian:
     def check_density(self, density: float) -> None:
         """PhysicsWarning if n R^3 is not small (low-density limit, ref. [28] of the paper)."""
         if (x := density * self.interaction_range**3) > 0.1:
-            warnings.warn(f"density*interaction_range**3={x:.3g}; the master equation assumes "
-                          "N R^3 / V << 1 (Gaida 2025, ref. [28])", PhysicsWarning, stacklevel=3)
+            warnings.warn(
+                f"density*interaction_range**3={x:.3g}; the master equation assumes "
+                "N R^3 / V << 1 (Gaida 2025, ref. [28])",
+                PhysicsWarning,
+                stacklevel=3,
+            )
 
     def __call__(self, i, j, k, l, q, p, cos_theta) -> np.ndarray:
         d_a = self.ancilla_dimension
         pre = -np.sqrt(np.pi / 2.0) * self.interaction_range * self.strength / self.recoil_energy
-        elem = self.coupling[np.asarray(i) * d_a + np.asarray(k), np.asarray(j) * d_a + np.asarray(l)]
-        q2 = np.asarray(q) ** 2 + np.asarray(p) ** 2 - 2.0 * np.asarray(q) * np.asarray(p) * cos_theta
+        elem = self.coupling[
+            np.asarray(i) * d_a + np.asarray(k), np.asarray(j) * d_a + np.asarray(l)
+        ]
+        q2 = (
+            np.asarray(q) ** 2
+            + np.asarray(p) ** 2
+            - 2.0 * np.asarray(q) * np.asarray(p) * cos_theta
+        )
         return pre * elem * np.exp(-q2 / (2.0 * self.recoil_momentum**2))

@@ -114,7 +114,9 @@ def _angular_rule(n: int) -> tuple[np.ndarray, np.ndarray]:
     return 1.0 - 2.0 * u**2, 2.0 * np.pi * 4.0 * u * wu
 
 
-def collision_rates(model: GasModel, *, rtol: float = 1e-8, angular_nodes: int = 48) -> CollisionRates:
+def collision_rates(
+    model: GasModel, *, rtol: float = 1e-8, angular_nodes: int = 48
+) -> CollisionRates:
     """Evaluate the collision integrals of `model` (see `GasModel.rates`)."""
     if not (np.isfinite(rtol) and 0 < rtol < 1):
         raise ParameterError(f"rtol={rtol!r} is outside the allowed range (0, 1)")
@@ -134,7 +136,9 @@ def collision_rates(model: GasModel, *, rtol: float = 1e-8, angular_nodes: int =
                 first = len(ent)
                 ent += [(i, j, k, l) for i, j in pairs]
                 nb = len(pairs)
-                kent += [(b, x, y, first + x, first + y, k, l) for x in range(nb) for y in range(nb)]
+                kent += [
+                    (b, x, y, first + x, first + y, k, l) for x in range(nb) for y in range(nb)
+                ]
     ent = np.array(ent)
     kent = np.array(kent)
     ei, ej, ek, el = ent.T
@@ -159,10 +163,30 @@ def collision_rates(model: GasModel, *, rtol: float = 1e-8, angular_nodes: int =
 
         def f(x):
             p, q, w = radial(x)
-            fh = np.broadcast_to(model.amplitude(ei[:, None], ej[:, None], ek[:, None], el[:, None],
-                                                 q[:, None], p[:, None], c_hi[None, :]), (ei.size, c_hi.size))
-            fl = np.broadcast_to(model.amplitude(ei[:, None], ej[:, None], ek[:, None], el[:, None],
-                                                 q[:, None], p[:, None], c_lo[None, :]), (ei.size, c_lo.size))
+            fh = np.broadcast_to(
+                model.amplitude(
+                    ei[:, None],
+                    ej[:, None],
+                    ek[:, None],
+                    el[:, None],
+                    q[:, None],
+                    p[:, None],
+                    c_hi[None, :],
+                ),
+                (ei.size, c_hi.size),
+            )
+            fl = np.broadcast_to(
+                model.amplitude(
+                    ei[:, None],
+                    ej[:, None],
+                    ek[:, None],
+                    el[:, None],
+                    q[:, None],
+                    p[:, None],
+                    c_lo[None, :],
+                ),
+                (ei.size, c_lo.size),
+            )
             vh = (fh[e1] * fh[e2].conj()) @ w_hi
             vl = (fl[e1] * fl[e2].conj()) @ w_lo
             scale = wl * w[e1]
@@ -173,10 +197,11 @@ def collision_rates(model: GasModel, *, rtol: float = 1e-8, angular_nodes: int =
     nodes, nk = int(angular_nodes), kent.shape[0]
     points = [0.25, 1.0, 2.0, 4.0, 8.0, 16.0]
     while True:
-        res, err_radial = quad_vec(integrand_factory(nodes), 0.0, _X_MAX, epsrel=rtol * 0.1,
-                                   norm="max", points=points)
-        val = res[:nk] + 1j * res[nk:2 * nk]
-        err_angular = float(np.max(res[2 * nk:])) if nk else 0.0
+        res, err_radial = quad_vec(
+            integrand_factory(nodes), 0.0, _X_MAX, epsrel=rtol * 0.1, norm="max", points=points
+        )
+        val = res[:nk] + 1j * res[nk : 2 * nk]
+        err_angular = float(np.max(res[2 * nk :])) if nk else 0.0
         scale = float(np.max(np.abs(val))) if nk else 0.0
         error = float(err_radial) + err_angular
         if error <= rtol * scale or scale == 0.0:
@@ -184,7 +209,8 @@ def collision_rates(model: GasModel, *, rtol: float = 1e-8, angular_nodes: int =
         if nodes >= _MAX_ANGULAR_NODES:
             raise ConvergenceError(
                 f"collision integrals: estimated error {error:.3g} > rtol*max = {rtol * scale:.3g} "
-                f"with {nodes} angular nodes (radial {float(err_radial):.3g}, angular {err_angular:.3g})")
+                f"with {nodes} angular nodes (radial {float(err_radial):.3g}, angular {err_angular:.3g})"
+            )
         nodes *= 2
 
     channel = np.zeros((d, d, da, da))
@@ -202,12 +228,18 @@ def collision_rates(model: GasModel, *, rtol: float = 1e-8, angular_nodes: int =
     def forward(x):
         p = sigma * x
         mu = 4.0 * np.pi * p * p * norm_mu * np.exp(-x * x / 2.0) * sigma
-        return mu * np.real(np.asarray(model.amplitude(si, si, sk, sk, p, p, 1.0)) * np.ones(si.size))
+        return mu * np.real(
+            np.asarray(model.amplitude(si, si, sk, sk, p, p, 1.0)) * np.ones(si.size)
+        )
 
     fwd, ferr = quad_vec(forward, 0.0, _X_MAX, epsrel=rtol * 0.1, norm="max", points=points)
     shift = -(2.0 * np.pi * n / m) * (fwd.reshape(d, da) @ pl)
     error = max(error, float(ferr) * 2.0 * np.pi * n / m)
     return CollisionRates(
-        energies=e.copy(), energy_shift=shift, channel_rates=channel,
+        energies=e.copy(),
+        energy_shift=shift,
+        channel_rates=channel,
         blocks=tuple((en, p, kb) for (en, p), kb in zip(blocks, kossakowski)),
-        ancilla_energies=a.copy(), error=error)
+        ancilla_energies=a.copy(),
+        error=error,
+    )

@@ -55,10 +55,12 @@ def log_rate_integral(alpha, s) -> np.ndarray:
     xl = np.where(small, 1.0, x)
     with np.errstate(divide="ignore"):
         # x K_1(x) = 1 + (x^2/2)(ln(x/2) + gamma_E - 1/2) + O(x^4 ln x) for small x
-        series = np.log1p(0.5 * xs**2 * (np.log(np.where(xs > 0, xs, 1.0)) - np.log(2.0)
-                                          + np.euler_gamma - 0.5))
-    log_xk1 = np.where(small, np.where(x > 0, series, 0.0),
-                       np.log(xl) + np.log(special.k1e(xl)) - xl)
+        series = np.log1p(
+            0.5 * xs**2 * (np.log(np.where(xs > 0, xs, 1.0)) - np.log(2.0) + np.euler_gamma - 0.5)
+        )
+    log_xk1 = np.where(
+        small, np.where(x > 0, series, 0.0), np.log(xl) + np.log(special.k1e(xl)) - xl
+    )
     return np.log(2.0) - np.log(a) - np.log(a + 4.0) - 0.5 * a * x_s + log_xk1
 
 

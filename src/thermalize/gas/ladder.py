@@ -34,11 +34,15 @@ def _check_rates(up, down) -> tuple[np.ndarray, np.ndarray]:
     u = as_float_array("up", up, ndim=1)
     w = as_float_array("down", down, ndim=1)
     if u.shape != w.shape or u.size == 0:
-        raise ParameterError(f"up and down must be non-empty and of equal shape, got {u.shape}, {w.shape}")
+        raise ParameterError(
+            f"up and down must be non-empty and of equal shape, got {u.shape}, {w.shape}"
+        )
     require_nonnegative("up", u)
     require_nonnegative("down", w)
     if u[-1] != 0 or w[0] != 0:
-        raise ParameterError(f"up[-1]={u[-1]!r} and down[0]={w[0]!r} must be 0 (no rate out of the ladder)")
+        raise ParameterError(
+            f"up[-1]={u[-1]!r} and down[0]={w[0]!r} must be 0 (no rate out of the ladder)"
+        )
     return u, w
 
 
@@ -116,7 +120,9 @@ def _max_window_mean(tol: float, cache: dict) -> float:
     return cache[key]
 
 
-def _windowed_step(v: np.ndarray, dt: float, u, w, exit_rate, tol: float, cache: dict) -> np.ndarray:
+def _windowed_step(
+    v: np.ndarray, dt: float, u, w, exit_rate, tol: float, cache: dict
+) -> np.ndarray:
     """Propagate one column over dt by uniformization restricted to a moving window."""
     d = v.size
     v = v.copy()
@@ -127,15 +133,15 @@ def _windowed_step(v: np.ndarray, dt: float, u, w, exit_rate, tol: float, cache:
         v[v < floor] = 0.0
         nz = np.flatnonzero(v)
         lo, hi = max(0, nz[0] - _WINDOW_MARGIN), min(d - 1, nz[-1] + _WINDOW_MARGIN)
-        lam = float(exit_rate[lo:hi + 1].max())
+        lam = float(exit_rate[lo : hi + 1].max())
         if lam == 0.0:
             return v
         h = min(remaining, mu_max / lam)
         remaining = remaining - h if h < remaining else 0.0
         wts = _poisson_weights(lam * h, tol, cache)
-        st = 1.0 - exit_rate[lo:hi + 1] / lam
-        uq, dq = u[lo:hi] / lam, w[lo + 1:hi + 1] / lam
-        term = v[lo:hi + 1].copy()
+        st = 1.0 - exit_rate[lo : hi + 1] / lam
+        uq, dq = u[lo:hi] / lam, w[lo + 1 : hi + 1] / lam
+        term = v[lo : hi + 1].copy()
         acc = wts[0] * term
         new, buf = np.empty_like(term), np.empty_like(term)
         for wn in wts[1:]:
@@ -147,7 +153,7 @@ def _windowed_step(v: np.ndarray, dt: float, u, w, exit_rate, tol: float, cache:
             term, new = new, term
             np.multiply(wn, term, out=buf)
             acc += buf
-        v[lo:hi + 1] = acc
+        v[lo : hi + 1] = acc
     return v
 
 
@@ -195,8 +201,11 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
     if p.shape[0] != d or p.ndim not in (1, 2):
         raise ParameterError(f"p0 must have shape ({d},) or ({d}, k), got {p.shape}")
     require_nonnegative("p0", p)
-    t = as_float_array("times", times, ndim=1) if np.ndim(times) else as_float_array(
-        "times", [times], ndim=1)
+    t = (
+        as_float_array("times", times, ndim=1)
+        if np.ndim(times)
+        else as_float_array("times", [times], ndim=1)
+    )
     require_nonnegative("times", t)
     require_positive("tol", tol)
     exit_rate = u + w

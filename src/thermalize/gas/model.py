@@ -75,8 +75,10 @@ class GasModel:
     def __post_init__(self) -> None:
         e = as_float_array("system_energies", self.system_energies, ndim=1)
         if e.size == 0 or np.any(np.diff(e) <= self.energy_atol):
-            raise ParameterError(f"system_energies={e!r} must be non-empty, ascending and "
-                                 f"non-degenerate (gaps > energy_atol={self.energy_atol})")
+            raise ParameterError(
+                f"system_energies={e!r} must be non-empty, ascending and "
+                f"non-degenerate (gaps > energy_atol={self.energy_atol})"
+            )
         a = as_float_array("ancilla_energies", self.ancilla_energies, ndim=1)
         if a.size == 0:
             raise ParameterError("ancilla_energies must be non-empty")
@@ -94,52 +96,89 @@ class GasModel:
             p = as_float_array("ancilla_populations", self.ancilla_populations, ndim=1)
             require_nonnegative("ancilla_populations", p)
             if p.shape != a.shape or abs(p.sum() - 1.0) > 1e-10:
-                raise ParameterError(f"ancilla_populations={p!r} must have shape {a.shape} "
-                                     "and sum to 1 (within 1e-10)")
+                raise ParameterError(
+                    f"ancilla_populations={p!r} must have shape {a.shape} "
+                    "and sum to 1 (within 1e-10)"
+                )
             object.__setattr__(self, "ancilla_populations", p)
         if not callable(self.amplitude):
-            raise ParameterError(f"amplitude={self.amplitude!r} must be callable f(i, j, k, l, q, p, cos_theta)")
+            raise ParameterError(
+                f"amplitude={self.amplitude!r} must be callable f(i, j, k, l, q, p, cos_theta)"
+            )
         if isinstance(self.amplitude, BornGaussian):
             amp = self.amplitude
             if amp.ancilla_dimension != a.size or amp.coupling.shape[0] != e.size * a.size:
                 raise ParameterError(
-                    f"coupling shape {amp.coupling.shape} does not match d_S*d_A = {e.size}*{a.size}")
+                    f"coupling shape {amp.coupling.shape} does not match d_S*d_A = {e.size}*{a.size}"
+                )
             if not np.isclose(amp.mass, self.mass, rtol=1e-12):
                 raise ParameterError(f"amplitude.mass={amp.mass!r} differs from mass={self.mass!r}")
             amp.check_density(self.density)
 
     # ----------------------------------------------------------------- constructors
     @classmethod
-    def born_gaussian(cls, system_energies, ancilla_energies, coupling, *, strength: float,
-                      interaction_range: float, mass: float, density: float,
-                      temperature_motional: float, temperature_internal: float | None = None,
-                      ancilla_populations=None) -> GasModel:
+    def born_gaussian(
+        cls,
+        system_energies,
+        ancilla_energies,
+        coupling,
+        *,
+        strength: float,
+        interaction_range: float,
+        mass: float,
+        density: float,
+        temperature_motional: float,
+        temperature_internal: float | None = None,
+        ancilla_populations=None,
+    ) -> GasModel:
         """Model with first-Born amplitudes of a Gaussian region, Eq. (D2); coupling v is
         (d_S*d_A, d_S*d_A) in the product energy basis (index i*d_A + k)."""
         a = np.asarray(ancilla_energies, dtype=float)
         amp = BornGaussian(np.asarray(coupling), strength, interaction_range, mass, int(a.size))
-        return cls(system_energies, ancilla_energies, temperature_motional, mass, density, amp,
-                   temperature_internal=temperature_internal, ancilla_populations=ancilla_populations)
+        return cls(
+            system_energies,
+            ancilla_energies,
+            temperature_motional,
+            mass,
+            density,
+            amp,
+            temperature_internal=temperature_internal,
+            ancilla_populations=ancilla_populations,
+        )
 
     @classmethod
     def example(cls, **overrides) -> GasModel:
         """3-level system, 2-level ancilla, real symmetric coupling, T_A = T_M = 1 (equilibrium)."""
-        v = np.array([[0.0, 0.3, 0.0, 0.8, 0.1, 0.5],
-                      [0.3, 0.0, 0.7, 0.0, 0.4, 0.0],
-                      [0.0, 0.7, 0.2, 0.6, 0.0, 0.9],
-                      [0.8, 0.0, 0.6, 0.0, 0.5, 0.2],
-                      [0.1, 0.4, 0.0, 0.5, 0.0, 0.7],
-                      [0.5, 0.0, 0.9, 0.2, 0.7, -0.3]])
-        kw = {"system_energies": [0.0, 0.7, 1.9], "ancilla_energies": [0.0, 1.2], "coupling": v,
-              "strength": 1.0, "interaction_range": 1.0, "mass": 1.0, "density": 0.01,
-              "temperature_motional": 1.0, "temperature_internal": 1.0}
+        v = np.array(
+            [
+                [0.0, 0.3, 0.0, 0.8, 0.1, 0.5],
+                [0.3, 0.0, 0.7, 0.0, 0.4, 0.0],
+                [0.0, 0.7, 0.2, 0.6, 0.0, 0.9],
+                [0.8, 0.0, 0.6, 0.0, 0.5, 0.2],
+                [0.1, 0.4, 0.0, 0.5, 0.0, 0.7],
+                [0.5, 0.0, 0.9, 0.2, 0.7, -0.3],
+            ]
+        )
+        kw = {
+            "system_energies": [0.0, 0.7, 1.9],
+            "ancilla_energies": [0.0, 1.2],
+            "coupling": v,
+            "strength": 1.0,
+            "interaction_range": 1.0,
+            "mass": 1.0,
+            "density": 0.01,
+            "temperature_motional": 1.0,
+            "temperature_internal": 1.0,
+        }
         kw.update(overrides)
-        return cls.born_gaussian(kw.pop("system_energies"), kw.pop("ancilla_energies"),
-                                 kw.pop("coupling"), **kw)
+        return cls.born_gaussian(
+            kw.pop("system_energies"), kw.pop("ancilla_energies"), kw.pop("coupling"), **kw
+        )
 
     @classmethod
-    def from_spin(cls, spin_model: SpinGasModel, *, mass: float = 1.0,
-                  density_range_cubed: float = 1e-3) -> GasModel:
+    def from_spin(
+        cls, spin_model: SpinGasModel, *, mass: float = 1.0, density_range_cubed: float = 1e-3
+    ) -> GasModel:
         r"""The spin case study (Eq. 17) as a general model, to cross-check Eq. (19) numerically.
 
         v = J_+ (x) sigma_- + J_- (x) sigma_+, ancilla levels (-omega_A/2, +omega_A/2) (gap
@@ -164,10 +203,17 @@ class GasModel:
         density = density_range_cubed / radius**3
         lambda_th = np.sqrt(2.0 * np.pi / (mass * sm.temperature_motional))
         strength = np.sqrt(2.0 * sm.recoil_energy * sm.rate_scale / (density * lambda_th**3))
-        return cls.born_gaussian(sm.energies(), [-0.5 * sm.omega_a, 0.5 * sm.omega_a], v,
-                                 strength=strength, interaction_range=radius, mass=mass,
-                                 density=density, temperature_motional=sm.temperature_motional,
-                                 temperature_internal=sm.temperature_internal)
+        return cls.born_gaussian(
+            sm.energies(),
+            [-0.5 * sm.omega_a, 0.5 * sm.omega_a],
+            v,
+            strength=strength,
+            interaction_range=radius,
+            mass=mass,
+            density=density,
+            temperature_motional=sm.temperature_motional,
+            temperature_internal=sm.temperature_internal,
+        )
 
     # ----------------------------------------------------------------- gas state
     @property
@@ -186,11 +232,14 @@ class GasModel:
 
         Energy conservation gives the outgoing momentum :math:`|q|^2 = |p|^2 - 2m E` (Eq. 6)."""
         e, a = self.system_energies, self.ancilla_energies
-        return ((e[:, None] - e[None, :])[:, :, None, None]
-                + (a[:, None] - a[None, :])[None, None, :, :])
+        return (e[:, None] - e[None, :])[:, :, None, None] + (a[:, None] - a[None, :])[
+            None, None, :, :
+        ]
 
     # ----------------------------------------------------------------- Eq. (7)
-    def lindblad_operator(self, energy: float, k: int, l: int, p: float, cos_theta: float) -> np.ndarray:
+    def lindblad_operator(
+        self, energy: float, k: int, l: int, p: float, cos_theta: float
+    ) -> np.ndarray:
         r"""Lindblad operator :math:`L_{\mathcal E}^{kl}(\Omega, \mathbf p)` of Eq. (7), shape (d_S, d_S).
 
         Sum over system transitions j -> i with e_i - e_j = `energy` (within energy_atol) of

@@ -78,8 +78,10 @@ class RepeatedInteractionModel:
         require_positive("omega_s", self.omega_s)
         require_finite("detuning", self.detuning)
         if not self.omega_s + self.detuning > 0:
-            raise ParameterError(f"detuning={self.detuning!r} is outside the allowed range "
-                                 f"({-self.omega_s!r}, inf): omega_A must be > 0")
+            raise ParameterError(
+                f"detuning={self.detuning!r} is outside the allowed range "
+                f"({-self.omega_s!r}, inf): omega_A must be > 0"
+            )
         for name in ("temperature", "coupling", "duration"):
             require_positive(name, getattr(self, name))
 
@@ -93,8 +95,11 @@ class RepeatedInteractionModel:
         jz, jp, jm = spin_operators(self.spin)
         d = jz.shape[0]
         sm = np.array([[0.0, 1.0], [0.0, 0.0]])
-        h = (self.omega_s * np.kron(jz, np.eye(2)) + 0.5 * self.omega_a * np.kron(np.eye(d), np.diag([-1.0, 1.0]))
-             + self.coupling * (np.kron(jp, sm) + np.kron(jm, sm.T)))
+        h = (
+            self.omega_s * np.kron(jz, np.eye(2))
+            + 0.5 * self.omega_a * np.kron(np.eye(d), np.diag([-1.0, 1.0]))
+            + self.coupling * (np.kron(jp, sm) + np.kron(jm, sm.T))
+        )
         u = sla.expm(-1j * self.duration * h).reshape(d, 2, d, 2)
         pa = gibbs_populations(np.array([-0.5, 0.5]) * self.omega_a, 1.0 / self.temperature)
         # S[a, b, j, k] = sum_{l, n} p_l U[a n, j l] conj(U[b n, k l])

@@ -20,7 +20,9 @@ def _check_spin(spin) -> float:
     try:
         two_j = 2.0 * float(spin)
     except (TypeError, ValueError):
-        raise ParameterError(f"spin={spin!r} must be a non-negative half-integer (0, 1/2, 1, ...)") from None
+        raise ParameterError(
+            f"spin={spin!r} must be a non-negative half-integer (0, 1/2, 1, ...)"
+        ) from None
     if not (np.isfinite(two_j) and two_j >= 0 and two_j == round(two_j)):
         raise ParameterError(f"spin={spin!r} must be a non-negative half-integer (0, 1/2, 1, ...)")
     return two_j / 2.0
@@ -146,8 +148,14 @@ class SpinGasModel:
     @classmethod
     def example(cls, **overrides) -> SpinGasModel:
         """J = 2, omega_S = 1, Delta = 0.5, T_A = T_M = E_R = 1 (equilibrium gas)."""
-        kw = {"spin": 2, "omega_s": 1.0, "detuning": 0.5, "temperature_internal": 1.0,
-              "temperature_motional": 1.0, "recoil_energy": 1.0}
+        kw = {
+            "spin": 2,
+            "omega_s": 1.0,
+            "detuning": 0.5,
+            "temperature_internal": 1.0,
+            "temperature_motional": 1.0,
+            "recoil_energy": 1.0,
+        }
         kw.update(overrides)
         return cls(**kw)
 
@@ -191,8 +199,9 @@ class SpinGasModel:
 
         Equal to -ln(Gamma_+/Gamma_-)/omega_S by the identity I(alpha,-s) = e^{alpha s} I(alpha,s).
         """
-        return (self.omega_a / self.temperature_internal
-                - self.detuning / self.temperature_motional) / self.omega_s
+        return (
+            self.omega_a / self.temperature_internal - self.detuning / self.temperature_motional
+        ) / self.omega_s
 
     def effective_temperature(self) -> float:
         r"""T of Eq. (21), :math:`\omega_S T_A T_M/(\omega_A T_M - \Delta T_A)`; +-inf when the
@@ -202,8 +211,11 @@ class SpinGasModel:
 
     def population_inverted(self) -> bool:
         r"""Eq. (22): :math:`\Delta > 0` and :math:`T_M < \Delta T_A/(\omega_S + \Delta)`."""
-        return bool(self.detuning > 0 and self.temperature_motional
-                    < self.detuning * self.temperature_internal / (self.omega_s + self.detuning))
+        return bool(
+            self.detuning > 0
+            and self.temperature_motional
+            < self.detuning * self.temperature_internal / (self.omega_s + self.detuning)
+        )
 
     # ----------------------------------------------------------------- generators
     def hamiltonian(self) -> np.ndarray:

@@ -107,7 +107,9 @@ def entropy_rate(generator, states) -> np.ndarray:
     s = _states(states, d)
     drho = (m @ s.reshape(s.shape[:-2] + (d * d,))[..., None])[..., 0].reshape(s.shape)
     lam, u = np.linalg.eigh(0.5 * (s + np.swapaxes(s, -1, -2).conj()))
-    logrho = np.einsum("...ij,...j,...kj->...ik", u, np.log(np.maximum(lam, _EIGENVALUE_FLOOR)), u.conj())
+    logrho = np.einsum(
+        "...ij,...j,...kj->...ik", u, np.log(np.maximum(lam, _EIGENVALUE_FLOOR)), u.conj()
+    )
     return -np.real(np.einsum("...ij,...ji->...", drho, logrho))
 
 
@@ -184,17 +186,19 @@ def energy_flows(rates: CollisionRates, populations) -> EnergyFlows:
     if p.shape[-1] != e.size:
         raise ParameterError(f"populations must have shape (nt, {e.size}), got {p.shape}")
     flux = np.einsum("ijkl,tj->tijkl", rates.channel_rates, p)
-    de_s = (e[:, None] - e[None, :])
-    de_a = (a[:, None] - a[None, :])
+    de_s = e[:, None] - e[None, :]
+    de_a = a[:, None] - a[None, :]
     sys_c = np.einsum("tijkl,ij->tkl", flux, de_s)
     anc_c = np.einsum("tijkl,kl->tkl", flux, de_a)
     mot_c = -(sys_c + anc_c)
-    return EnergyFlows(sys_c.sum(axis=(1, 2)), anc_c.sum(axis=(1, 2)), mot_c.sum(axis=(1, 2)),
-                       anc_c, mot_c)
+    return EnergyFlows(
+        sys_c.sum(axis=(1, 2)), anc_c.sum(axis=(1, 2)), mot_c.sum(axis=(1, 2)), anc_c, mot_c
+    )
 
 
-def two_temperature_entropy_production(rates: CollisionRates, populations, temperature_internal: float,
-                                       temperature_motional: float) -> np.ndarray:
+def two_temperature_entropy_production(
+    rates: CollisionRates, populations, temperature_internal: float, temperature_motional: float
+) -> np.ndarray:
     r"""Channel-resolved entropy production :math:`\dot S_S + \dot E_A/T_A + \dot E_M/T_M \ge 0`.
 
     Derived here (not stated in the paper): micro-reversibility (Eq. 9) with a Gibbs ancilla at
