@@ -13,6 +13,10 @@ from ..superop import evolve, liouvillian
 from .integral import log_rate_integral
 from .ladder import birth_death_evolve
 
+#: Largest dimension for the dense Lindblad path: the (d^2, d^2) generator of J = 20 has
+#: 1681^2 entries and one eigendecomposition takes seconds; beyond, memory and time explode.
+_MAX_LINDBLAD_DIMENSION = 41
+
 __all__ = ["SpinGasModel", "populations_ergotropy", "spin_operators"]
 
 
@@ -274,7 +278,16 @@ class SpinGasModel:
         return birth_death_evolve(up, down, np.real(np.diag(r)), times)
 
     def evolve(self, times, rho0=None) -> np.ndarray:
-        """Full density-matrix evolution under Eq. (18) (core `evolve`), shape (nt, d, d)."""
+        """Full density-matrix evolution under Eq. (18) (core `evolve`), shape (nt, d, d).
+
+        Dense (d^2 x d^2) generator: available for 2J + 1 <= 41 (J <= 20).
+        """
+        if self.dimension > _MAX_LINDBLAD_DIMENSION:
+            raise NotImplementedError(
+                f"the dense Lindblad path is limited to 2J+1 <= {_MAX_LINDBLAD_DIMENSION} "
+                f"(got {self.dimension}); a band-by-band solver for coherences of large spins is "
+                "not implemented: use an energy-diagonal rho0 (rate-equation fast path)"
+            )
         return evolve(self.generator(), self._initial(rho0).astype(complex), times)
 
     def ergotropy(self, times, rho0=None) -> np.ndarray:
