@@ -58,7 +58,9 @@ def test_mass_conservation_and_positivity(d, seed, t):
     p0 = rng.dirichlet(np.ones(d))
     p = birth_death_evolve(up, down, p0, [t])[0]
     assert np.all(p >= 0)
-    assert abs(p.sum() - 1) < 1e-13  # renormalised Poisson weights: rounding only
+    # renormalised Poisson weights: only rounding, ~d*eps per product over up to ~1e3
+    # sub-steps here (Lambda t up to ~2e5 with the random bias)
+    assert abs(p.sum() - 1) < 1e-11
 
 
 def test_stationary_satisfies_generator():
