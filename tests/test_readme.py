@@ -30,3 +30,10 @@ def test_reproduction_table_in_sync_with_registry():
     assert table.strip() == expected.strip(), (
         "README table out of date: regenerate with `thermalize list --markdown`"
     )
+
+
+def test_readme_python_example_runs(capsys):
+    code = re.search(r"```python\n(.+?)\n```", README, re.S).group(1)
+    exec(compile(code, "README.md", "exec"), {})
+    # the example prints D(steady state || Gibbs): zero up to LU rounding
+    assert float(capsys.readouterr().out.strip()) < 1e-12
