@@ -139,6 +139,9 @@ class RotatingDisk:
     def collide(self, velocity, omega):
         """Eq. (29): (v, omega) -> (v', omega'); scalars or arrays (broadcast)."""
         a, b = self.restitution, self.gain
+        for name, value in (("velocity", velocity), ("omega", omega)):
+            if not np.all(np.isfinite(value)):  # complex inputs allowed (complex-step audits)
+                raise ParameterError(f"{name}={value!r} must be finite (no NaN or inf)")
         v_new = -a * np.asarray(velocity) + (2.0 / (1.0 + self.mass_ratio)) * np.asarray(omega)
         w_new = b * np.asarray(velocity) + a * np.asarray(omega)
         if np.ndim(v_new) == 0:
@@ -186,7 +189,10 @@ class RotatingDisk:
         ndarray, broadcast shape of `omega_new` and `omega`
         """
         law = kick_law(beta, mass, kicks, sides)
-        x = (np.asarray(omega_new, float) - self.restitution * np.asarray(omega, float)) / self.gain
+        x = (
+            as_float_array("omega_new", omega_new)
+            - self.restitution * as_float_array("omega", omega)
+        ) / self.gain
         return law.pdf(x) / self.gain
 
     def detailed_balance_ratio(
@@ -222,7 +228,7 @@ class RotatingDisk:
         1.0
         """
         _check_gas(beta, mass)
-        w, wn = np.asarray(omega, float), np.asarray(omega_new, float)
+        w, wn = as_float_array("omega", omega), as_float_array("omega_new", omega_new)
         mu = self.mass_ratio
         pref = np.abs((wn - w + mu * (wn + w)) / (wn - w - mu * (wn + w)))
         return pref * self.gibbs_ratio(w, wn, beta, mass)
@@ -231,7 +237,7 @@ class RotatingDisk:
         """exp(-beta I (omega'^2 - omega^2)/2): what detailed balance w.r.t. Gibbs requires."""
         inertia = self.moment_of_inertia(mass)
         require_positive("beta", beta)
-        w, wn = np.asarray(omega, float), np.asarray(omega_new, float)
+        w, wn = as_float_array("omega", omega), as_float_array("omega_new", omega_new)
         return np.exp(-0.5 * beta * inertia * (wn * wn - w * w))
 
     def stationary_moments(

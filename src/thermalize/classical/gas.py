@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate, special
 
-from ..errors import ParameterError, require_positive
+from ..errors import ParameterError, as_float_array, require_positive
 
 __all__ = [
     "CollisionSample",
@@ -136,7 +136,7 @@ def colliding_velocity_pdf(velocity, beta: float, mass: float, length: float, dt
     0.3033
     """
     _check(beta, mass, length, dt)
-    v = np.asarray(velocity, dtype=float)
+    v = as_float_array("velocity", velocity)
     sigma = 1.0 / np.sqrt(beta * mass)
     maxwell = np.exp(-0.5 * (v / sigma) ** 2) / (np.sqrt(2 * np.pi) * sigma)
     weight = np.minimum(np.abs(v) * dt, length) / (2.0 * length)
@@ -156,7 +156,9 @@ def colliding_speed_cdf(speed, beta: float, mass: float, length: float, dt: floa
     1.0
     """
     _check(beta, mass, length, dt)
-    u = np.abs(np.asarray(speed, dtype=float))
+    if not _is_real(speed) or np.any(np.isnan(np.asarray(speed, dtype=float))):
+        raise ParameterError(f"speed={speed!r} must be real numbers (inf allowed, not NaN)")
+    u = np.maximum(np.asarray(speed, dtype=float), 0.0)  # a speed CDF is 0 below 0
     sigma = 1.0 / np.sqrt(beta * mass)
     c = length / dt
 
@@ -251,6 +253,8 @@ def simulate_collisions(
     _check(beta, mass, length, dt)
     _check_rng(rng)
     n = _check_count("n_particles", n_particles)
+    if n == 0:
+        raise ParameterError("n_particles=0 is outside the allowed range: integers >= 1")
     hits, kept = 0, []
     sigma = 1.0 / np.sqrt(beta * mass)
     for start in range(0, n, _BATCH):
@@ -268,6 +272,14 @@ def simulate_collisions(
     se = float(np.sqrt(p * (1.0 - p) / n)) if n else float("nan")
     vel = np.concatenate(kept) if kept else np.empty(0)
     return CollisionSample(n, hits, float(p), se, vel)
+
+
+def _is_real(value) -> bool:
+    try:
+        arr = np.asarray(value)
+    except Exception:  # noqa: BLE001 - any conversion failure means "not real"
+        return False
+    return arr.dtype.kind in "biuf"
 
 
 def _check_rng(rng) -> None:

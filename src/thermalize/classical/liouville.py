@@ -418,6 +418,8 @@ def polygon_area(points) -> float:
     0.5
     """
     p = as_float_array("points", points, ndim=2)
+    if p.shape[1] != 2 or p.shape[0] < 3:
+        raise ParameterError(f"points must have shape (N, 2) with N >= 3, got {p.shape}")
     p = p - p.mean(axis=0)  # centring keeps the rounding of the cross products small
     x, y = p[:, 0], p[:, 1]
     return float(0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))

@@ -101,6 +101,15 @@ class DiscreteScatterer:
                 f"level must be an integer array of shape {k.shape}, got "
                 f"{s.dtype} array of shape {s.shape}"
             )
+        if np.any(k < 0):
+            raise ParameterError(
+                f"kinetic_energy={k.min()!r} is outside the allowed range [0, inf)"
+            )
+        if np.any((s < 0) | (s >= self.n_levels)):
+            bad = s[(s < 0) | (s >= self.n_levels)]
+            raise ParameterError(
+                f"level={int(bad[0])} is outside the allowed range [0, {self.n_levels - 1}]"
+            )
         trans = self._checked("transmission", self.rule.transmission(k, s, self.levels), k)
         refl_raw = self.rule.reflection(k, s, self.levels)
         refl = (
