@@ -8,7 +8,7 @@ import numpy as np
 from scipy.linalg import blas
 
 from ..errors import ParameterError, as_float_array, require_hermitian
-from .model import QuadraticModel
+from .model import QuadraticModel, require_model
 
 __all__ = [
     "CorrelationEvolver",
@@ -136,6 +136,7 @@ class CorrelationEvolver:
     """
 
     def __init__(self, model: QuadraticModel, c0, *, local: bool = False):
+        require_model(model)
         c0 = validate_correlation_matrix(c0, model.n_modes)
         energies, v = model.eigensystem
         if local and not model.is_locally_diagonal:
@@ -210,6 +211,7 @@ def evolve_correlations(model: QuadraticModel, c0, times) -> np.ndarray:
     >>> round(float(np.trace(c[1]).real), 12), bool(np.allclose(c[0], c0))
     (1.0, True)
     """
+    require_model(model)
     ts = np.atleast_1d(as_float_array("times", times))
     if ts.ndim != 1:
         raise ParameterError(f"times must be a 1D array, got shape {ts.shape}")

@@ -7,7 +7,7 @@ from scipy import special
 
 from ..errors import ConvergenceError, ParameterError, as_float_array
 from .dynamics import validate_correlation_matrix
-from .model import QuadraticModel
+from .model import QuadraticModel, require_model
 
 __all__ = [
     "MATCH_RTOL",
@@ -24,6 +24,14 @@ MATCH_RTOL = 1e-11
 BOUNDARY_RTOL = 1e-13
 # Newton steps below this (relative) mean quadratic convergence has reached rounding level
 STEP_RTOL = 1e-12
+
+
+def _numeric(value) -> bool:
+    try:
+        np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _beta_mu(a: float, b: float) -> tuple[float, float]:
@@ -89,8 +97,10 @@ def effective_temperature_chemical_potential(
     bath : str
         Name used in error messages.
     initial_guess : (beta, mu), optional
-        Warm start (e.g. the previous time point).
+        Warm start (e.g. the previous time point); NaN is rejected, an infinite value (e.g.
+        mu = +-inf at beta = 0) is ignored.
     max_iter : int
+        At least 1.
 
     Returns
     -------
@@ -125,6 +135,17 @@ def effective_temperature_chemical_potential(
     e_t = float(as_float_array("energy", energy))
     n_t = float(as_float_array("particle_number", particle_number))
     k = eps.size
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ParameterError(
+            f"max_iter={max_iter!r} is outside the allowed range [1, inf) (integer)"
+        )
+    if initial_guess is not None:
+        guess = np.asarray(initial_guess, dtype=float) if _numeric(initial_guess) else None
+        if guess is None or guess.shape != (2,) or np.any(np.isnan(guess)):
+            raise ParameterError(
+                f"initial_guess={initial_guess!r} must be None or a pair (beta, mu) of real "
+                "numbers (not NaN)"
+            )
     if k < 2 or np.ptp(eps) == 0:
         raise ParameterError(
             f"levels of {bath} must contain at least two distinct energies (got {k} levels); "
@@ -204,6 +225,9 @@ def grand_canonical_entropy(levels, beta: float, mu: float) -> float:
     1.386294
     """
     eps = as_float_array("levels", levels, ndim=1)
+    for name, value in (("beta", beta), ("mu", mu)):
+        if not (_numeric(value) and np.ndim(value) == 0) or np.isnan(float(value)):
+            raise ParameterError(f"{name}={value!r} must be a real number (+-inf allowed), not NaN")
     x = float(beta) * (eps - float(mu)) if np.isfinite(mu) else np.full(eps.shape, -np.inf * mu)
     f = special.expit(-x)
     return float((special.entr(f) + special.entr(1.0 - f)).sum())
@@ -235,6 +259,7 @@ def global_reference(model: QuadraticModel, c0) -> tuple[float, float]:
     >>> bool(2.0 < b < 10.0)
     True
     """
+    require_model(model)
     c = validate_correlation_matrix(c0, model.n_modes)
     h = model.single_particle_hamiltonian
     energy = float(np.real(np.sum(h * c)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from ..errors import ConvergenceError, ParameterError, require_positive
+from ..errors import ConvergenceError, ParameterError, require_finite, require_positive
 
 __all__ = [
     "Eigvalsh",
@@ -39,7 +39,13 @@ def binary_entropy(occupations) -> np.ndarray:
     >>> np.round(binary_entropy([0.0, 0.5, 1.0, 1.0 + 1e-15]), 6)
     array([0.      , 0.693147, 0.      , 0.      ])
     """
-    x = np.clip(np.asarray(occupations, dtype=float), 0.0, 1.0)
+    try:
+        x = np.asarray(occupations, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"occupations={occupations!r} must be real numbers") from None
+    if np.isnan(x).any():
+        raise ParameterError("occupations contain NaN (eigenvalues of a correlation matrix)")
+    x = np.clip(x, 0.0, 1.0)
     return special.entr(x) + special.entr(1.0 - x)
 
 
@@ -63,6 +69,7 @@ def correlation_entropy(c) -> float:
         raise ParameterError(f"c must be a square matrix, got shape {arr.shape}")
     if arr.size == 0:
         return 0.0
+    require_finite("c", arr)
     return float(np.sum(binary_entropy(np.linalg.eigvalsh(arr))))
 
 
@@ -75,8 +82,17 @@ def subset_entropy(c, modes) -> float:
     >>> round(subset_entropy(c, [0]), 6), round(subset_entropy(c, [0, 1]), 6)
     (0.693147, 0.0)
     """
-    ix = np.asarray(modes, dtype=int)
-    return correlation_entropy(np.asarray(c)[np.ix_(ix, ix)])
+    arr = np.asarray(c)
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
+        raise ParameterError(f"c must be a square matrix, got shape {arr.shape}")
+    ix = np.asarray(modes)
+    if ix.ndim != 1 or (ix.size and not np.issubdtype(ix.dtype, np.integer)):
+        raise ParameterError(f"modes={modes!r} must be a 1D sequence of integer mode indices")
+    if ix.size and (ix.min() < 0 or ix.max() >= arr.shape[0]):
+        raise ParameterError(
+            f"modes={modes!r} has indices outside the allowed range [0, {arr.shape[0] - 1}]"
+        )
+    return correlation_entropy(arr[np.ix_(ix, ix)])
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,13 @@ class QuadraticModel:
         return bool(np.array_equal(t, np.eye(self.n_modes)))
 
 
+def require_model(model) -> QuadraticModel:
+    """Raise ParameterError unless `model` is a :class:`QuadraticModel` (returns it)."""
+    if not isinstance(model, QuadraticModel):
+        raise ParameterError(f"model must be a QuadraticModel, got {type(model).__name__}")
+    return model
+
+
 def _per_bath(name: str, value, n_baths: int) -> np.ndarray:
     arr = np.atleast_1d(np.asarray(value))
     if arr.ndim != 1 or arr.size not in (1, n_baths):

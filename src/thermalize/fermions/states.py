@@ -6,7 +6,7 @@ import numpy as np
 
 from ..distributions import fermi_dirac, sample_fermi_occupations
 from ..errors import ParameterError, as_float_array, require_in_range
-from .model import QuadraticModel
+from .model import QuadraticModel, require_model
 
 __all__ = ["gibbs_correlation_matrix", "sample_fock_correlation_matrix"]
 
@@ -105,6 +105,7 @@ def gibbs_correlation_matrix(model: QuadraticModel, beta, mu, system_occupation=
     >>> np.round(np.diag(gibbs_correlation_matrix(m, beta=1.0, mu=0.0)), 3)
     array([0.   , 0.731, 0.269, 0.731, 0.269])
     """
+    require_model(model)
     betas = _bath_values("beta", beta, model, allow_inf=True)
     mus = _bath_values("mu", mu, model)
     occ = {b: fermi_dirac(model.levels(b), betas[b], mus[b]) for b in model.bath_labels}
@@ -142,6 +143,7 @@ def sample_fock_correlation_matrix(
     >>> sorted(set(np.round(np.linalg.eigvalsh(c), 12).tolist()))
     [0.0, 1.0]
     """
+    require_model(model)
     if not isinstance(rng, np.random.Generator):
         raise ParameterError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     betas = _bath_values("beta", beta, model, allow_inf=True)
