@@ -10,6 +10,8 @@ import numpy as np
 from ..errors import (
     ParameterError,
     as_float_array,
+    require_finite,
+    require_in_range,
     require_nonnegative,
     require_positive,
 )
@@ -247,6 +249,14 @@ class GasModel:
         (|p|^2 < 2mE) give zero. `cos_theta` is the angle between outgoing and incoming momentum.
         """
         require_positive("p", p)
+        require_finite("energy", energy)
+        require_in_range("cos_theta", cos_theta, -1.0, 1.0)
+        d_a = self.ancilla_energies.size
+        for name, idx in (("k", k), ("l", l)):
+            if not (isinstance(idx, (int, np.integer)) and 0 <= idx < d_a):
+                raise ParameterError(
+                    f"{name}={idx!r} must be an ancilla level index in [0, {d_a - 1}]"
+                )
         e = self.system_energies
         d = e.size
         out = np.zeros((d, d), dtype=complex)

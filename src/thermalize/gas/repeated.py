@@ -27,6 +27,7 @@ def fitted_temperature(populations, omega_s: float) -> float:
     2.0
     """
     p = np.asarray(populations, dtype=float)
+    require_finite("populations", p)
     require_positive("omega_s", omega_s)
     if p.ndim != 1 or p.size < 2 or np.any(p <= 0):
         raise ParameterError("populations must be a 1D array of >= 2 positive entries")

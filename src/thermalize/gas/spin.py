@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, require_finite, require_positive
+from ..errors import ParameterError, as_float_array, require_finite, require_positive
 from ..quantum import ergotropy as _ergotropy
-from ..quantum import gibbs_populations
+from ..quantum import gibbs_populations, validate_density_matrix
 from ..superop import evolve, liouvillian
 from .integral import log_rate_integral
 from .ladder import birth_death_evolve
@@ -81,10 +81,12 @@ def populations_ergotropy(populations, energies) -> np.ndarray:
     >>> round(float(populations_ergotropy(np.array([0.2, 0.8]), np.array([0.0, 1.0]))), 12)
     0.6
     """
-    p = np.asarray(populations, dtype=float)
-    e = np.asarray(energies, dtype=float)
+    p = as_float_array("populations", populations)
+    e = as_float_array("energies", energies, ndim=1)
     if np.any(np.diff(e) < 0):
         raise ParameterError("energies must be sorted ascending")
+    if p.ndim < 1 or p.shape[-1] != e.size:
+        raise ParameterError(f"populations must have shape (..., {e.size}), got {p.shape}")
     passive = np.sort(p, axis=-1)[..., ::-1]
     return np.maximum(0.0, p @ e - passive @ e)
 
@@ -256,7 +258,7 @@ class SpinGasModel:
         if r.shape != (d, d):
             raise ParameterError(f"rho0 must have shape ({d},) or ({d}, {d}), got {r.shape}")
         require_finite("rho0", r)
-        return r
+        return validate_density_matrix(r, name="rho0")
 
     def populations(self, times, rho0=None) -> np.ndarray:
         r"""Populations P(m, t) from the tridiagonal rate equation (fast path, Eq. 11).

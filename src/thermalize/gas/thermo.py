@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, require_finite
+from ..errors import ParameterError, as_float_array, require_finite
 from ..superop import to_matrix
 from .collision_rates import CollisionRates
 
@@ -90,9 +90,13 @@ def heat_current(generator, energies, states) -> np.ndarray:
     True
     """
     m = to_matrix(generator)
-    e = np.asarray(energies, dtype=float)
+    e = as_float_array("energies", energies, ndim=1)
     s = _states(states, e.size)
     d = e.size
+    if m.shape != (d * d, d * d):
+        raise ParameterError(
+            f"generator must have shape ({d * d}, {d * d}) for {d} energies, got {m.shape}"
+        )
     drho = (m @ s.reshape(s.shape[:-2] + (d * d,))[..., None])[..., 0].reshape(s.shape)
     return np.real(np.einsum("i,...ii->...", e, drho))
 
