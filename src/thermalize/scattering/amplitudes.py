@@ -190,6 +190,8 @@ def amplitudes(model: ScatteringModel, energy, method: str = "S1") -> Amplitudes
     >>> float(np.max(np.abs(s1.transmission - amp.transmission))) < 1e-5
     True
     """
+    if not isinstance(model, ScatteringModel):
+        raise ParameterError(f"model must be a ScatteringModel, got {type(model).__name__}")
     if method not in METHODS:
         raise ParameterError(f"method={method!r} is outside the allowed set {METHODS}")
     e = as_float_array("energy", energy)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import require_finite
+from ..errors import ParameterError, require_finite
 from ..quantum import gibbs_state
 from ..superop import choi_matrix
 from .amplitudes import Amplitudes
@@ -103,6 +103,8 @@ def microreversibility_residual(amps: Amplitudes, *, modulus: bool = False) -> n
     >>> float(microreversibility_residual(amp, modulus=True)) < 1e-12
     True
     """
+    if not isinstance(amps, Amplitudes):
+        raise ParameterError(f"amps must be an Amplitudes result, got {type(amps).__name__}")
     out = []
     d = amps.transmission.shape[-1]
     both = (amps.open_channels[..., :, None] & amps.open_channels[..., None, :]).reshape(-1, d, d)

@@ -7,10 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..distributions import effusion_momentum_1d, maxwell_momentum_1d
-from ..errors import ParameterError
+from ..errors import ParameterError, as_float_array
 from .model import IncidentPacket
 
 __all__ = ["PositivityAudit", "momentum_law", "packet_density_matrix", "packet_positivity"]
+
+
+def _require_packet(packet) -> None:
+    if not isinstance(packet, IncidentPacket):
+        raise ParameterError(f"packet must be an IncidentPacket, got {type(packet).__name__}")
 
 
 def momentum_law(packet: IncidentPacket, p) -> np.ndarray:
@@ -36,7 +41,8 @@ def momentum_law(packet: IncidentPacket, p) -> np.ndarray:
     >>> round(float(momentum_law(pk, 1.0)), 6)  # beta p/m exp(-beta p^2/2m) at p = 1
     0.606531
     """
-    p = np.asarray(p, dtype=float)
+    _require_packet(packet)
+    p = as_float_array("p", p)
     if packet.distribution == "effusion":
         law = effusion_momentum_1d(packet.beta, packet.mass)
         return np.where(p > 0, law.pdf(np.abs(p)), 0.0)
@@ -67,8 +73,9 @@ def packet_density_matrix(packet: IncidentPacket, p, p_prime) -> np.ndarray:
     >>> round(abs(complex(r)), 6), round(float(np.angle(r)), 6)
     (0.588788, -2.0)
     """
-    p = np.asarray(p, dtype=float)
-    q = np.asarray(p_prime, dtype=float)
+    _require_packet(packet)
+    p = as_float_array("p", p)
+    q = as_float_array("p_prime", p_prime)
     dp = p - q
     phase = -0.5 * (packet.delta_x * dp / packet.hbar) ** 2 - 1j * dp * packet.x0 / packet.hbar
     return momentum_law(packet, 0.5 * (p + q)) * np.exp(phase)

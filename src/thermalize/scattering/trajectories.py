@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, as_float_array, require_positive
+from ..errors import ParameterError, as_float_array, require_finite, require_positive
 from ..superop import full_dephasing
 from .dynamics import map_tensor
 
@@ -93,6 +93,7 @@ def poisson_trajectories(scattering_map, energies, rate, rho0, times, *, n_reali
     r0 = np.asarray(rho0, dtype=complex)
     if r0.shape != (d, d):
         raise ParameterError(f"rho0 must have shape {(d, d)}, got {r0.shape}")
+    require_finite("rho0", r0)
     t = as_float_array("times", times, ndim=1)
     if np.any(t < 0):
         raise ParameterError(f"times={times!r} must be >= 0")
