@@ -3,13 +3,15 @@
 import numpy as np
 
 from thermalize.papers import usui2024
+from thermalize.papers._usui2024_fig3_fig4 import _grid
+from thermalize.papers._usui2024_fig9 import _asymmetric_levels
 
 
 def test_asymmetric_bath_sizes_are_appendix_a():
     """App. A: K_L/K_R = 1001/999 and 1010/990 at K = 1000; always unequal."""
-    assert usui2024._asymmetric_levels(1000, 0.001) == (1001, 999)
-    assert usui2024._asymmetric_levels(1000, 0.01) == (1010, 990)
-    assert usui2024._asymmetric_levels(150, 0.001) == (151, 149)
+    assert _asymmetric_levels(1000, 0.001) == (1001, 999)
+    assert _asymmetric_levels(1000, 0.01) == (1010, 990)
+    assert _asymmetric_levels(150, 0.001) == (151, 149)
 
 
 def test_fig3_and_fig7_checks_pass_in_full_mode():
@@ -25,6 +27,6 @@ def test_fig3_and_fig7_checks_pass_in_full_mode():
 
 
 def test_regime_iii_window_is_fig6_caption():
-    grid = np.asarray(usui2024._grid(True))
+    grid = np.asarray(_grid(True))
     assert grid[0] == 0.1 and grid[-1] == 1e8
     assert usui2024.REGIME_III == (1e5, 1e8)
