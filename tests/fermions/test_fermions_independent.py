@@ -131,11 +131,14 @@ CASES = [
     ((37, 81), 3.7, (0.9, 5.1), 0.5, 0.6, (0.3, 25.0), (-0.4, 0.9)),
     ((50, 30, 45), 22.0, (8.0, 2.0, 40.0), -1.2, 1.0, (0.05, 1.0, 4.0), (3.0, -5.0, 0.0)),
     ((80, 20), 1.0, (0.2, 0.05), 0.0, 0.3, (200.0, -3.0), (0.1, 0.0)),  # cold + inverted bath
+    # infinite temperature: f = 1/2, beta* = 0 where mu* is undefined (regression: Sigma and
+    # sigma were NaN from 0 * inf before the natural-parameter fix)
+    ((40, 60), 4.0, (1.0, 2.0), 0.0, 0.0, (0.0, 5.0), (0.0, 0.3)),
 ]
 TIMES = [0.3, 4.0, 77.0, 3.0e3]
 
 
-@pytest.mark.parametrize("case", CASES, ids=["asym", "three-baths", "cold-inverted"])
+@pytest.mark.parametrize("case", CASES, ids=["asym", "three-baths", "cold-inverted", "infinite-T"])
 def test_every_term_matches_independent_implementation(case):
     ks, w, gammas, eps_d, n_d, betas, mus = case
     h, parts = ref_set(ks, w, gammas, eps_d)

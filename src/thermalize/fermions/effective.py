@@ -131,6 +131,36 @@ def effective_temperature_chemical_potential(
     >>> round(b, 9), round(m, 9)
     (10.0, 1.0)
     """
+    start = None
+    if initial_guess is not None:
+        guess = np.asarray(initial_guess, dtype=float) if _numeric(initial_guess) else None
+        if guess is None or guess.shape != (2,) or np.any(np.isnan(guess)):
+            raise ParameterError(
+                f"initial_guess={initial_guess!r} must be None or a pair (beta, mu) of real "
+                "numbers (not NaN)"
+            )
+        if np.all(np.isfinite(guess)):
+            start = (float(guess[0]), -float(guess[0]) * float(guess[1]))
+    a, b = _natural_parameters(
+        levels, energy, particle_number, bath=bath, start=start, max_iter=max_iter
+    )
+    return _beta_mu(a, b)
+
+
+def _natural_parameters(
+    levels,
+    energy: float,
+    particle_number: float,
+    *,
+    bath: str = "bath",
+    start: tuple[float, float] | None = None,
+    max_iter: int = 200,
+) -> tuple[float, float]:
+    """Eqs. (5)-(6) in the natural parameters (a, b) = (beta*, -beta* mu*), f = 1/(1+e^{a eps+b}).
+
+    Finite even where mu* is not (beta* = 0 with N != K/2, or N = K/2 up to rounding), so
+    grand-canonical quantities built from (a, b) never meet 0 * inf. `start`: warm start (a, b).
+    """
     eps = as_float_array("levels", levels, ndim=1)
     e_t = float(as_float_array("energy", energy))
     n_t = float(as_float_array("particle_number", particle_number))
@@ -139,13 +169,6 @@ def effective_temperature_chemical_potential(
         raise ParameterError(
             f"max_iter={max_iter!r} is outside the allowed range [1, inf) (integer)"
         )
-    if initial_guess is not None:
-        guess = np.asarray(initial_guess, dtype=float) if _numeric(initial_guess) else None
-        if guess is None or guess.shape != (2,) or np.any(np.isnan(guess)):
-            raise ParameterError(
-                f"initial_guess={initial_guess!r} must be None or a pair (beta, mu) of real "
-                "numbers (not NaN)"
-            )
     if k < 2 or np.ptp(eps) == 0:
         raise ParameterError(
             f"levels of {bath} must contain at least two distinct energies (got {k} levels); "
@@ -164,8 +187,8 @@ def effective_temperature_chemical_potential(
             f"({e_lo:.12g}, {e_hi:.12g}) reachable by a grand-canonical state (the bounds are "
             "the ground and highest states at that N, i.e. beta* = +-inf)"
         )
-    if initial_guess is not None and np.all(np.isfinite(initial_guess)):
-        a, b = float(initial_guess[0]), -float(initial_guess[0]) * float(initial_guess[1])
+    if start is not None:
+        a, b = float(start[0]), float(start[1])
     else:
         a, b = 0.0, float(np.log(k / n_t - 1.0))
     phi = _dual(eps, a, b, e_t, n_t)
@@ -191,7 +214,7 @@ def effective_temperature_chemical_potential(
             or res == 0.0
             or it == max_iter
         ):
-            return _beta_mu(a, b)
+            return float(a), float(b)
         slope = float(grad @ step)
         t = 1.0
         while True:
@@ -204,7 +227,7 @@ def effective_temperature_chemical_potential(
             t *= 0.5
         if t < 1e-12 and phi1 > phi:
             if res <= MATCH_RTOL:  # matched; the remaining step is below rounding of Phi
-                return _beta_mu(a, b)
+                return float(a), float(b)
             break
         a, b, phi = a1, b1, phi1
     raise ConvergenceError(

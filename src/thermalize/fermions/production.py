@@ -12,7 +12,7 @@ from tqdm import tqdm
 from .._version import __version__
 from ..errors import ConvergenceError, ParameterError, as_float_array
 from .dynamics import CorrelationEvolver
-from .effective import effective_temperature_chemical_potential
+from .effective import _beta_mu, _natural_parameters, effective_temperature_chemical_potential
 from .entropy import Eigvalsh, SecularEquation, binary_entropy, deletion_spectrum
 from .model import QuadraticModel
 
@@ -51,9 +51,10 @@ _DESCRIPTIONS = {
 }
 
 
-def _fermi_pair(levels: np.ndarray, beta: float, mu: float) -> tuple[np.ndarray, np.ndarray]:
-    """(f, 1 - f) of the grand-canonical state, each without cancellation."""
-    x = beta * (levels - mu)
+def _fermi_pair(levels: np.ndarray, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """(f, 1 - f) of the grand-canonical state in natural parameters (a, b) = (beta, -beta mu),
+    each without cancellation (finite also at beta = 0, where mu may be infinite)."""
+    x = a * levels + b
     return special.expit(-x), special.expit(x)
 
 
@@ -89,11 +90,10 @@ class _Snapshots:
             occ = np.clip(np.diag(up).real, 0.0, 1.0)
             lev = self.levels[b]
             e, n = float(lev @ occ), float(occ.sum())
-            beta, mu = effective_temperature_chemical_potential(
-                lev, e, n, bath=b, initial_guess=self.guess[b]
-            )
-            self.guess[b] = (beta, mu)
-            f, f_bar = _fermi_pair(lev, beta, mu)
+            nat = _natural_parameters(lev, e, n, bath=b, start=self.guess[b])
+            self.guess[b] = nat
+            beta, mu = _beta_mu(*nat)
+            f, f_bar = _fermi_pair(lev, *nat)
             out[b] = {
                 "occupations": occ,
                 "energy": e,
@@ -102,6 +102,7 @@ class _Snapshots:
                 "mode_entropy_sum": float(binary_entropy(occ).sum()),
                 "beta_eff": beta,
                 "mu_eff": mu,
+                "natural": nat,
                 "gc_entropy": float((special.entr(f) + special.entr(f_bar)).sum()),
                 "local_athermality": float(_bernoulli_divergence(occ, f, f_bar).sum()),
             }
@@ -209,7 +210,7 @@ def entropy_production(
         raise ParameterError(f"times must be a 1D array, got shape {ts.shape}")
     snap = _Snapshots(model, c0, joint_bath)
     first = snap(0.0)
-    snap.guess = {b: (first[b]["beta_eff"], first[b]["mu_eff"]) for b in snap.baths}
+    snap.guess = {b: first[b]["natural"] for b in snap.baths}
     iterator = tqdm(ts, desc="entropy production", unit="t") if progress else ts
     rows = [snap(float(t)) for t in iterator]
     return _assemble(model, snap, first, rows, ts)
@@ -252,18 +253,20 @@ def _assemble(model, snap: _Snapshots, first: dict, rows: list[dict], ts: np.nda
     gc0 = per_bath("gc_entropy", [first])
     s_sys = per_time("system_entropy")
     sigma_big = s_sys - first["system_entropy"] + (gc - gc0).sum(axis=0)  # Eq. (7)
-    beta0 = np.array([first[b]["beta_eff"] for b in baths])[:, None]
     mu0 = np.array([first[b]["mu_eff"] for b in baths])[:, None]
     d_e = per_bath("energy") - per_bath("energy", [first])
     d_n = per_bath("particle_number") - per_bath("particle_number", [first])
-    heat = -(d_e - mu0 * d_n)
-    sigma_small = s_sys - first["system_entropy"] - (beta0 * heat).sum(axis=0)  # Eq. (13)
+    heat = -(d_e - np.where(d_n == 0, 0.0, mu0 * d_n))
+    # Eq. (13): -beta0 Q = beta0 (dE - mu0 dN) = a0 dE + b0 dN, finite also at beta0 = 0
+    a0 = np.array([first[b]["natural"][0] for b in baths])[:, None]
+    b0 = np.array([first[b]["natural"][1] for b in baths])[:, None]
+    sigma_small = s_sys - first["system_entropy"] + (a0 * d_e + b0 * d_n).sum(axis=0)
     d_eq = np.zeros((len(baths), ts.size))
     for i, b in enumerate(baths):
         lev = snap.levels[b]
-        f0, f0_bar = _fermi_pair(lev, first[b]["beta_eff"], first[b]["mu_eff"])
+        f0, f0_bar = _fermi_pair(lev, *first[b]["natural"])
         for j, r in enumerate(rows):
-            ft, _ = _fermi_pair(lev, r[b]["beta_eff"], r[b]["mu_eff"])
+            ft, _ = _fermi_pair(lev, *r[b]["natural"])
             d_eq[i, j] = _bernoulli_divergence(ft, f0, f0_bar).sum()  # Eq. (14) summand
     k_nu = np.array([len(snap.rows[b]) for b in baths])
     n_sys = snap.sys_rows.size
