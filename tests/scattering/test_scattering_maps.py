@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import integrate
 
@@ -109,6 +109,7 @@ def test_error_estimate_bounds_the_true_error():
 @settings(max_examples=8, deadline=None)
 @given(seed=st.integers(0, 2**31), d=st.integers(2, 3), beta=st.floats(0.05, 3.0),
        delta_x=st.floats(0.3, 5.0), method=st.sampled_from(["S1", "exact"]))
+@example(seed=3, d=3, beta=1.0, delta_x=1.0, method="exact")  # resonance case above
 def test_random_real_coupling_map_laws(seed, d, beta, delta_x, method):
     """Any time-reversal-symmetric (real) V and effusion packet: TP, Hermitian, detailed balance."""
     rng = np.random.default_rng(seed)
@@ -116,7 +117,10 @@ def test_random_real_coupling_map_laws(seed, d, beta, delta_x, method):
     model = ScatteringModel(np.sort(rng.uniform(-1, 1, d)) + np.arange(d) * 0.05, g + g.T,
                             length=rng.uniform(0.5, 2.0), mass=rng.uniform(0.1, 1.0))
     packet = IncidentPacket(beta, model.mass, delta_x, -5.0)
-    smap = scattering_map(model, packet, method=method, nodes=24)
+    # max_nodes raised: a random real V can bind a closed channel and give a narrow Feshbach
+    # resonance in the open ones (seed=3, d=3: |dt/dE| ~ 350 at E = -0.29), which the uniform
+    # node doubling resolves only at ~3000 nodes per segment (default cap: ConvergenceError).
+    smap = scattering_map(model, packet, method=method, nodes=24, max_nodes=6144)
     audit = audit_map(smap, model.energies, beta)
     tol = 10 * smap.error + 1e-10  # quadrature estimate with margin
     assert audit.trace < tol

@@ -64,6 +64,7 @@ def free_evolution(energies, tau, *, hbar: float = 1.0) -> np.ndarray:
     ----------
     energies : ndarray, shape (d,)
     tau : float or ndarray, shape (...)
+        Finite times; a negative tau gives the inverse evolution (U is a group).
     hbar : float
 
     Returns
