@@ -67,12 +67,9 @@ numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 add_module_names = False
 
-# --- MyST: docs/physics.md, docs/physics/*.md, docs/scaling.md and the prose pages ----------
+# --- MyST: docs/physics.md, docs/scaling.md and the prose pages ------------------------------
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
-# Family fragments docs/physics/*.md open with a level-2 heading ("## <Family>") because the
-# lead merges them into docs/physics.md; rendered alone, that jump from H0 to H2 is expected.
-suppress_warnings = ["myst.header"]
 
 # --- Sphinx-Gallery: tutorials are plain .py scripts executed at build time -----------------
 sphinx_gallery_conf = {
@@ -300,8 +297,8 @@ def escape_plain_notation(app, what, name, obj, options, lines) -> None:
 
 
 def _optional_pages() -> list[str]:
-    """Pages written by other engineers that may not exist yet (a missing one is skipped)."""
-    pages = sorted(f"physics/{p.stem}" for p in (DOCS / "physics").glob("*.md"))
+    """Pages that may not exist in every checkout (a missing one is skipped)."""
+    pages = []
     if (DOCS / "scaling.md").exists():
         pages.append("scaling")
     return pages

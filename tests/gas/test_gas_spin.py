@@ -91,7 +91,7 @@ def test_rates_obey_ldb_at_eq21_and_inversion_condition_eq22(ws, det_frac, ta, t
 
 def test_gap_convention_omega_a_reproduces_eq19_and_literal_sigma_z_does_not():
     """Born quadrature of the general model with ancilla gap omega_A gives Eq. (19) to 1e-10;
-    the literal h_A = omega_A sigma_z (gap 2 omega_A) does not (docs/physics/gas.md)."""
+    the literal h_A = omega_A sigma_z (gap 2 omega_A) does not (docs/physics.md (gas section))."""
     sm = SpinGasModel(1.5, 1.0, 1.5, 2.0, 1.0, 1.0)
     g = GasModel.from_spin(sm)
     r = g.rates(rtol=1e-11)

@@ -336,7 +336,7 @@ def level_change_map(energy_change: float, mass: float, dt: float) -> Callable:
     -----
     The paper prints 2m(eps_s' - eps_s) under the square root; energy conservation with
     kinetic energy m v^2/2 gives 2(eps_s' - eps_s)/m (the two agree for m = 1, the value
-    behind Fig. 1). See docs/physics/classical.md.
+    behind Fig. 1). See docs/physics.md (classical section).
     """
     de = float(as_float_array("energy_change", energy_change))
     require_positive("mass", mass)

@@ -74,7 +74,7 @@ def rate_integral(alpha, s) -> np.ndarray:
         x = \tfrac12 |s| \sqrt{\alpha(\alpha+4)},
 
     with :math:`K_1` the modified Bessel function of the second kind (derived in
-    docs/physics/gas.md; checked against direct 30-digit quadrature of Eq. (20)).
+    docs/physics.md (gas section); checked against direct 30-digit quadrature of Eq. (20)).
     It sets the spin rates of Eq. (19) with alpha = E_R/k_B T_M and s = internal energy
     transfer / E_R.
 

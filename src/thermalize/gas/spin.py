@@ -118,7 +118,7 @@ class SpinGasModel:
 
     Notes
     -----
-    Convention (see docs/physics/gas.md): the ancilla gap is hbar*omega_A, i.e.
+    Convention (see docs/physics.md (gas section)): the ancilla gap is hbar*omega_A, i.e.
     h_A = hbar omega_A sigma_z / 2 (levels -omega_A/2, +omega_A/2). This is the only reading
     in which Eq. (19) (Boltzmann factor exp(hbar omega_A / k T_A), energy transfer
     +-hbar Delta) and Eq. (21) are consistent; with h_A = hbar omega_A sigma_z literally the

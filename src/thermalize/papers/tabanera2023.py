@@ -33,7 +33,7 @@ __all__ = ["exact_amplitudes", "fig1", "fig2", "fig3", "fig_s1", "fig_s2"]
 # x0 = -10, V = lambda (sigma_x + sigma_y).
 GAP, BETA, MASS, COUPLING, LENGTH, HBAR, DELTA_X, X0 = 0.6, 0.1, 0.1, 1.0, 1.0, 1.0, 1.0, -10.0
 #: Fig. 3 (right) caption "Delta/2 = 0.6", read literally: H_S = (Delta/2) sigma_z with
-#: levels +-0.6, i.e. Delta = 1.2 (see docs/physics/scattering.md).
+#: levels +-0.6, i.e. Delta = 1.2 (see docs/physics.md (scattering section)).
 GAP_RIGHT = 1.2
 #: Rate of the middle panel of Fig. 3 (caption) and of the Figs. S1/S2 middle panels.
 RATE_MIDDLE = 5.0

@@ -6,23 +6,6 @@ Registers the reproductions; the work is done in the private modules ``_usui2024
 from __future__ import annotations
 
 from ._registry import USUI2024, register
-from ._usui2024_common import (
-    ASYMMETRIES,
-    BANDWIDTH,
-    BETA_RTOL,
-    BETAS,
-    CASES,
-    GAMMAS_FIG4,
-    GAMMAS_FIG6_FULL,
-    GAMMAS_FIG6_QUICK,
-    GAMMAS_FIG9,
-    LEVELS_FULL,
-    LEVELS_QUICK,
-    MU_ATOL,
-    REGIME_I_END,
-    REGIME_III,
-    SEED,
-)
 from ._usui2024_fig3_fig4 import (
     checks_fig3,
     checks_fig4,
@@ -32,8 +15,6 @@ from ._usui2024_fig3_fig4 import (
     plot_fig4,
 )
 from ._usui2024_fig5_fig6 import (
-    NORMALISED,
-    TERMS,
     checks_fig5,
     checks_fig6,
     compute_fig5,
@@ -42,7 +23,6 @@ from ._usui2024_fig5_fig6 import (
     plot_fig6,
 )
 from ._usui2024_fig7_fig8 import (
-    FIG8_VARS,
     checks_fig7,
     checks_fig8,
     compute_fig7,
@@ -56,34 +36,7 @@ from ._usui2024_fig9 import (
     plot_fig9,
 )
 
-__all__ = [
-    "ASYMMETRIES",
-    # parameters of the reproductions, re-exported from the private modules
-    "BANDWIDTH",
-    "BETAS",
-    "BETA_RTOL",
-    "CASES",
-    "FIG8_VARS",
-    "GAMMAS_FIG4",
-    "GAMMAS_FIG6_FULL",
-    "GAMMAS_FIG6_QUICK",
-    "GAMMAS_FIG9",
-    "LEVELS_FULL",
-    "LEVELS_QUICK",
-    "MU_ATOL",
-    "NORMALISED",
-    "REGIME_III",
-    "REGIME_I_END",
-    "SEED",
-    "TERMS",
-    "fig3",
-    "fig4",
-    "fig5",
-    "fig6",
-    "fig7",
-    "fig8",
-    "fig9",
-]
+__all__ = ["fig3", "fig4", "fig5", "fig6", "fig7", "fig8", "fig9"]
 
 fig3 = register(
     "usui2024.fig3",
