@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from thermalize.papers import usui2024
+from thermalize.papers import _usui2024_common, usui2024
 from thermalize.papers._usui2024_fig3_fig4 import _grid
 from thermalize.papers._usui2024_fig9 import _asymmetric_levels
 
@@ -29,4 +29,4 @@ def test_fig3_and_fig7_checks_pass_in_full_mode():
 def test_regime_iii_window_is_fig6_caption():
     grid = np.asarray(_grid(True))
     assert grid[0] == 0.1 and grid[-1] == 1e8
-    assert usui2024.REGIME_III == (1e5, 1e8)
+    assert _usui2024_common.REGIME_III == (1e5, 1e8)
