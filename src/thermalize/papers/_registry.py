@@ -171,11 +171,9 @@ def register(
 ):
     """Decorator registering ``compute(quick: bool) -> Dataset`` as reproduction `id`.
 
-    Examples
-    --------
-    >>> @register("demo.x", title="t", paper=CORE, runtime_estimate_s=0.1,
-    ...           plot=lambda ds: None, checks=lambda ds: [])  # doctest: +SKIP
-    ... def compute(quick: bool): ...
+    A complete example, with its plot and checks, is ``thermalize/papers/core.py``
+    (``core.gibbs-fixed-point``); paper modules in ``thermalize/papers`` whose names do not
+    start with ``_`` are imported by `registry`, so registering is all a new result needs.
     """
 
     def wrap(compute: Callable) -> Callable:
