@@ -103,18 +103,22 @@ def checks_fig5(ds: xr.Dataset) -> list[Check]:
     ]
 
 
+#: Plot labels of the entropy-production terms (Figs. 5 and 6).
+TERM_LABELS = {
+    "entropy_production": r"$\Sigma$",
+    "sigma": r"$\sigma$",
+    "finite_bath_effect": r"$D^{eq}_{env}$",
+    "system_bath_mi": r"$I_{S-B}$",
+    "inter_bath_mi": r"$I_{L-R}$",
+    "intra_bath_mi_total": r"$\sum_\nu I_{o\nu}$",
+    "local_athermality_total": r"$D^*_{env}$",
+}
+
+
 def plot_fig5(ds: xr.Dataset):
     fig, axes = new_figure(2, ds.sizes["case"], width=3.6, height=2.7)
     gt = ds["gamma_time"].values
-    labels = {
-        "entropy_production": r"$\Sigma$",
-        "sigma": r"$\sigma$",
-        "finite_bath_effect": r"$D^{eq}_{env}$",
-        "system_bath_mi": r"$I_{S-B}$",
-        "inter_bath_mi": r"$I_{L-R}$",
-        "intra_bath_mi_total": r"$\sum_\nu I_{o\nu}$",
-        "local_athermality_total": r"$D^*_{env}$",
-    }
+    labels = TERM_LABELS
     for j, c in enumerate(ds["case"].values):
         sel = ds.sel(case=c)
         ax = axes[0, j]
@@ -216,15 +220,7 @@ def checks_fig6(ds: xr.Dataset) -> list[Check]:
 def plot_fig6(ds: xr.Dataset):
     fig, axes = new_figure(2, ds.sizes["case"], width=3.6, height=2.7)
     g = ds["gamma"].values
-    labels = {
-        "entropy_production": r"$\Sigma$",
-        "sigma": r"$\sigma$",
-        "finite_bath_effect": r"$D^{eq}_{env}$",
-        "system_bath_mi": r"$I_{S-B}$",
-        "inter_bath_mi": r"$I_{L-R}$",
-        "intra_bath_mi_total": r"$\sum_\nu I_{o\nu}$",
-        "local_athermality_total": r"$D^*_{env}$",
-    }
+    labels = TERM_LABELS
     for j, c in enumerate(ds["case"].values):
         sel = ds.sel(case=c)
         for v in TERMS:
