@@ -120,6 +120,26 @@ def _max_window_mean(tol: float, cache: dict) -> float:
     return cache[key]
 
 
+def _poisson_series(v: np.ndarray, st, uq, dq, wts: np.ndarray) -> np.ndarray:
+    """Uniformization sum  sum_n wts[n] Q^n v  for the tridiagonal stochastic matrix Q.
+
+    Q has diagonal `st`, sub-diagonal `uq` (level i -> i+1) and super-diagonal `dq`
+    (i+1 -> i); every term is non-negative, so no cancellation occurs. `v` is (d,) or (d, k).
+    """
+    acc = wts[0] * v
+    term, new, buf = v.copy(), np.empty_like(v), np.empty_like(v)
+    for wn in wts[1:]:
+        np.multiply(st, term, out=new)
+        np.multiply(uq, term[:-1], out=buf[1:])
+        new[1:] += buf[1:]
+        np.multiply(dq, term[1:], out=buf[:-1])
+        new[:-1] += buf[:-1]
+        term, new = new, term
+        np.multiply(wn, term, out=buf)
+        acc += buf
+    return acc
+
+
 def _windowed_step(
     v: np.ndarray, dt: float, u, w, exit_rate, tol: float, cache: dict, target=None
 ) -> np.ndarray:
@@ -148,19 +168,7 @@ def _windowed_step(
         wts = _poisson_weights(lam * h, tol, cache)
         st = 1.0 - exit_rate[lo : hi + 1] / lam
         uq, dq = u[lo:hi] / lam, w[lo + 1 : hi + 1] / lam
-        term = v[lo : hi + 1].copy()
-        acc = wts[0] * term
-        new, buf = np.empty_like(term), np.empty_like(term)
-        for wn in wts[1:]:
-            np.multiply(st, term, out=new)
-            np.multiply(uq, term[:-1], out=buf[1:])
-            new[1:] += buf[1:]
-            np.multiply(dq, term[1:], out=buf[:-1])
-            new[:-1] += buf[:-1]
-            term, new = new, term
-            np.multiply(wn, term, out=buf)
-            acc += buf
-        v[lo : hi + 1] = acc
+        v[lo : hi + 1] = _poisson_series(v[lo : hi + 1], st, uq, dq, wts)
     return v
 
 
@@ -235,18 +243,7 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
     def series(v: np.ndarray, wts: np.ndarray) -> np.ndarray:
         """sum_n wts[n] Q^n v for v of shape (d,) or (d, k) (all terms non-negative)."""
         st, uq, dq = (stay1, upq1, downq1) if v.ndim == 1 else (stay, upq, downq)
-        acc = wts[0] * v
-        term, new, buf = v.copy(), np.empty_like(v), np.empty_like(v)
-        for wn in wts[1:]:
-            np.multiply(st, term, out=new)
-            np.multiply(uq, term[:-1], out=buf[1:])
-            new[1:] += buf[1:]
-            np.multiply(dq, term[1:], out=buf[:-1])
-            new[:-1] += buf[:-1]
-            term, new = new, term
-            np.multiply(wn, term, out=buf)
-            acc += buf
-        return acc
+        return _poisson_series(v, st, uq, dq, wts)
 
     def weights(h: float) -> np.ndarray:
         return _poisson_weights(lam * h, tol, weights_cache)
