@@ -198,3 +198,17 @@ def test_coherent_start_of_large_spin_says_what_is_missing():
     rho0 = np.full((101, 101), 1.0 / 101)
     with pytest.raises(NotImplementedError, match="band-by-band"):
         m.ergotropy([1.0], rho0)
+
+
+def test_energy_diagonal_rho0_is_validated_without_dense_work():
+    """Populations given as (d,) or as a diagonal matrix take the fast path and are checked."""
+    from thermalize import ParameterError
+
+    sm = SpinGasModel.example(spin=1)
+    times = np.array([0.0, 0.7])
+    p = np.array([0.2, 0.3, 0.5])
+    # the same populations as a vector and as a diagonal matrix give identical dynamics
+    np.testing.assert_array_equal(sm.populations(times, p), sm.populations(times, np.diag(p)))
+    for bad in (np.array([1.2, -0.2, 0.0]), np.array([0.5, 0.2, 0.2]), np.array([1.0, 0.0])):
+        with pytest.raises(ParameterError, match="rho0"):
+            sm.populations(times, bad)
