@@ -991,40 +991,27 @@ def checks_heat_pump(ds: xr.Dataset) -> list[Check]:
     )
 
 
+def _heat_pump_panel(ax, ds: xr.Dataset, exact: str, mc: str, labels: tuple[str, str], ylabel: str):
+    """One panel: exact curves (effusion, Maxwell control), Monte Carlo points, shaded 1 < r < 2."""
+    r = ds["ratio"].values
+    ax.plot(r, ds[exact].values, label=labels[0])
+    ax.plot(r, ds[f"{exact}_maxwell"].values, "--", label=labels[1])
+    ax.errorbar(ds["ratio_mc"].values, ds[mc].values, yerr=ds[f"{mc}_se"].values, fmt="o", ms=3,
+                mfc="none", label="Monte Carlo")
+    ax.axhline(0, color="k", lw=0.6)
+    ax.axvspan(1, 2, color="tab:red", alpha=0.08)
+    ax.set_xlabel(r"$T_{\rm hot}/T_{\rm cold}$")
+    ax.set_ylabel(ylabel)
+
+
 def plot_heat_pump(ds: xr.Dataset):
     fig, (a, b) = new_figure(1, 2)
-    r, rm = ds["ratio"].values, ds["ratio_mc"].values
-    a.plot(r, ds["heat"].values, label="effusion kicks (exact)")
-    a.plot(r, ds["heat_maxwell"].values, "--", label="Maxwell kicks (control)")
-    a.errorbar(
-        rm,
-        ds["mc_heat_to_hot"].values,
-        yerr=ds["mc_heat_to_hot_se"].values,
-        fmt="o",
-        ms=3,
-        mfc="none",
-        label="Monte Carlo",
-    )
-    a.axhline(0, color="k", lw=0.6)
-    a.axvspan(1, 2, color="tab:red", alpha=0.08)
-    a.set_xlabel(r"$T_{\rm hot}/T_{\rm cold}$")
-    a.set_ylabel(r"heat cold $\to$ hot per cycle / $kT_{\rm cold}$")
+    _heat_pump_panel(a, ds, "heat", "mc_heat_to_hot",
+                     ("effusion kicks (exact)", "Maxwell kicks (control)"),
+                     r"heat cold $\to$ hot per cycle / $kT_{\rm cold}$")
     a.legend()
-    b.plot(r, ds["entropy_production"].values, label="effusion kicks")
-    b.plot(r, ds["entropy_production_maxwell"].values, "--", label="Maxwell kicks")
-    b.errorbar(
-        rm,
-        ds["mc_entropy_production"].values,
-        yerr=ds["mc_entropy_production_se"].values,
-        fmt="o",
-        ms=3,
-        mfc="none",
-        label="Monte Carlo",
-    )
-    b.axhline(0, color="k", lw=0.6)
-    b.axvspan(1, 2, color="tab:red", alpha=0.08)
-    b.set_xlabel(r"$T_{\rm hot}/T_{\rm cold}$")
-    b.set_ylabel(r"entropy production per cycle / $k$")
+    _heat_pump_panel(b, ds, "entropy_production", "mc_entropy_production",
+                     ("effusion kicks", "Maxwell kicks"), r"entropy production per cycle / $k$")
     annotate_checks(b, "shaded: heat pumped uphill\nwithout work, $\\Sigma<0$")
     b.legend(loc="lower right")
     return fig
