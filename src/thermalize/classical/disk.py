@@ -342,15 +342,7 @@ class RotatingDisk:
         """
         law = kick_law(beta, mass, kicks, sides)
         _check_rng(rng)
-        n_steps = _check_count("n_steps", n_steps)
-        n_replicas = _check_count("n_replicas", n_replicas)
-        if n_steps < 1 or n_replicas < 2:
-            raise ParameterError(
-                f"need n_steps >= 1 and n_replicas >= 2, got {n_steps}, {n_replicas}"
-            )
-        burn_in = n_steps // 5 if burn_in is None else _check_count("burn_in", burn_in)
-        if burn_in >= n_steps:
-            raise ParameterError(f"burn_in={burn_in} must be smaller than n_steps={n_steps}")
+        n_steps, n_replicas, burn_in = _check_mc_counts("n_steps", n_steps, n_replicas, burn_in)
         w = np.full(n_replicas, float(as_float_array("omega0", omega0)))
         a, b = self.restitution, self.gain
         acc_e = np.zeros(n_replicas)
@@ -371,3 +363,20 @@ class RotatingDisk:
             float(wm.std(ddof=1) / sq),
             w,
         )
+
+
+def _check_mc_counts(steps_name: str, n_steps, n_replicas, burn_in) -> tuple[int, int, int]:
+    """Validated (n_steps, n_replicas, burn_in) of a replica Monte Carlo; burn_in default n/5.
+
+    Needs n_steps >= 1, n_replicas >= 2 (for a standard error) and burn_in < n_steps.
+    """
+    n_steps = _check_count(steps_name, n_steps)
+    n_replicas = _check_count("n_replicas", n_replicas)
+    if n_steps < 1 or n_replicas < 2:
+        raise ParameterError(
+            f"need {steps_name} >= 1 and n_replicas >= 2, got {n_steps}, {n_replicas}"
+        )
+    burn_in = n_steps // 5 if burn_in is None else _check_count("burn_in", burn_in)
+    if burn_in >= n_steps:
+        raise ParameterError(f"burn_in={burn_in} must be smaller than {steps_name}={n_steps}")
+    return n_steps, n_replicas, burn_in

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import ParameterError, require_in_range, require_positive
 from ._kicks import check_kicks, check_sides, kick_law
-from .disk import RotatingDisk
+from .disk import RotatingDisk, _check_mc_counts
 from .gas import _check_count, _check_rng
 
 __all__ = ["HeatFlows", "HeatPump"]
@@ -156,15 +156,7 @@ class HeatPump:
         True
         """
         _check_rng(rng)
-        n_cycles = _check_count("n_cycles", n_cycles)
-        n_replicas = _check_count("n_replicas", n_replicas)
-        if n_cycles < 1 or n_replicas < 2:
-            raise ParameterError(
-                f"need n_cycles >= 1 and n_replicas >= 2, got {n_cycles}, {n_replicas}"
-            )
-        burn_in = n_cycles // 5 if burn_in is None else _check_count("burn_in", burn_in)
-        if burn_in >= n_cycles:
-            raise ParameterError(f"burn_in={burn_in} must be smaller than n_cycles={n_cycles}")
+        n_cycles, n_replicas, burn_in = _check_mc_counts("n_cycles", n_cycles, n_replicas, burn_in)
         _, _, inertia, law = self._phases()
         a, b, r = self.disk.restitution, self.disk.gain, self.hot_relaxation
         sig_hot = np.sqrt(1.0 / (self.beta_hot * inertia))

@@ -10,7 +10,7 @@ import scipy.linalg as sla
 from ..errors import ParameterError, require_finite, require_positive
 from ..quantum import gibbs_populations, gibbs_state
 from ..superop import steady_state
-from .spin import _check_spin, spin_operators
+from .spin import _check_spin_detuning, spin_operators
 
 __all__ = ["RepeatedInteractionModel", "fitted_temperature"]
 
@@ -75,14 +75,7 @@ class RepeatedInteractionModel:
     duration: float
 
     def __post_init__(self) -> None:
-        _check_spin(self.spin)
-        require_positive("omega_s", self.omega_s)
-        require_finite("detuning", self.detuning)
-        if not self.omega_s + self.detuning > 0:
-            raise ParameterError(
-                f"detuning={self.detuning!r} is outside the allowed range "
-                f"({-self.omega_s!r}, inf): omega_A must be > 0"
-            )
+        _check_spin_detuning(self.spin, self.omega_s, self.detuning)
         for name in ("temperature", "coupling", "duration"):
             require_positive(name, getattr(self, name))
 

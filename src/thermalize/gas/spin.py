@@ -58,6 +58,18 @@ def spin_operators(spin) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.diag(m), jp, jp.T.copy()
 
 
+def _check_spin_detuning(spin, omega_s, detuning) -> None:
+    """Spin J a non-negative half-integer, omega_s > 0, ancilla gap omega_s + detuning > 0."""
+    _check_spin(spin)
+    require_positive("omega_s", omega_s)
+    require_finite("detuning", detuning)
+    if not omega_s + detuning > 0:
+        raise ParameterError(
+            f"detuning={detuning!r} is outside the allowed range (-omega_s, inf) = "
+            f"({-omega_s!r}, inf): the ancilla gap omega_A = omega_s + detuning must be > 0"
+        )
+
+
 def populations_ergotropy(populations, energies) -> np.ndarray:
     r"""Ergotropy of energy-diagonal states, Eq. (23) of Gaida et al. (2025).
 
@@ -140,14 +152,7 @@ class SpinGasModel:
     rate_scale: float = 1.0
 
     def __post_init__(self) -> None:
-        _check_spin(self.spin)
-        require_positive("omega_s", self.omega_s)
-        require_finite("detuning", self.detuning)
-        if not self.omega_s + self.detuning > 0:
-            raise ParameterError(
-                f"detuning={self.detuning!r} is outside the allowed range (-omega_s, inf) = "
-                f"({-self.omega_s!r}, inf): the ancilla gap omega_A = omega_s + detuning must be > 0"
-            )
+        _check_spin_detuning(self.spin, self.omega_s, self.detuning)
         for name in ("temperature_internal", "temperature_motional", "recoil_energy", "rate_scale"):
             require_positive(name, getattr(self, name))
 
