@@ -29,6 +29,9 @@ from ..errors import ParameterError, require_in_range
 
 __all__ = ["CallableRule", "UniformOpenRule", "open_levels"]
 
+#: Up to this many levels `UniformOpenRule.sample` counts open levels by comparisons.
+_FEW_LEVELS = 8
+
 
 def open_levels(kinetic_energy: np.ndarray, level: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """Boolean (k, n): level s' is energetically open, eps_s' - eps_s <= K (Eq. 17's v_s' real).
@@ -89,7 +92,13 @@ class UniformOpenRule:
         the Monte Carlo instead of the generic inverse-CDF draw.
         """
         lv = np.asarray(levels, dtype=float)
-        n_open = np.searchsorted(lv, lv[level] + kinetic_energy, side="right")
+        energy = lv[level] + kinetic_energy
+        if lv.size <= _FEW_LEVELS:  # one comparison per level beats a binary search
+            n_open = np.ones(energy.size, dtype=np.int64)  # level 0 is always open
+            for e in lv[1:]:
+                n_open += energy >= e
+        else:
+            n_open = np.searchsorted(lv, energy, side="right")
         return np.minimum((rng.random(n_open.size) * n_open).astype(np.int64), n_open - 1)
 
     def reflection(self, kinetic_energy, level, levels) -> np.ndarray | None:

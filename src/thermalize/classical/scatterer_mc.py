@@ -7,6 +7,7 @@ them freely and collides only those that cross the scatterer (Eqs. 22-23).
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ import numpy as np
 from scipy import special
 
 from ..errors import ParameterError, PhysicsWarning, require_positive
+from ._crossing import CrossingSampler
 from ._kicks import check_kicks
 from .gas import _check_count, _check_rng
 from .scatterer import DiscreteScatterer
@@ -22,6 +24,14 @@ __all__ = ["PopulationEstimate", "simulate_explicit_particles", "simulate_kick_c
 
 #: Largest fraction of gas particles allowed to fly farther than L in dt before warning.
 FAST_FRACTION_WARN = 1e-6
+
+#: Explicit-particle methods: exact thinning of far particles (default), or every draw.
+EXPLICIT_METHODS = ("thinned", "direct")
+
+#: Thinned method: candidates per replica per block of steps, and replicas per pass, which
+#: bound the work arrays to about 26 x 2^18 entries.
+_CANDIDATES_PER_BLOCK = 16
+_ROWS_PER_PASS = 1 << 12
 
 
 @dataclass(frozen=True)
@@ -102,26 +112,37 @@ def _setup(scatterer, n_steps, n_replicas, burn_in, initial, rng):
 class _Occupancy:
     """Steps spent in each level per replica, booked only when a replica changes level.
 
-    The level after the update of step t is counted for t >= burn_in; a replica that
-    enters a new level at step t leaves the old one after steps [entered, t - 1].
+    The level after the update of step t is counted for t >= burn_in. A stay in a level
+    from step t_in to t_out (exclusive) lasts max(t_out, b) - max(t_in, b) counted steps
+    (b = burn_in), so the occupancy is linear in the events: a change at step t adds
+    max(t, b) to the level left and subtracts it from the level entered (a "change" to
+    the same level cancels), the start subtracts b and the end adds n_steps.
     """
 
     def __init__(self, state: np.ndarray, n_levels: int, burn_in: int):
         self.n = n_levels
         self.burn_in = burn_in
-        self.entered = np.zeros(state.size, dtype=np.int64)
         self.counts = np.zeros(state.size * n_levels)
+        self.counts[np.arange(state.size) * n_levels + state] -= burn_in
 
-    def change(self, step: int, idx: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
-        moved = old != new
-        idx, old = idx[moved], old[moved]
-        held = step - np.maximum(self.entered[idx], self.burn_in)
-        self.counts[idx * self.n + old] += np.maximum(held, 0)
-        self.entered[idx] = step
+    def change(self, step, idx: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
+        """Replicas `idx` (distinct) go from `old` to `new` at `step` (int, or one each)."""
+        at = np.maximum(step, self.burn_in)
+        base = idx * self.n
+        self.counts[base + old] += at
+        self.counts[base + new] -= at
+
+    def change_many(self, rows, col, old, new, step) -> None:
+        """Changes of replicas ``rows[col]`` (repeats allowed) from `old` to `new` at `step`."""
+        at = np.maximum(step, self.burn_in)
+        size = rows.size * self.n
+        base = col * self.n
+        booked = np.bincount(base + old, weights=at, minlength=size)
+        booked -= np.bincount(base + new, weights=at, minlength=size)
+        self.counts.reshape(-1, self.n)[rows] += booked.reshape(rows.size, self.n)
 
     def close(self, n_steps: int, state: np.ndarray) -> np.ndarray:
-        idx = np.arange(state.size)
-        self.counts[idx * self.n + state] += n_steps - np.maximum(self.entered, self.burn_in)
+        self.counts[np.arange(state.size) * self.n + state] += n_steps
         return self.counts
 
 
@@ -222,6 +243,7 @@ def simulate_explicit_particles(
     rng: np.random.Generator,
     burn_in: int | None = None,
     initial=None,
+    method: str = "thinned",
 ) -> PopulationEstimate:
     """Explicit-particle Monte Carlo of the scatterer in an equilibrium gas (Eqs. 22-23).
 
@@ -242,6 +264,14 @@ def simulate_explicit_particles(
     burn_in : int, optional
         Steps discarded before averaging (default n_steps // 5).
     initial : int or array of int, optional
+    method : {"thinned", "direct"}
+        ``"direct"`` draws the position and the velocity of every particle and tests the
+        crossing. ``"thinned"`` (default; 2.5x faster at L/dt = 5 thermal speeds, more in
+        larger boxes) draws the same particles exactly in law but skips those that cannot
+        reach the scatterer: the steps between particles that might reach it are
+        geometric, and only those get a position, a Maxwell speed (by rejection under an
+        envelope) and the crossing test; see `thermalize.classical._crossing`. Both give
+        the same distribution of every result (tested), not the same numbers for a seed.
 
     Returns
     -------
@@ -265,10 +295,11 @@ def simulate_explicit_particles(
     """
     for name, value in (("beta", beta), ("mass", mass), ("length", length), ("dt", dt)):
         require_positive(name, value)
+    if method not in EXPLICIT_METHODS:
+        raise ParameterError(f"method={method!r} is not one of {EXPLICIT_METHODS}")
     n_steps, n_replicas, burn_in, state = _setup(
         scatterer, n_steps, n_replicas, burn_in, initial, rng
     )
-    n = scatterer.n_levels
     sigma = 1.0 / np.sqrt(beta * mass)
     fast = float(special.erfc(length / (np.sqrt(2.0) * sigma * dt)))  # P(|v| dt > L)
     if fast > FAST_FRACTION_WARN:
@@ -280,14 +311,34 @@ def simulate_explicit_particles(
             PhysicsWarning,
             stacklevel=2,
         )
-    occ = _Occupancy(state, n, burn_in)
+    occ = _Occupancy(state, scatterer.n_levels, burn_in)
     hits = np.zeros(n_replicas)
+    # units of the box: y / (2 L) uniform on [-1/2, 1/2], z = v / sigma standard normal;
+    # the flight y + v dt crosses 0 iff y / (2 L) and y / (2 L) + reach z differ in sign
+    reach = sigma * dt / (2.0 * length)
+    kinetic_unit = 0.5 * mass * sigma * sigma  # m v^2 / 2 = kinetic_unit z^2
+    run = _explicit_direct if method == "direct" else _explicit_thinned
+    run(scatterer, reach, kinetic_unit, n_steps, state, occ, hits, rng)
+    return _estimate(
+        occ.close(n_steps, state), hits, n_replicas, n_steps, burn_in, scatterer.n_levels
+    )
+
+
+def _apply(scatterer, step, idx, kinetic, state, occ, hits, rng) -> None:
+    """Collide replicas `idx` at `step` with particles of kinetic energies `kinetic`."""
+    hits[idx] += 1.0
+    old = state[idx]
+    new = _collide(scatterer, old, kinetic, rng)
+    occ.change(step, idx, old, new)
+    state[idx] = new
+
+
+def _explicit_direct(scatterer, reach, kinetic_unit, n_steps, state, occ, hits, rng) -> None:
+    """Every particle drawn: position, Maxwell velocity, crossing test, step by step."""
+    n_replicas = state.size
     y = np.empty(n_replicas)
     v = np.empty(n_replicas)
     flight = np.empty(n_replicas)
-    # work in units of the box, y = 2 L (u - 1/2), v = sigma z: the flight y + v dt crosses 0
-    # iff (u - 1/2)(u - 1/2 + z sigma dt/(2 L)) < 0, two array operations fewer per step
-    reach = sigma * dt / (2.0 * length)
     for step in range(n_steps):
         rng.random(out=y)
         y -= 0.5  # position / (2 L), uniform on [-1/2, 1/2]
@@ -297,9 +348,69 @@ def simulate_explicit_particles(
         flight *= y  # < 0 iff the flight crosses the scatterer at 0
         idx = np.flatnonzero(flight < 0.0)
         if idx.size:
-            hits[idx] += 1.0
-            old = state[idx]
-            new = _collide(scatterer, old, 0.5 * mass * (sigma * v[idx]) ** 2, rng)
-            occ.change(step, idx, old, new)
-            state[idx] = new
-    return _estimate(occ.close(n_steps, state), hits, n_replicas, n_steps, burn_in, n)
+            _apply(scatterer, step, idx, kinetic_unit * v[idx] ** 2, state, occ, hits, rng)
+
+
+def _explicit_thinned(scatterer, reach, kinetic_unit, n_steps, state, occ, hits, rng) -> None:
+    """Only the particles that might reach the scatterer are drawn (exact thinning).
+
+    Steps are processed in blocks; within a block each replica's candidate steps (geometric
+    gaps) are drawn at once, the candidates' crossings tested at once, and the collisions
+    applied in step order ("the k-th candidate of every replica" together).
+    """
+    sampler = CrossingSampler(reach)
+    q = sampler.candidate_probability
+    block = max(1, int(_CANDIDATES_PER_BLOCK / q))
+    nxt = sampler.gaps(state.size, rng) - 1  # each replica's next candidate step
+    for start in range(0, n_steps, block):
+        end = min(start + block, n_steps)
+        mean = q * (end - start)
+        # candidates drawn per replica: enough for ~85 % of them in the first pass, the
+        # rest continue in short further passes
+        k = int(mean + np.sqrt(mean)) + 1
+        pending = np.flatnonzero(nxt < end)
+        while pending.size:
+            rest = []
+            for lo in range(0, pending.size, _ROWS_PER_PASS):
+                rows = pending[lo : lo + _ROWS_PER_PASS]
+                rest.append(
+                    _thinned_pass(
+                        scatterer, sampler, kinetic_unit, rows, k, end, nxt, state, occ, hits, rng
+                    )
+                )
+            pending = np.concatenate(rest)
+            k = int(np.sqrt(mean)) + 2
+
+
+def _thinned_pass(scatterer, sampler, kinetic_unit, rows, k, end, nxt, state, occ, hits, rng):
+    """The next k candidates of replicas `rows` before step `end`; returns rows not done."""
+    gaps = sampler.gaps((k, rows.size), rng)
+    steps = np.empty((k, rows.size), dtype=np.int64)
+    steps[0] = nxt[rows]
+    np.cumsum(gaps[:-1], axis=0, out=steps[1:])
+    steps[1:] += steps[0]
+    valid = steps < end
+    count = valid.sum(axis=0)
+    full = count == k
+    cols = np.arange(rows.size)
+    nxt[rows] = np.where(full, steps[-1] + gaps[-1], steps[np.minimum(count, k - 1), cols])
+    kk, cc = np.nonzero(valid)  # ordered by k: the candidates in step order per replica
+    crossed, speed = sampler.cross(kk.size, rng)
+    kk, cc = kk[crossed], cc[crossed]
+    hits[rows] += np.bincount(cc, minlength=rows.size)
+    who = rows[cc]
+    speed = speed[crossed]
+    speed *= speed
+    speed *= kinetic_unit  # kinetic energies m v^2 / 2
+    old = np.empty(kk.size, dtype=np.int64)
+    new = np.empty(kk.size, dtype=np.int64)
+    bounds = np.searchsorted(kk, np.arange(k + 1))
+    for a, b in itertools.pairwise(bounds):
+        if a < b:  # the j-th candidates that crossed: one per replica at most
+            idx = who[a:b]
+            old[a:b] = state[idx]
+            new[a:b] = _collide(scatterer, old[a:b], speed[a:b], rng)
+            state[idx] = new[a:b]
+    occ.change_many(rows, cc, old, new, steps[kk, cc])
+    more = rows[full]
+    return more[nxt[more] < end]
