@@ -132,8 +132,8 @@ class CrossingSampler:
         # rejection to the Maxwell law: accept with psi(s) / psi(s_i) = exp(s_i^2/2 - s^2/2)
         gas = w[2] < np.exp(self._half_start_sq[cell] - 0.5 * s * s)
         if cell.max() == self._n_cells:  # tail cell (probability < 1 / M per candidate)
-            tail = cell == self._n_cells
-            u = 1.0 - w[2, tail]  # (0, 1]: ndtri(0) would be -inf
+            tail = np.flatnonzero(cell == self._n_cells)
+            u = 1.0 - w[2][tail]  # (0, 1]: ndtri(0) would be -inf
             s[tail] = -special.ndtri(u * self._tail_ndtr)  # Maxwell tail s > s_M, exact
             gas[tail] = True
         return gas & (r < self.reach * s), s

@@ -133,13 +133,18 @@ class _Occupancy:
         self.counts[base + new] -= at
 
     def change_many(self, rows, col, old, new, step) -> None:
-        """Changes of replicas ``rows[col]`` (repeats allowed) from `old` to `new` at `step`."""
+        """Changes of replicas ``rows[col]`` (rows sorted and distinct; repeats of a column
+        allowed) from `old` to `new` at `step`."""
         at = np.maximum(step, self.burn_in)
         size = rows.size * self.n
         base = col * self.n
         booked = np.bincount(base + old, weights=at, minlength=size)
         booked -= np.bincount(base + new, weights=at, minlength=size)
-        self.counts.reshape(-1, self.n)[rows] += booked.reshape(rows.size, self.n)
+        counts = self.counts.reshape(-1, self.n)
+        if rows[-1] - rows[0] + 1 == rows.size:  # sorted and contiguous: a slice is cheaper
+            counts[rows[0] : rows[-1] + 1] += booked.reshape(rows.size, self.n)
+        else:
+            counts[rows] += booked.reshape(rows.size, self.n)
 
     def close(self, n_steps: int, state: np.ndarray) -> np.ndarray:
         self.counts[np.arange(state.size) * self.n + state] += n_steps
@@ -384,33 +389,34 @@ def _explicit_thinned(scatterer, reach, kinetic_unit, n_steps, state, occ, hits,
 
 def _thinned_pass(scatterer, sampler, kinetic_unit, rows, k, end, nxt, state, occ, hits, rng):
     """The next k candidates of replicas `rows` before step `end`; returns rows not done."""
-    gaps = sampler.gaps((k, rows.size), rng)
-    steps = np.empty((k, rows.size), dtype=np.int64)
+    m = rows.size
+    gaps = sampler.gaps((k, m), rng)
+    steps = np.empty((k, m), dtype=np.int64)
     steps[0] = nxt[rows]
-    np.cumsum(gaps[:-1], axis=0, out=steps[1:])
-    steps[1:] += steps[0]
+    for j in range(1, k):  # row by row: much faster than cumsum along axis 0
+        np.add(steps[j - 1], gaps[j - 1], out=steps[j])
     valid = steps < end
     count = valid.sum(axis=0)
     full = count == k
-    cols = np.arange(rows.size)
-    nxt[rows] = np.where(full, steps[-1] + gaps[-1], steps[np.minimum(count, k - 1), cols])
-    kk, cc = np.nonzero(valid)  # ordered by k: the candidates in step order per replica
-    crossed, speed = sampler.cross(kk.size, rng)
-    kk, cc = kk[crossed], cc[crossed]
-    hits[rows] += np.bincount(cc, minlength=rows.size)
-    who = rows[cc]
+    nxt[rows] = np.where(full, steps[-1] + gaps[-1], steps[np.minimum(count, k - 1), np.arange(m)])
+    flat = np.flatnonzero(valid)  # j * m + c, ordered by j: in step order per replica
+    crossed, speed = sampler.cross(flat.size, rng)
+    flat = flat[crossed]
+    col = flat % m
+    hits[rows] += np.bincount(col, minlength=m)
+    who = rows[col]
     speed = speed[crossed]
     speed *= speed
     speed *= kinetic_unit  # kinetic energies m v^2 / 2
-    old = np.empty(kk.size, dtype=np.int64)
-    new = np.empty(kk.size, dtype=np.int64)
-    bounds = np.searchsorted(kk, np.arange(k + 1))
+    old = np.empty(flat.size, dtype=np.int64)
+    new = np.empty(flat.size, dtype=np.int64)
+    bounds = np.searchsorted(flat, np.arange(k + 1) * m)
     for a, b in itertools.pairwise(bounds):
         if a < b:  # the j-th candidates that crossed: one per replica at most
             idx = who[a:b]
             old[a:b] = state[idx]
             new[a:b] = _collide(scatterer, old[a:b], speed[a:b], rng)
             state[idx] = new[a:b]
-    occ.change_many(rows, cc, old, new, steps[kk, cc])
+    occ.change_many(rows, col, old, new, steps.ravel()[flat])
     more = rows[full]
     return more[nxt[more] < end]
