@@ -271,7 +271,7 @@ def simulate_explicit_particles(
     initial : int or array of int, optional
     method : {"thinned", "direct"}
         ``"direct"`` draws the position and the velocity of every particle and tests the
-        crossing. ``"thinned"`` (default; 2.5x faster at L/dt = 5 thermal speeds, more in
+        crossing. ``"thinned"`` (default; 3x faster at L/dt = 5 thermal speeds, more in
         larger boxes) draws the same particles exactly in law but skips those that cannot
         reach the scatterer: the steps between particles that might reach it are
         geometric, and only those get a position, a Maxwell speed (by rejection under an
