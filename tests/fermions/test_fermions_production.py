@@ -49,6 +49,17 @@ def test_unreachable_targets_raise_convergence_error_naming_bath(n, e):
         effective_temperature_chemical_potential(LEVELS, e, n, bath="R", max_iter=80)
 
 
+@pytest.mark.parametrize("mu, word", [(-20.0, "empty"), (17.0, "full")])
+def test_nearly_empty_or_full_bath_says_so(mu, word):
+    """A Fermi sea with N ~ 1e-15 (or K - N ~ 1e-15) has its whole energy window below the
+    1e-13 x sum|eps| resolution: the error names the cause, not "outside the range"."""
+    eps = np.linspace(-1.0, 1.0, 100)
+    occ = fermi_dirac(eps, 2.0, mu)
+    assert 0.0 < occ.sum() < eps.size  # a genuine, if extreme, grand-canonical state
+    with pytest.raises(ConvergenceError, match=f"nearly {word}.*cannot be resolved"):
+        effective_temperature_chemical_potential(eps, eps @ occ, occ.sum(), bath="L")
+
+
 def test_matching_needs_two_distinct_levels():
     with pytest.raises(ParameterError, match="distinct"):
         effective_temperature_chemical_potential(np.zeros(3), 0.0, 1.0)

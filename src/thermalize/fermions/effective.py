@@ -175,13 +175,32 @@ def _natural_parameters(
             "otherwise E and N do not fix beta and mu"
         )
     if not 0.0 < n_t < k:
+        edge = " (an empty or full bath)" if n_t in (0.0, float(k)) else ""
         raise ConvergenceError(
             f"bath {bath!r}: particle number N={n_t!r} is outside the open range (0, {k}) "
-            "reachable by a grand-canonical state; beta*, mu* do not exist"
+            f"reachable by a grand-canonical state{edge}; beta*, mu* do not exist"
         )
     e_lo, e_hi = _energy_range(eps, n_t)
     scale_e = float(np.abs(eps).sum()) + 1e-300
-    if not (e_lo + BOUNDARY_RTOL * scale_e < e_t < e_hi - BOUNDARY_RTOL * scale_e):
+    margin = BOUNDARY_RTOL * scale_e
+    if not (e_lo + margin < e_t < e_hi - margin):
+        if e_lo < e_t < e_hi:  # inside, but closer to a bound than double precision resolves
+            raise ConvergenceError(
+                f"bath {bath!r}: energy E={e_t!r} at N={n_t!r} lies within {margin:.3g} "
+                f"({BOUNDARY_RTOL:g} x sum|eps|) of a bound of the range ({e_lo:.12g}, "
+                f"{e_hi:.12g}) of states with that N; "
+                + (
+                    (
+                        f"the bath is nearly empty (N = {n_t:.3g} of K = {k}), "
+                        if n_t < 0.5 * k
+                        else f"the bath is nearly full (K - N = {k - n_t:.3g}, K = {k}), "
+                    )
+                    + "so the whole range is "
+                    if e_hi - e_lo <= 2.0 * margin
+                    else "it is "
+                )
+                + "below double-precision resolution and beta*, mu* cannot be resolved"
+            )
         raise ConvergenceError(
             f"bath {bath!r}: energy E={e_t!r} at N={n_t!r} is outside the open range "
             f"({e_lo:.12g}, {e_hi:.12g}) reachable by a grand-canonical state (the bounds are "
