@@ -19,6 +19,7 @@ import numpy as np
 
 from ..errors import ParameterError, as_float_array, require_positive
 from ._kicks import kick_law
+from ._progress import steps
 from .gas import _check_count, _check_rng
 
 __all__ = ["DiskGridSolution", "DiskMoments", "DiskMonteCarlo", "RotatingDisk"]
@@ -327,11 +328,13 @@ class RotatingDisk:
         rng: np.random.Generator,
         burn_in: int | None = None,
         omega0: float = 0.0,
+        progress: bool = False,
     ) -> DiskMonteCarlo:
         """Monte Carlo of omega_{n+1} = a omega_n + b v_n with kicks v_n from the kick law.
 
         Vectorised over independent replicas; energies are time-averaged after `burn_in`
-        (default n_steps // 5; omega forgets its start like |a|^n).
+        (default n_steps // 5; omega forgets its start like |a|^n). ``progress=True`` shows
+        a tqdm bar over the steps.
 
         Examples
         --------
@@ -347,7 +350,7 @@ class RotatingDisk:
         a, b = self.restitution, self.gain
         acc_e = np.zeros(n_replicas)
         acc_w = np.zeros(n_replicas)
-        for step in range(n_steps):
+        for step in steps(n_steps, progress, "disk Monte Carlo"):
             w = a * w + b * law.sample(n_replicas, rng=rng)
             if step >= burn_in:
                 acc_e += w * w

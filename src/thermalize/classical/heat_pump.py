@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import ParameterError, require_in_range, require_positive
 from ._kicks import check_kicks, check_sides, kick_law
+from ._progress import steps
 from .disk import RotatingDisk, _check_mc_counts
 from .gas import _check_count, _check_rng
 
@@ -142,11 +143,13 @@ class HeatPump:
         n_replicas: int,
         rng: np.random.Generator,
         burn_in: int | None = None,
+        progress: bool = False,
     ) -> HeatFlows:
         """Monte Carlo of the cycle, vectorised over independent replicas.
 
         Heats are per-cycle energy changes of the disk averaged over cycles after `burn_in`
-        (default n_cycles // 5); standard errors are over replicas.
+        (default n_cycles // 5); standard errors are over replicas. ``progress=True`` shows
+        a tqdm bar over the cycles.
 
         Examples
         --------
@@ -163,7 +166,7 @@ class HeatPump:
         w = rng.standard_normal(n_replicas) * sig_hot
         qc = np.zeros(n_replicas)
         qh = np.zeros(n_replicas)
-        for cycle in range(n_cycles):
+        for cycle in steps(n_cycles, progress, "heat-pump cycles"):
             e0 = 0.5 * inertia * w * w
             for _ in range(self.cold_collisions):
                 w = a * w + b * law.sample(n_replicas, rng=rng)

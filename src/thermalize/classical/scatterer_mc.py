@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
+from tqdm import tqdm
 
 from ..errors import ParameterError, PhysicsWarning, require_positive
 from ._crossing import CrossingSampler
 from ._kicks import check_kicks
+from ._progress import steps
 from .gas import _check_count, _check_rng
 from .scatterer import DiscreteScatterer
 
@@ -178,6 +180,7 @@ def simulate_kick_chain(
     rng: np.random.Generator,
     burn_in: int | None = None,
     initial=None,
+    progress: bool = False,
 ) -> PopulationEstimate:
     """Monte Carlo of the collision-to-collision chain of `kick_markov_matrix`.
 
@@ -197,6 +200,8 @@ def simulate_kick_chain(
         Steps discarded before averaging (default n_steps // 5).
     initial : int or array of int, optional
         Initial level(s); default uniformly random.
+    progress : bool
+        Show a tqdm bar over the steps.
 
     Returns
     -------
@@ -218,7 +223,7 @@ def simulate_kick_chain(
     n = scatterer.n_levels
     occ = _Occupancy(state, n, burn_in)
     every = np.arange(n_replicas)
-    for step in range(n_steps):
+    for step in steps(n_steps, progress, "kick chain"):
         if kicks == "effusion":
             kin = rng.exponential(1.0 / beta, n_replicas)
         else:
@@ -249,6 +254,7 @@ def simulate_explicit_particles(
     burn_in: int | None = None,
     initial=None,
     method: str = "thinned",
+    progress: bool = False,
 ) -> PopulationEstimate:
     """Explicit-particle Monte Carlo of the scatterer in an equilibrium gas (Eqs. 22-23).
 
@@ -277,6 +283,8 @@ def simulate_explicit_particles(
         geometric, and only those get a position, a Maxwell speed (by rejection under an
         envelope) and the crossing test; see `thermalize.classical._crossing`. Both give
         the same distribution of every result (tested), not the same numbers for a seed.
+    progress : bool
+        Show a tqdm bar over the time steps.
 
     Returns
     -------
@@ -323,7 +331,7 @@ def simulate_explicit_particles(
     reach = sigma * dt / (2.0 * length)
     kinetic_unit = 0.5 * mass * sigma * sigma  # m v^2 / 2 = kinetic_unit z^2
     run = _explicit_direct if method == "direct" else _explicit_thinned
-    run(scatterer, reach, kinetic_unit, n_steps, state, occ, hits, rng)
+    run(scatterer, reach, kinetic_unit, n_steps, state, occ, hits, rng, progress)
     return _estimate(
         occ.close(n_steps, state), hits, n_replicas, n_steps, burn_in, scatterer.n_levels
     )
@@ -338,13 +346,15 @@ def _apply(scatterer, step, idx, kinetic, state, occ, hits, rng) -> None:
     state[idx] = new
 
 
-def _explicit_direct(scatterer, reach, kinetic_unit, n_steps, state, occ, hits, rng) -> None:
+def _explicit_direct(
+    scatterer, reach, kinetic_unit, n_steps, state, occ, hits, rng, progress
+) -> None:
     """Every particle drawn: position, Maxwell velocity, crossing test, step by step."""
     n_replicas = state.size
     y = np.empty(n_replicas)
     v = np.empty(n_replicas)
     flight = np.empty(n_replicas)
-    for step in range(n_steps):
+    for step in steps(n_steps, progress, "explicit particles"):
         rng.random(out=y)
         y -= 0.5  # position / (2 L), uniform on [-1/2, 1/2]
         rng.standard_normal(out=v)  # velocity / sigma (Maxwell, Eq. 24)
@@ -356,7 +366,9 @@ def _explicit_direct(scatterer, reach, kinetic_unit, n_steps, state, occ, hits, 
             _apply(scatterer, step, idx, kinetic_unit * v[idx] ** 2, state, occ, hits, rng)
 
 
-def _explicit_thinned(scatterer, reach, kinetic_unit, n_steps, state, occ, hits, rng) -> None:
+def _explicit_thinned(
+    scatterer, reach, kinetic_unit, n_steps, state, occ, hits, rng, progress
+) -> None:
     """Only the particles that might reach the scatterer are drawn (exact thinning).
 
     Steps are processed in blocks; within a block each replica's candidate steps (geometric
@@ -367,7 +379,10 @@ def _explicit_thinned(scatterer, reach, kinetic_unit, n_steps, state, occ, hits,
     q = sampler.candidate_probability
     block = max(1, int(_CANDIDATES_PER_BLOCK / q))
     nxt = sampler.gaps(state.size, rng) - 1  # each replica's next candidate step
+    bar = tqdm(total=n_steps, desc="explicit particles", unit="step", disable=not progress,
+               leave=False, mininterval=0.5)  # fmt: skip
     for start in range(0, n_steps, block):
+        bar.update(start - bar.n)
         end = min(start + block, n_steps)
         mean = q * (end - start)
         # candidates drawn per replica: enough for ~85 % of them in the first pass, the
@@ -385,6 +400,8 @@ def _explicit_thinned(scatterer, reach, kinetic_unit, n_steps, state, occ, hits,
                 )
             pending = np.concatenate(rest)
             k = int(np.sqrt(mean)) + 2
+    bar.update(n_steps - bar.n)
+    bar.close()
 
 
 def _thinned_pass(scatterer, sampler, kinetic_unit, rows, k, end, nxt, state, occ, hits, rng):
