@@ -60,6 +60,17 @@ def test_nearly_empty_or_full_bath_says_so(mu, word):
         effective_temperature_chemical_potential(eps, eps @ occ, occ.sum(), bath="L")
 
 
+@pytest.mark.parametrize("top, word", [(False, "ground"), (True, "top")])
+def test_ground_or_top_state_says_so(top, word):
+    """A cold pure Fock sample is often the ground state at its N (beta* = +inf): the error
+    says so instead of calling its energy "outside the range"."""
+    eps = np.linspace(-1.0, 1.0, 30)
+    n = 12
+    e = eps[-n:].sum() if top else eps[:n].sum()
+    with pytest.raises(ConvergenceError, match=f"'L'.*{word} state at that N"):
+        effective_temperature_chemical_potential(eps, e, float(n), bath="L")
+
+
 def test_matching_needs_two_distinct_levels():
     with pytest.raises(ParameterError, match="distinct"):
         effective_temperature_chemical_potential(np.zeros(3), 0.0, 1.0)

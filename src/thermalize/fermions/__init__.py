@@ -16,6 +16,7 @@ from .entropy import (
 )
 from .model import SYSTEM, QuadraticModel, single_electron_transistor
 from .production import entropy_production
+from .realisations import pure_state_realisations
 from .states import gibbs_correlation_matrix, sample_fock_correlation_matrix
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "gibbs_correlation_matrix",
     "global_reference",
     "grand_canonical_entropy",
+    "pure_state_realisations",
     "sample_fock_correlation_matrix",
     "single_electron_transistor",
     "subset_entropy",

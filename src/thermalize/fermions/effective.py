@@ -184,22 +184,25 @@ def _natural_parameters(
     scale_e = float(np.abs(eps).sum()) + 1e-300
     margin = BOUNDARY_RTOL * scale_e
     if not (e_lo + margin < e_t < e_hi - margin):
-        if e_lo < e_t < e_hi:  # inside, but closer to a bound than double precision resolves
+        if e_lo < e_t < e_hi and e_hi - e_lo <= 2.0 * margin:  # whole window unresolved
             raise ConvergenceError(
-                f"bath {bath!r}: energy E={e_t!r} at N={n_t!r} lies within {margin:.3g} "
-                f"({BOUNDARY_RTOL:g} x sum|eps|) of a bound of the range ({e_lo:.12g}, "
-                f"{e_hi:.12g}) of states with that N; "
+                f"bath {bath!r}: at N={n_t!r} the energies of all states, ({e_lo:.12g}, "
+                f"{e_hi:.12g}), lie within {margin:.3g} ({BOUNDARY_RTOL:g} x sum|eps|) of each "
+                "other: "
                 + (
-                    (
-                        f"the bath is nearly empty (N = {n_t:.3g} of K = {k}), "
-                        if n_t < 0.5 * k
-                        else f"the bath is nearly full (K - N = {k - n_t:.3g}, K = {k}), "
-                    )
-                    + "so the whole range is "
-                    if e_hi - e_lo <= 2.0 * margin
-                    else "it is "
+                    f"the bath is nearly empty (N = {n_t:.3g} of K = {k})"
+                    if n_t < 0.5 * k
+                    else f"the bath is nearly full (K - N = {k - n_t:.3g}, K = {k})"
                 )
-                + "below double-precision resolution and beta*, mu* cannot be resolved"
+                + ", below double-precision resolution, so beta*, mu* cannot be resolved"
+            )
+        if e_lo - margin <= e_t <= e_hi + margin:  # at a bound up to rounding
+            end = "lowest" if e_t - e_lo < e_hi - e_t else "highest"
+            raise ConvergenceError(
+                f"bath {bath!r}: energy E={e_t!r} is the {end} energy at N={n_t!r} up to "
+                f"{margin:.3g} ({BOUNDARY_RTOL:g} x sum|eps|): the bath is in its "
+                f"{'ground' if end == 'lowest' else 'top'} state at that N (beta* = "
+                f"{'+' if end == 'lowest' else '-'}inf), so beta*, mu* do not exist"
             )
         raise ConvergenceError(
             f"bath {bath!r}: energy E={e_t!r} at N={n_t!r} is outside the open range "
