@@ -15,6 +15,7 @@ from thermalize.scattering import (
     scattering_map,
     scattering_maps,
 )
+from thermalize.scattering.maps import _segments
 
 
 def _entry_p_form(model, packet, idx, method="S1", measure=True):
@@ -117,10 +118,10 @@ def test_random_real_coupling_map_laws(seed, d, beta, delta_x, method):
     model = ScatteringModel(np.sort(rng.uniform(-1, 1, d)) + np.arange(d) * 0.05, g + g.T,
                             length=rng.uniform(0.5, 2.0), mass=rng.uniform(0.1, 1.0))
     packet = IncidentPacket(beta, model.mass, delta_x, -5.0)
-    # max_nodes raised: a random real V can bind a closed channel and give a narrow Feshbach
-    # resonance in the open ones (seed=3, d=3: |dt/dE| ~ 350 at E = -0.29), which the uniform
-    # node doubling resolves only at ~3000 nodes per segment (default cap: ConvergenceError).
-    smap = scattering_map(model, packet, method=method, nodes=24, max_nodes=6144)
+    # a random real V can bind a closed channel and give a narrow Feshbach resonance in the
+    # open ones (seed=3, d=3: |dt/dE| ~ 350 at E = -0.29): uniform node doubling would need
+    # ~3000 nodes per segment; past max_nodes adaptive bisection resolves it (18 segments)
+    smap = scattering_map(model, packet, method=method, nodes=24)
     audit = audit_map(smap, model.energies, beta)
     tol = 10 * smap.error + 1e-10  # quadrature estimate with margin
     assert audit.trace < tol
@@ -145,6 +146,27 @@ def test_random_complex_coupling_d3_audits():
     assert a_narrow.detailed_balance > 1e-2  # Eq. (19) fails, so Eq. (2) fails
     assert a_narrow.choi_min_eigenvalue < -100 * tol  # not CP
     assert a_wide.choi_min_eigenvalue > 100 * tol  # CP
+
+
+def test_adaptive_bisection_resolves_narrow_resonances():
+    """Exact amplitudes of a long region (L = 8, m = 1) have narrow transmission resonances:
+    uniform doubling stops above tol at max_nodes, adaptive bisection converges. Checked by
+    laws and by an independent, finer-toleranced uniform run."""
+    model = ScatteringModel(
+        np.array([0.0, 0.6]), np.array([[0.0, 1.0], [1.0, 0.0]]), length=8.0, mass=1.0
+    )
+    packet = IncidentPacket(0.1, 1.0, 1.0, -10.0)
+    smap = scattering_map(model, packet, method="exact")
+    initial = len(_segments(model, 0.1, "exact")[0])
+    assert smap.error < 1e-8 and smap.segments > initial  # bisection did the work
+    # trace preservation and Hermiticity are laws of Eq. (17), independent of the estimate
+    assert np.abs(np.einsum("aajk->jk", smap.tensor) - np.eye(2)).max() < 1e-12
+    t = smap.tensor
+    assert np.abs(t - np.conj(t.transpose(1, 0, 3, 2))).max() < 1e-14
+    uniform = scattering_map(model, packet, method="exact", nodes=96, max_nodes=3072, tol=1e-6)
+    assert uniform.segments == initial
+    # both are fine-rule results with their own (over-)estimates: they must agree within them
+    assert np.abs(smap.tensor - uniform.tensor).max() < smap.error + uniform.error
 
 
 def test_quadrature_refines_or_raises():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import numpy as np
 
@@ -17,6 +16,13 @@ __all__ = ["ScatteringMap", "quadrature_nodes", "scattering_map", "scattering_ma
 #: The momentum law is negligible beyond beta p^2/2m = TAIL (e^-45 ~ 3e-20 relative).
 TAIL = 45.0
 
+#: Adaptive bisection (after uniform doubling reached max_nodes) may evaluate at most this
+#: many times the nodes of the uniform rule at max_nodes.
+ADAPTIVE_BUDGET = 4
+
+#: Quadrature nodes evaluated per call in the adaptive phase (bounds the temporaries).
+_NODES_PER_CALL = 4096
+
 
 @dataclass(frozen=True, eq=False)
 class ScatteringMap:
@@ -28,6 +34,7 @@ class ScatteringMap:
         ``S[j1, k1, j, k]`` (DESIGN.md convention): :math:`\mathbb S^{jk}_{j_1k_1}` of Eq. (1).
     error : float
         max |S(2n nodes) - S(n nodes)| over all entries; `tensor` is the 2n-node result.
+        After adaptive bisection: the sum over segments of that difference, an upper bound.
     energies : ndarray, shape (d,)
         Levels of H_S (the basis of the tensor).
     method : str
@@ -36,6 +43,9 @@ class ScatteringMap:
         Gauss nodes per segment of the fine quadrature.
     model : ScatteringModel
     packet : IncidentPacket
+    segments : int
+        Number of quadrature segments (more than the thresholds and tail pieces when
+        adaptive bisection refined narrow features).
     """
 
     tensor: np.ndarray
@@ -45,6 +55,7 @@ class ScatteringMap:
     nodes: int
     model: ScatteringModel = field(repr=False)
     packet: IncidentPacket = field(repr=False)
+    segments: int = 0
 
     @property
     def matrix(self) -> np.ndarray:
@@ -79,6 +90,38 @@ def _cluster(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return phi, 0.5 * dphi
 
 
+def _segments(model: ScatteringModel, beta: float, method: str):
+    """Quadrature segments (lo, hi, clustered) of Eq. (17) in the outgoing momentum q.
+
+    Clustered segments end at every channel threshold and amplitude discontinuity; the tail
+    up to beta q^2/2m = TAIL + beta (e_max - e_0) is cut in plain pieces of width sqrt(m/beta).
+    """
+    bps = _breakpoints(model, method)
+    spread = model.energies[-1] - model.energies[0]
+    q_end = np.sqrt(2 * model.mass * (TAIL / beta + spread))
+    scale = np.sqrt(model.mass / beta)
+    edges = [*bps, bps[-1] + scale]  # the first tail piece starts at a breakpoint: clustered
+    lo, hi = list(edges[:-1]), list(edges[1:])
+    clustered = [True] * len(lo)
+    start = edges[-1]
+    if q_end > start:
+        tail = np.linspace(start, q_end, int(np.ceil((q_end - start) / scale)) + 1)
+        lo += list(tail[:-1])
+        hi += list(tail[1:])
+        clustered += [False] * (tail.size - 1)
+    return np.array(lo), np.array(hi), np.array(clustered)
+
+
+def _rule(lo, hi, clustered, nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """`nodes` Gauss-Legendre nodes per segment (clustered ends where asked), concatenated."""
+    t, wt = np.polynomial.legendre.leggauss(int(nodes))
+    phi, dphi = _cluster(t)
+    width = (hi - lo)[:, None]
+    s = np.where(clustered[:, None], phi, 0.5 * (t + 1.0))
+    w = np.where(clustered[:, None], dphi * wt, 0.5 * wt)
+    return (lo[:, None] + width * s).ravel(), (width * w).ravel()
+
+
 def quadrature_nodes(model: ScatteringModel, beta: float, nodes: int, method: str = "S1"):
     """Nodes and weights in the outgoing momentum q for the integrals of Eq. (17).
 
@@ -97,31 +140,15 @@ def quadrature_nodes(model: ScatteringModel, beta: float, nodes: int, method: st
     >>> round(float(np.sum(w * mu_eff)), 9)
     1.0
     """
-    t, wt = np.polynomial.legendre.leggauss(int(nodes))
-    bps = _breakpoints(model, method)
-    spread = model.energies[-1] - model.energies[0]
-    q_end = np.sqrt(2 * model.mass * (TAIL / beta + spread))
-    scale = np.sqrt(model.mass / beta)
-    qs, ws = [], []
-    edges = [*bps, bps[-1] + scale]  # the first tail piece starts at a breakpoint: clustered
-    phi, dphi = _cluster(t)
-    for a, b in pairwise(edges):
-        qs.append(a + (b - a) * phi)
-        ws.append((b - a) * dphi * wt)
-    start = edges[-1]
-    if q_end > start:
-        n_tail = int(np.ceil((q_end - start) / scale))
-        tail = np.linspace(start, q_end, n_tail + 1)
-        for a, b in pairwise(tail):
-            qs.append(0.5 * (a + b) + 0.5 * (b - a) * t)
-            ws.append(0.5 * (b - a) * wt)
-    return np.concatenate(qs), np.concatenate(ws)
+    return _rule(*_segments(model, beta, method), nodes)
 
 
-def _integrate(model: ScatteringModel, packets, method: str, nodes: int) -> list[np.ndarray]:
-    """Eq. (17) in the outgoing-momentum form (see Notes of `scattering_map`)."""
-    beta = min(p.beta for p in packets)
-    q, w = quadrature_nodes(model, beta, nodes, method)
+def _integrand(model: ScatteringModel, method: str, q: np.ndarray, w: np.ndarray):
+    """Weighted integrand of Eq. (17) at nodes q (see Notes of `scattering_map`).
+
+    Returns ``base`` (n, a, b, j, k), to be multiplied by the packet density matrix at the
+    incoming momenta ``p1`` (n, a, 1, j, 1) and ``p2`` (n, 1, b, 1, k).
+    """
     e, m, d = model.energies, model.mass, model.dimension
     energy = q[:, None] ** 2 / (2 * m) + e[None, :]  # (n, a): total energy leaving in a
     amp = amplitudes(model, energy, method)
@@ -136,11 +163,66 @@ def _integrate(model: ScatteringModel, packets, method: str, nodes: int) -> list
     ss = (np.einsum("naj,nbk->nabjk", trans, trans.conj())
           + np.einsum("naj,nbk->nabjk", refl, refl.conj()))
     meas = (w * q)[:, None, None, None, None] * np.einsum("naj,nbk->nabjk", amp_w, amp_w)
-    base = meas * ss
-    p1 = mom[:, :, None, :, None]
-    p2 = mom[:, None, :, None, :]
+    return meas * ss, mom[:, :, None, :, None], mom[:, None, :, None, :]
+
+
+def _integrate(model: ScatteringModel, packets, method: str, nodes: int) -> list[np.ndarray]:
+    """Eq. (17) in the outgoing-momentum form on the segments of `quadrature_nodes`."""
+    beta = min(p.beta for p in packets)
+    base, p1, p2 = _integrand(model, method, *quadrature_nodes(model, beta, nodes, method))
     return [np.einsum("nabjk,nabjk->abjk", base, packet_density_matrix(pk, p1, p2))
             for pk in packets]
+
+
+def _segment_integrals(model, packets, method, lo, hi, clustered, nodes: int) -> np.ndarray:
+    """Eq. (17) on each segment separately: shape (packets, segments, a, b, j, k)."""
+    out = []
+    step = max(1, _NODES_PER_CALL // nodes)  # bound the (n, a, b, j, k) temporaries
+    for i in range(0, lo.size, step):
+        sl = slice(i, i + step)
+        q, w = _rule(lo[sl], hi[sl], clustered[sl], nodes)
+        base, p1, p2 = _integrand(model, method, q, w)
+        starts = np.arange(0, q.size, nodes)
+        out.append([np.add.reduceat(base * packet_density_matrix(pk, p1, p2), starts, axis=0)
+                    for pk in packets])
+    return np.concatenate([np.array(part) for part in out], axis=1)
+
+
+def _adaptive(model, packets, method: str, nodes: int, tol: float, budget: int):
+    """Bisect the segments carrying the quadrature error until its sum is below tol.
+
+    Every segment gets an n- and a 2n-node rule; its error is the largest entry of their
+    difference over all packets. Each round bisects the fewest worst segments whose errors
+    exceed tol/2 in total. Returns (fine tensors, error bound, segments) or None when the
+    evaluated nodes would exceed `budget`.
+    """
+    lo, hi, cl = _segments(model, min(p.beta for p in packets), method)
+    coarse = _segment_integrals(model, packets, method, lo, hi, cl, nodes)
+    fine = _segment_integrals(model, packets, method, lo, hi, cl, 2 * nodes)
+    used = 3 * nodes * lo.size
+    while True:
+        err = np.abs(fine - coarse).max(axis=(0, 2, 3, 4, 5))
+        total = float(err.sum())  # bounds max |S(2n) - S(n)| over entries
+        if total <= tol:
+            return list(fine.sum(axis=1)), total, lo.size
+        order = np.argsort(err)[::-1]
+        count = int(np.searchsorted(np.cumsum(err[order]), total - 0.5 * tol)) + 1
+        split = np.zeros(lo.size, dtype=bool)
+        split[order[:count]] = True
+        used += 6 * nodes * count
+        if used > budget:
+            return None
+        mid = 0.5 * (lo[split] + hi[split])
+        new_lo = np.concatenate([lo[split], mid])
+        new_hi = np.concatenate([mid, hi[split]])
+        new_cl = np.concatenate([cl[split], cl[split]])
+        keep = ~split
+        lo, hi, cl = (np.concatenate([x[keep], y]) for x, y in
+                      ((lo, new_lo), (hi, new_hi), (cl, new_cl)))
+        coarse = np.concatenate([coarse[:, keep], _segment_integrals(
+            model, packets, method, new_lo, new_hi, new_cl, nodes)], axis=1)
+        fine = np.concatenate([fine[:, keep], _segment_integrals(
+            model, packets, method, new_lo, new_hi, new_cl, 2 * nodes)], axis=1)
 
 
 def scattering_maps(model: ScatteringModel, packets, *, method: str = "S1", nodes: int = 48,
@@ -193,15 +275,24 @@ def scattering_maps(model: ScatteringModel, packets, *, method: str = "S1", node
         n *= 2
         coarse, fine = fine, _integrate(model, packets, method, 2 * n)
         errors = [float(np.max(np.abs(f - c))) for f, c in zip(fine, coarse, strict=True)]
-    if max(errors) > tol:
-        raise ConvergenceError(
-            f"scattering map quadrature did not reach tol={tol:g}: error estimate "
-            f"{max(errors):.3g} with {2 * n} nodes per segment (max_nodes={max_nodes}); "
-            "raise max_nodes or tol"
-        )
+    segments = _segments(model, min(p.beta for p in packets), method)[0].size
+    if max(errors) > tol:  # localised trouble (narrow resonances): refine where it is
+        n_uniform = 2 * n
+        budget = ADAPTIVE_BUDGET * max_nodes * segments
+        found = _adaptive(model, packets, method, int(nodes), tol, budget)
+        if found is None:
+            raise ConvergenceError(
+                f"scattering map quadrature did not reach tol={tol:g}: error estimate "
+                f"{max(errors):.3g} with {n_uniform} nodes per segment (max_nodes={max_nodes}), "
+                f"and adaptive bisection ran out of its budget of {budget} nodes "
+                f"({ADAPTIVE_BUDGET} x max_nodes x {segments} segments); raise max_nodes or tol"
+            )
+        fine, total, segments = found
+        errors = [total] * len(packets)
+        n = int(nodes)
     return [
         ScatteringMap(tensor=f, error=err, energies=model.energies, method=method, nodes=2 * n,
-                      model=model, packet=pk)
+                      model=model, packet=pk, segments=segments)
         for f, err, pk in zip(fine, errors, packets, strict=True)
     ]
 
