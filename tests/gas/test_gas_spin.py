@@ -193,10 +193,10 @@ def test_spin_zero_is_trivial():
     np.testing.assert_array_equal(m.ergotropy([0.0, 1.0]), [0.0, 0.0])
 
 
-def test_coherent_start_of_large_spin_says_what_is_missing():
-    m = SpinGasModel.example(spin=50)
-    rho0 = np.full((101, 101), 1.0 / 101)
-    with pytest.raises(NotImplementedError, match="band-by-band"):
+def test_coherent_start_of_huge_spin_says_what_is_missing():
+    m = SpinGasModel.example(spin=250)
+    rho0 = np.full((501, 501), 1.0 / 501)
+    with pytest.raises(NotImplementedError, match="2J\\+1 <= 401.*energy-diagonal"):
         m.ergotropy([1.0], rho0)
 
 

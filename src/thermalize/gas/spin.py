@@ -10,12 +10,17 @@ from ..errors import ParameterError, as_float_array, require_finite, require_pos
 from ..quantum import DENSITY_MATRIX_ATOL, gibbs_populations, validate_density_matrix
 from ..quantum import ergotropy as _ergotropy
 from ..superop import evolve, liouvillian
+from ._bands import evolve_bands
 from .integral import log_rate_integral
 from .ladder import birth_death_evolve
 
 #: Largest dimension for the dense Lindblad path: the (d^2, d^2) generator of J = 20 has
 #: 1681^2 entries and one eigendecomposition takes seconds; beyond, memory and time explode.
 _MAX_LINDBLAD_DIMENSION = 41
+
+#: Largest dimension for the band-by-band path (`_bands`): d expms of sizes d, d-1, ..., 1
+#: per distinct time step (~d^4/4 flops: seconds at J = 200) and a (nt, d, d) result.
+_MAX_BAND_DIMENSION = 401
 
 __all__ = ["SpinGasModel", "populations_ergotropy", "spin_operators"]
 
@@ -290,7 +295,9 @@ class SpinGasModel:
             raise ParameterError("rho0 must have real populations (a Hermitian state)")
         p = np.real(r).astype(float)
         if p.min() < -DENSITY_MATRIX_ATOL:
-            raise ParameterError(f"rho0 is not positive semidefinite: smallest population {p.min():.3g}")
+            raise ParameterError(
+                f"rho0 is not positive semidefinite: smallest population {p.min():.3g}"
+            )
         if abs(p.sum() - 1.0) > DENSITY_MATRIX_ATOL:
             raise ParameterError(f"rho0 must have unit trace, got trace {p.sum():.12g}")
         return p
@@ -317,17 +324,27 @@ class SpinGasModel:
         return birth_death_evolve(up, down, p, times)
 
     def evolve(self, times, rho0=None) -> np.ndarray:
-        """Full density-matrix evolution under Eq. (18) (core `evolve`), shape (nt, d, d).
+        """Full density-matrix evolution under Eq. (18), shape (nt, d, d).
 
-        Dense (d^2 x d^2) generator: available for 2J + 1 <= 41 (J <= 20).
+        For 2J + 1 <= 41 (J <= 20) the dense (d^2 x d^2) generator and the core `evolve`;
+        up to 2J + 1 = 401 (J = 200) band by band (each superdiagonal of rho evolves on its
+        own, see `thermalize.gas._bands`; agrees with the dense path to ~1e-15).
         """
-        if self.dimension > _MAX_LINDBLAD_DIMENSION:
+        times = np.asarray(times, dtype=float)
+        if times.ndim != 1 or not np.all(np.isfinite(times)) or np.any(times < 0):
+            raise ParameterError(f"times must be a 1D array of finite times >= 0, got {times!r}")
+        if self.dimension > _MAX_BAND_DIMENSION:
             raise NotImplementedError(
-                f"the dense Lindblad path is limited to 2J+1 <= {_MAX_LINDBLAD_DIMENSION} "
-                f"(got {self.dimension}); a band-by-band solver for coherences of large spins is "
-                "not implemented: use an energy-diagonal rho0 (rate-equation fast path)"
+                f"the density-matrix paths are limited to 2J+1 <= {_MAX_BAND_DIMENSION} "
+                f"(got {self.dimension}: the (nt, d, d) result and d^4 work grow too large); "
+                "use an energy-diagonal rho0 (rate-equation fast path, J up to 1000+)"
             )
-        return evolve(self.generator(), self._initial(rho0).astype(complex), times)
+        r = self._initial(rho0).astype(complex)
+        if self.dimension > _MAX_LINDBLAD_DIMENSION:
+            _, jp, _ = spin_operators(self.spin)
+            gp, gm = self.rates()
+            return evolve_bands(np.diag(jp, -1), gp, gm, self.omega_s, r, times)
+        return evolve(self.generator(), r, times)
 
     def ergotropy(self, times, rho0=None) -> np.ndarray:
         r"""Ergotropy W(t) along the evolution, shape (nt,).

@@ -1,0 +1,76 @@
+"""Band-by-band coherences of Eq. (18) (Gaida et al. 2025) for spins beyond the dense path."""
+
+import numpy as np
+import pytest
+
+from thermalize.errors import ParameterError
+from thermalize.gas import SpinGasModel
+from thermalize.gas._bands import band_generator, evolve_bands
+from thermalize.gas.ladder import birth_death_generator
+from thermalize.gas.spin import spin_operators
+from thermalize.quantum import gibbs_populations
+
+
+def random_state(d, seed):
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((d, d)) + 1j * rng.standard_normal((d, d))
+    r = a @ a.conj().T
+    return r / np.trace(r)
+
+
+@pytest.mark.parametrize("spin, detuning", [(1, 0.3), (2.5, -0.4), (4, 1.1)])
+def test_bands_equal_the_dense_lindblad_evolution(spin, detuning):
+    """Same random coherent state, times in any order: band solver vs the dense (d^2 x d^2)
+    Liouvillian and core `evolve`, to rounding of the two different expm routes (1e-12)."""
+    m = SpinGasModel.example(spin=spin, detuning=detuning, temperature_motional=0.7)
+    r = random_state(m.dimension, 3)
+    t = [0.0, 0.3, 1.0, 2.5, 0.7]
+    _, jp, _ = spin_operators(spin)
+    gp, gm = m.rates()
+    band = evolve_bands(np.diag(jp, -1), gp, gm, m.omega_s, r, t)
+    np.testing.assert_allclose(band, m.evolve(t, r), rtol=0, atol=1e-12)
+
+
+def test_population_band_is_the_rate_equation_of_eq11():
+    m = SpinGasModel.example(spin=3)
+    _, jp, _ = spin_operators(3)
+    gp, gm = m.rates()
+    g0 = band_generator(np.diag(jp, -1), gp, gm, 0)
+    np.testing.assert_allclose(g0, birth_death_generator(*m.ladder_rates()), rtol=1e-14, atol=0)
+
+
+def test_large_spin_coherent_state_obeys_the_laws():
+    """J = 30 (beyond the dense path): rho(t) stays a state, its diagonal is the rate
+    equation's populations (uniformization, an independent method), and it relaxes to the
+    Gibbs state at the effective temperature of Eq. (21) with vanishing coherences."""
+    m = SpinGasModel.example(spin=30, detuning=0.5, temperature_motional=0.8)
+    d = m.dimension
+    v = np.exp(1j * np.linspace(0, 3, d)) / np.sqrt(d)  # a pure state with all coherences
+    rho0 = np.outer(v, v.conj())
+    t = np.linspace(0.0, 4.0, 9)
+    rho = m.evolve(t, rho0)
+    assert np.abs(np.trace(rho, axis1=1, axis2=2) - 1).max() < 1e-12  # trace preserved
+    assert np.abs(rho - rho.conj().transpose(0, 2, 1)).max() < 1e-15  # Hermitian by build
+    assert min(np.linalg.eigvalsh(x).min() for x in rho) > -1e-12  # positive
+    pops = m.populations(t, rho0)
+    assert np.abs(np.einsum("tii->ti", rho).real - pops).max() < 1e-10
+    late = m.evolve([400.0], rho0)[0]
+    gibbs = gibbs_populations(m.energies(), m.effective_inverse_temperature())
+    assert np.abs(np.diag(late).real - gibbs).max() < 1e-8  # relaxed (rate ~ Gamma)
+    assert np.abs(late - np.diag(np.diag(late))).max() < 1e-8  # coherences decayed
+
+
+def test_large_spin_ergotropy_at_zero_is_the_states():
+    m = SpinGasModel.example(spin=25)
+    d = m.dimension
+    v = np.ones(d) / np.sqrt(d)
+    from thermalize.quantum import ergotropy
+
+    w = m.ergotropy([0.0, 1.0], np.outer(v, v))
+    assert w[0] == pytest.approx(ergotropy(np.outer(v, v), m.energies()), abs=1e-10)
+    assert 0 <= w[1] < w[0]  # the gas degrades the stored work
+
+
+def test_negative_times_are_rejected():
+    with pytest.raises(ParameterError, match="times"):
+        SpinGasModel.example(spin=30).evolve([-1.0])
