@@ -22,7 +22,9 @@ from threadpoolctl import threadpool_limits
 
 from thermalize.classical import (
     CallableRule,
+    DirectDraw,
     DiscreteScatterer,
+    Thinned,
     UniformOpenRule,
     kick_markov_matrix,
     simulate_collisions,
@@ -32,7 +34,7 @@ from thermalize.classical import (
 TARGET_RATE = 1e7  # particle-steps per second per core (issue 4)
 TARGET_RATIO = 50.0  # fast path / Python loop
 TARGET_MATRIX_S = 0.1  # 10-level exact Markov matrix
-METHODS = ("thinned", "direct")  # explicit-particle methods, default first
+METHODS = {"Thinned()": Thinned(), "DirectDraw()": DirectDraw()}  # default first
 
 
 def median_time(fn, repeats: int) -> float:
@@ -120,7 +122,7 @@ def main() -> None:
                 method=method,
             )
 
-        fast = {method: median_time(lambda m=method: run(m), reps) for method in METHODS}
+        fast = {name: median_time(lambda m=m: run(m), reps) for name, m in METHODS.items()}
         slow = median_time(
             lambda: python_loop_scatterer(
                 levels.tolist(), beta, mass, length, dt, loop_steps, loop_rep, 1
@@ -147,7 +149,7 @@ def main() -> None:
         )
         for method, t in fast.items():
             rate = n_rep * n_steps / t
-            label = f"{method}{' (default)' if method == METHODS[0] else ''}"
+            label = f"{method}{' (default)' if method == 'Thinned()' else ''}"
             print(
                 f"  vectorised, method={label}: {n_rep} replicas x {n_steps} steps = "
                 f"{n_rep * n_steps:.2e} particle-steps, median {t:.3f} s -> {rate:.3e} /s "

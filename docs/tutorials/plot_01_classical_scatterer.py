@@ -21,7 +21,9 @@ Monte Carlo, and audit the deterministic collision map of Eq. (20) for Liouville
 import numpy as np
 
 from thermalize.classical import (
+    DirectDraw,
     DiscreteScatterer,
+    Thinned,
     check_microreversibility,
     collision_probability,
     kick_markov_matrix,
@@ -128,17 +130,18 @@ assert np.all(np.abs(z) < 4)  # 4 standard errors: a false alarm has probability
 # does not: every time step a gas particle with a uniform position in :math:`[-L, L]` and a
 # Maxwell velocity flies freely for :math:`\Delta t` and collides only if it crosses the
 # scatterer (Eqs. 22-23); the flux weighting of Eq. (27) emerges from the crossing test. Its
-# default ``method="thinned"`` draws only the particles that can reach the scatterer (exactly
-# the same law as ``method="direct"``, which draws them all, and about 3x faster). With
+# default method, :class:`~thermalize.classical.Thinned`, draws only the particles that can
+# reach the scatterer (exactly the same law as :class:`~thermalize.classical.DirectDraw`,
+# which draws them all, and about 3x faster). With
 # :math:`L/\Delta t` five thermal speeds the fraction of steps with a collision is
 # :math:`\pi_c` of Eq. (25), and the stationary state is again Gibbs.
 
 length = 5.0 / np.sqrt(beta * mass)  # L / dt = 5 thermal speeds at dt = 1
 runs = {
-    method: simulate_explicit_particles(good, beta, mass, length, 1.0, n_steps=4000,
-                                        n_replicas=400, rng=np.random.default_rng(7),
-                                        method=method)
-    for method in ("thinned", "direct")
+    type(method).__name__: simulate_explicit_particles(
+        good, beta, mass, length, 1.0, n_steps=4000, n_replicas=400,
+        rng=np.random.default_rng(7), method=method)
+    for method in (Thinned(), DirectDraw())
 }
 for method, est in runs.items():
     print(f"{method:8s}: populations {np.round(est.populations, 4)} +/- "

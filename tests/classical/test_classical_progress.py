@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 
 from thermalize.classical import DiscreteScatterer, HeatPump, RotatingDisk
-from thermalize.classical.scatterer_mc import simulate_explicit_particles, simulate_kick_chain
+from thermalize.classical.scatterer_mc import (
+    DirectDraw,
+    simulate_explicit_particles,
+    simulate_kick_chain,
+)
 
 SC = DiscreteScatterer.example()
 RUNS = {
@@ -24,9 +28,9 @@ RUNS = {
             n_replicas=20,
             rng=rng,
             progress=progress,
-            method="direct",
+            method=DirectDraw(),
         ).populations
-    ),  # fmt: skip
+    ),
     "kick-chain": lambda rng, progress: (
         simulate_kick_chain(
             SC, 1.0, 1.0, n_steps=100, n_replicas=20, rng=rng, progress=progress

@@ -16,7 +16,12 @@ from thermalize.classical._crossing import CrossingSampler, crossing_probability
 from thermalize.classical.gas import collision_probability
 from thermalize.classical.rules import CallableRule, UniformOpenRule
 from thermalize.classical.scatterer import DiscreteScatterer
-from thermalize.classical.scatterer_mc import _Occupancy, simulate_explicit_particles
+from thermalize.classical.scatterer_mc import (
+    DirectDraw,
+    Thinned,
+    _Occupancy,
+    simulate_explicit_particles,
+)
 from thermalize.errors import ParameterError
 
 # reach a = sigma dt / (2 L): 0.1 is the benchmark's L/dt = 5 thermal speeds, 1 and 3 have
@@ -84,7 +89,7 @@ def test_direct_sampling_agrees_with_closed_forms():
         n_steps=200,
         n_replicas=500,
         rng=np.random.default_rng(3),
-        method="direct",
+        method=DirectDraw(),
     )
     pc = collision_probability(1.0, 1.0, 6.0, 1.0)
     assert abs(est.collision_fraction - pc) < 4 * est.collision_fraction_se
@@ -114,7 +119,7 @@ def test_thinned_and_direct_give_the_same_populations(levels, rule, beta, mass, 
             rng=np.random.default_rng(seed),
             method=method,
         )
-        for seed, method in ((5, "thinned"), (6, "direct"))
+        for seed, method in ((5, Thinned()), (6, DirectDraw()))
     ]
     thin, direct = runs
     se = np.hypot(thin.standard_error, direct.standard_error)
@@ -148,7 +153,9 @@ def test_batched_occupancy_equals_per_step_counting():
 
 
 def test_bad_method():
-    with pytest.raises(ParameterError, match="method='exact'"):
+    with pytest.raises(ParameterError, match="cells"):
+        Thinned(cells=0)
+    with pytest.raises(ParameterError, match="method='exact'.*Thinned"):
         simulate_explicit_particles(
             DiscreteScatterer.example(),
             1.0,
@@ -163,7 +170,7 @@ def test_bad_method():
 
 
 def test_same_seed_same_numbers_both_methods():
-    for method in ("thinned", "direct"):
+    for method in (Thinned(), Thinned(cells=17), DirectDraw()):
         runs = [
             simulate_explicit_particles(
                 DiscreteScatterer.example(),

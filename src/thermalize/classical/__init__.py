@@ -33,15 +33,17 @@ from .scatterer import (
     kick_markov_matrix,
     stationary_distribution,
 )
-from .scatterer_mc import simulate_explicit_particles, simulate_kick_chain
+from .scatterer_mc import DirectDraw, Thinned, simulate_explicit_particles, simulate_kick_chain
 
 __all__ = [
     "CallableRule",
     "ComplexStep",
+    "DirectDraw",
     "DiscreteScatterer",
     "HeatPump",
     "Richardson",
     "RotatingDisk",
+    "Thinned",
     "UniformOpenRule",
     "check_microreversibility",
     "colliding_speed_cdf",
