@@ -221,9 +221,13 @@ def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int) -> np.ndarray:
         return np.zeros(0)
     lo_pole, hi_pole = d[:-1], d[1:]
     mid = 0.5 * (lo_pole + hi_pole)
-    f_mid = np.concatenate(
-        [(1.0 / (d[None, :] - mid[s : s + _CHUNK, None])) @ w for s in range(0, p - 1, _CHUNK)]
-    )
+    # poles a few ulps apart (pure states: occupations 0 or 1 up to rounding) can put mid on
+    # a pole: f(mid) is then +-inf or nan, the bracket below degenerates to that pole, and
+    # the root is the pole to rounding, which is what the entropy needs; no warning for it
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f_mid = np.concatenate(
+            [(1.0 / (d[None, :] - mid[s : s + _CHUNK, None])) @ w for s in range(0, p - 1, _CHUNK)]
+        )
     # root left of the midpoint when f(mid) > 0 (f increases from -inf to +inf on the interval)
     left = f_mid >= 0
     origin = np.where(left, lo_pole, hi_pole)
@@ -233,41 +237,43 @@ def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int) -> np.ndarray:
     hi = np.where(left, mid - lo_pole, 0.0)
     tau = 0.5 * (lo + hi)
     active = np.ones(p - 1, dtype=bool)
-    for _ in range(max_iter):
-        ix = np.flatnonzero(active)
-        if ix.size == 0:
-            break
-        t = tau[ix]
-        f, dpsi, dphi = _secular_sums(d, w, origin[ix], t, ix)
-        # bracket update from the sign of f (monotone increasing in tau)
-        lo[ix] = np.where(f < 0, t, lo[ix])
-        hi[ix] = np.where(f > 0, t, hi[ix])
-        a = a_pole[ix] - t  # (lambda_i - x)  < 0
-        b = b_pole[ix] - t  # (lambda_{i+1} - x) > 0
-        big_b = dpsi * a * a
-        big_d = dphi * b * b
-        s = f - big_b / a - big_d / b
-        # model S + B/(a - eta) + D/(b - eta) = 0  ->  S eta^2 - (S(a+b) + B + D) eta + a b f = 0
-        b1 = s * (a + b) + big_b + big_d
-        c0 = a * b * f
-        disc = np.sqrt(np.maximum(b1 * b1 - 4 * s * c0, 0.0))
-        q = b1 + np.copysign(disc, b1)
-        with np.errstate(divide="ignore", invalid="ignore"):
+    # an iterate on a pole (poles a few ulps apart) gives inf/nan sums: the step is then
+    # rejected as non-finite and the bracket bisected, so these are not worth a warning
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for _ in range(max_iter):
+            ix = np.flatnonzero(active)
+            if ix.size == 0:
+                break
+            t = tau[ix]
+            f, dpsi, dphi = _secular_sums(d, w, origin[ix], t, ix)
+            # bracket update from the sign of f (monotone increasing in tau)
+            lo[ix] = np.where(f < 0, t, lo[ix])
+            hi[ix] = np.where(f > 0, t, hi[ix])
+            a = a_pole[ix] - t  # (lambda_i - x)  < 0
+            b = b_pole[ix] - t  # (lambda_{i+1} - x) > 0
+            big_b = dpsi * a * a
+            big_d = dphi * b * b
+            s = f - big_b / a - big_d / b
+            # model S + B/(a - eta) + D/(b - eta) = 0  ->  S eta^2 - (S(a+b) + B + D) eta + a b f = 0
+            b1 = s * (a + b) + big_b + big_d
+            c0 = a * b * f
+            disc = np.sqrt(np.maximum(b1 * b1 - 4 * s * c0, 0.0))
+            q = b1 + np.copysign(disc, b1)
             r1 = np.where(s != 0, q / (2 * s), np.inf)
             r2 = np.where(q != 0, 2 * c0 / q, 0.0)
-        eta = np.where((r2 > a) & (r2 < b), r2, r1)
-        new = t + eta
-        bad = ~np.isfinite(new) | (new <= lo[ix]) | (new >= hi[ix])
-        new = np.where(bad, 0.5 * (lo[ix] + hi[ix]), new)
-        step = np.abs(new - t)
-        tau[ix] = new
-        scale = np.maximum(np.abs(new), np.abs(origin[ix]))
-        done = (
-            (step <= 4 * np.finfo(float).eps * scale)
-            | (f == 0)
-            | (hi[ix] - lo[ix] <= 4 * np.finfo(float).eps * scale)
-        )
-        active[ix[done]] = False
+            eta = np.where((r2 > a) & (r2 < b), r2, r1)
+            new = t + eta
+            bad = ~np.isfinite(new) | (new <= lo[ix]) | (new >= hi[ix])
+            new = np.where(bad, 0.5 * (lo[ix] + hi[ix]), new)
+            step = np.abs(new - t)
+            tau[ix] = new
+            scale = np.maximum(np.abs(new), np.abs(origin[ix]))
+            done = (
+                (step <= 4 * np.finfo(float).eps * scale)
+                | (f == 0)
+                | (hi[ix] - lo[ix] <= 4 * np.finfo(float).eps * scale)
+            )
+            active[ix[done]] = False
     if np.any(active):
         raise ConvergenceError(
             f"secular equation: {np.count_nonzero(active)} of {p - 1} roots not converged "

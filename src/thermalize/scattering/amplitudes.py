@@ -72,22 +72,41 @@ class Amplitudes:
 
     def unitarity_residual(self) -> np.ndarray:
         r"""max :math:`|S^\dagger S - 1|` over the open channels, shape of `energy`."""
-        res = [np.max(np.abs(s.conj().T @ s - np.eye(s.shape[0]))) if s.size else 0.0
-               for s in self.s_matrix()]
+        res = [
+            np.max(np.abs(s.conj().T @ s - np.eye(s.shape[0]))) if s.size else 0.0
+            for s in self.s_matrix()
+        ]
         return np.asarray(res).reshape(np.shape(self.energy))
 
 
-def _wavenumbers(mass: float, hbar: float, energy: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """sqrt(2m(E - e))/hbar on the branch Im >= 0 (closed channels: i kappa), shape (n, d)."""
-    return np.sqrt((2 * mass * (energy[:, None] - levels[None, :])).astype(complex)) / hbar
+def _wavenumbers(mass: float, hbar: float, kinetic: np.ndarray) -> np.ndarray:
+    """sqrt(2m K)/hbar on the branch Im >= 0 (closed channels, K < 0: i kappa), shape (n, d)."""
+    return np.sqrt((2 * mass * kinetic).astype(complex)) / hbar
 
 
-def _s1(model: ScatteringModel, energy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _kinetic(model: ScatteringModel, energy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """E - e_j (channels) and E - lambda_n (modes inside), shape (n, d) each."""
+    return energy[:, None] - model.energies[None, :], energy[:, None] - model.total_levels[None, :]
+
+
+def _channel_kinetic(model: ScatteringModel, kinetic, channel: int):
+    """E - e_j and E - lambda_n for E = kinetic + e_channel, without forming E.
+
+    E = K + e_a rounds K away when K < ulp(e_a) (e.g. |e| ~ 1e3 and K ~ 1e-14), which
+    would close channel a at the small kinetic energies a quadrature near threshold
+    samples; K + (e_a - e_j) keeps it (exact for j = a). Shapes (n, d) each.
+    """
+    k = np.asarray(kinetic, dtype=float)[:, None]
+    e_a = model.energies[channel]
+    return k + (e_a - model.energies)[None, :], k + (e_a - model.total_levels)[None, :]
+
+
+def _s1(model: ScatteringModel, kin_e: np.ndarray, kin_t: np.ndarray):
     """Eq. (S1): e^{-iL(k_j'+k_j)/2} <j'|e^{iL K(E)}|j> for E >= e_max, delta otherwise."""
     d = model.dimension
-    above = energy >= model.e_max
-    k = _wavenumbers(model.mass, model.hbar, energy, model.energies)
-    q = _wavenumbers(model.mass, model.hbar, energy, model.total_levels)
+    above = np.minimum(kin_e.min(axis=1), kin_t.min(axis=1)) >= 0  # E >= e_max
+    k = _wavenumbers(model.mass, model.hbar, kin_e)
+    q = _wavenumbers(model.mass, model.hbar, kin_t)
     w = model.total_eigenvectors
     prop = np.einsum("an,en,bn->eab", w, np.exp(1j * model.length * q), w.conj())
     half = np.exp(-0.5j * model.length * k)
@@ -109,20 +128,28 @@ def _mode_values(q: np.ndarray, length: float):
     # trigonometric pair cos(q(x+L/2)), sin(q(x+L/2))/q, entire in q^2
     c = np.cos(ql)
     sinc = np.where(np.abs(q) > 0, np.sin(ql) / np.where(np.abs(q) > 0, q, 1.0), length)
-    trig_pair = (np.ones_like(q), np.zeros_like(q), np.zeros_like(q), np.ones_like(q),
-                 c, -q * q * sinc, sinc, c)
+    trig_pair = (
+        np.ones_like(q),
+        np.zeros_like(q),
+        np.zeros_like(q),
+        np.ones_like(q),
+        c,
+        -q * q * sinc,
+        sinc,
+        c,
+    )
     return tuple(np.where(small, tr, ex) for tr, ex in zip(trig_pair, exp_pair))
 
 
-def _exact(model: ScatteringModel, energy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _exact(model: ScatteringModel, kin_e: np.ndarray, kin_t: np.ndarray):
     """Match plane waves at x = -L/2 and L/2 in the eigenbasis of H_S + V (all channels).
 
     Internally the waves are referred to the edges (incoming e^{ik(x+L/2)}, transmitted
     e^{ik(x-L/2)}, reflected e^{-ik(x+L/2)}), which keeps closed channels bounded.
     """
-    d, n = model.dimension, energy.size
-    k = _wavenumbers(model.mass, model.hbar, energy, model.energies)  # (n, d)
-    q = _wavenumbers(model.mass, model.hbar, energy, model.total_levels)  # (n, d)
+    d, n = model.dimension, kin_e.shape[0]
+    k = _wavenumbers(model.mass, model.hbar, kin_e)  # (n, d)
+    q = _wavenumbers(model.mass, model.hbar, kin_t)  # (n, d)
     f1l, g1l, f2l, g2l, f1r, g1r, f2r, g2r = _mode_values(q, model.length)
     w = model.total_eigenvectors
     eye = np.broadcast_to(np.eye(d), (n, d, d))
@@ -130,10 +157,10 @@ def _exact(model: ScatteringModel, energy: np.ndarray) -> tuple[np.ndarray, np.n
     kd = k[:, :, None] * np.eye(d)  # diag(k)
     # unknowns [r, t, A, B]; psi inside = sum_n w[:, n] (A_n f1_n + B_n f2_n)
     rows = [
-        [eye, zero, -w * f1l[:, None, :], -w * f2l[:, None, :]],        # psi(-L/2)
-        [-1j * kd, zero, -w * g1l[:, None, :], -w * g2l[:, None, :]],   # psi'(-L/2)
-        [zero, eye, -w * f1r[:, None, :], -w * f2r[:, None, :]],        # psi(L/2)
-        [zero, 1j * kd, -w * g1r[:, None, :], -w * g2r[:, None, :]],    # psi'(L/2)
+        [eye, zero, -w * f1l[:, None, :], -w * f2l[:, None, :]],  # psi(-L/2)
+        [-1j * kd, zero, -w * g1l[:, None, :], -w * g2l[:, None, :]],  # psi'(-L/2)
+        [zero, eye, -w * f1r[:, None, :], -w * f2r[:, None, :]],  # psi(L/2)
+        [zero, 1j * kd, -w * g1r[:, None, :], -w * g2r[:, None, :]],  # psi'(L/2)
     ]
     a = np.concatenate([np.concatenate(r, axis=2) for r in rows], axis=1)
     rhs = np.zeros((n, 4 * d, d), dtype=complex)
@@ -141,7 +168,7 @@ def _exact(model: ScatteringModel, energy: np.ndarray) -> tuple[np.ndarray, np.n
     rhs[:, d : 2 * d, :] = -1j * kd
     x = np.linalg.solve(a, rhs)
     r, t = x[:, :d, :], x[:, d : 2 * d, :]
-    is_open = energy[:, None] > model.energies[None, :]
+    is_open = kin_e > 0
     both = is_open[:, :, None] & is_open[:, None, :]
     kr = np.where(is_open, k.real, 1.0)
     # flux normalisation sqrt(k_j'/k_j), and edge -> centre reference: x e^{-i(k_j'+k_j)L/2}
@@ -195,12 +222,18 @@ def amplitudes(model: ScatteringModel, energy, method: str = "S1") -> Amplitudes
     if method not in METHODS:
         raise ParameterError(f"method={method!r} is outside the allowed set {METHODS}")
     e = as_float_array("energy", energy)
-    flat = e.ravel()
-    t, r = (_s1 if method == "S1" else _exact)(model, flat)
+    return _from_kinetic(model, e, *_kinetic(model, e.ravel()), method)
+
+
+def _from_kinetic(model, energy, kin_e, kin_t, method: str) -> Amplitudes:
+    """`Amplitudes` of shape energy.shape from kinetic energies kin_e, kin_t of shape (n, d)."""
+    t, r = (_s1 if method == "S1" else _exact)(model, kin_e, kin_t)
     d = model.dimension
+    shape = np.shape(energy)
     return Amplitudes(
-        energy=e, transmission=t.reshape(e.shape + (d, d)),
-        reflection=r.reshape(e.shape + (d, d)),
-        open_channels=(flat[:, None] > model.energies[None, :]).reshape(e.shape + (d,)),
+        energy=energy,
+        transmission=t.reshape(shape + (d, d)),
+        reflection=r.reshape(shape + (d, d)),
+        open_channels=(kin_e > 0).reshape(shape + (d,)),
         method=method,
     )

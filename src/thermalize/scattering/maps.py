@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import ConvergenceError, ParameterError
-from .amplitudes import METHODS, amplitudes
+from .amplitudes import METHODS, _channel_kinetic, _from_kinetic
 from .model import IncidentPacket, ScatteringModel
 from .packets import packet_density_matrix
 
@@ -150,18 +150,22 @@ def _integrand(model: ScatteringModel, method: str, q: np.ndarray, w: np.ndarray
     incoming momenta ``p1`` (n, a, 1, j, 1) and ``p2`` (n, 1, b, 1, k).
     """
     e, m, d = model.energies, model.mass, model.dimension
-    energy = q[:, None] ** 2 / (2 * m) + e[None, :]  # (n, a): total energy leaving in a
-    amp = amplitudes(model, energy, method)
-    idx = np.arange(d)
-    trans = amp.transmission[:, idx, idx, :]  # (n, a, j) = s+_{aj}(q^2/2m + e_a)
-    refl = amp.reflection[:, idx, idx, :]
+    kinetic = q**2 / (2 * m)  # leaving in channel a with total energy q^2/2m + e_a
+    trans = np.empty((q.size, d, d), dtype=complex)  # (n, a, j) = s+_{aj}(q^2/2m + e_a)
+    refl = np.empty_like(trans)
+    for a in range(d):  # kinetic energies relative to every level without forming E
+        kin_e, kin_t = _channel_kinetic(model, kinetic, a)
+        amp = _from_kinetic(model, kinetic + e[a], kin_e, kin_t, method)
+        trans[:, a, :] = amp.transmission[:, a, :]
+        refl[:, a, :] = amp.reflection[:, a, :]
     arg = q[:, None, None] ** 2 + 2 * m * (e[None, :, None] - e[None, None, :])  # (n, a, j)
     valid = arg > 0
     mom = np.sqrt(np.where(valid, arg, 1.0))  # incoming momentum P_aj(q)
     amp_w = np.where(valid, 1.0 / np.sqrt(mom), 0.0)
     # (n, a, b, j, k)
-    ss = (np.einsum("naj,nbk->nabjk", trans, trans.conj())
-          + np.einsum("naj,nbk->nabjk", refl, refl.conj()))
+    ss = np.einsum("naj,nbk->nabjk", trans, trans.conj()) + np.einsum(
+        "naj,nbk->nabjk", refl, refl.conj()
+    )
     meas = (w * q)[:, None, None, None, None] * np.einsum("naj,nbk->nabjk", amp_w, amp_w)
     return meas * ss, mom[:, :, None, :, None], mom[:, None, :, None, :]
 
@@ -170,8 +174,9 @@ def _integrate(model: ScatteringModel, packets, method: str, nodes: int) -> list
     """Eq. (17) in the outgoing-momentum form on the segments of `quadrature_nodes`."""
     beta = min(p.beta for p in packets)
     base, p1, p2 = _integrand(model, method, *quadrature_nodes(model, beta, nodes, method))
-    return [np.einsum("nabjk,nabjk->abjk", base, packet_density_matrix(pk, p1, p2))
-            for pk in packets]
+    return [
+        np.einsum("nabjk,nabjk->abjk", base, packet_density_matrix(pk, p1, p2)) for pk in packets
+    ]
 
 
 def _segment_integrals(model, packets, method, lo, hi, clustered, nodes: int) -> np.ndarray:
@@ -183,8 +188,12 @@ def _segment_integrals(model, packets, method, lo, hi, clustered, nodes: int) ->
         q, w = _rule(lo[sl], hi[sl], clustered[sl], nodes)
         base, p1, p2 = _integrand(model, method, q, w)
         starts = np.arange(0, q.size, nodes)
-        out.append([np.add.reduceat(base * packet_density_matrix(pk, p1, p2), starts, axis=0)
-                    for pk in packets])
+        out.append(
+            [
+                np.add.reduceat(base * packet_density_matrix(pk, p1, p2), starts, axis=0)
+                for pk in packets
+            ]
+        )
     return np.concatenate([np.array(part) for part in out], axis=1)
 
 
@@ -217,16 +226,34 @@ def _adaptive(model, packets, method: str, nodes: int, tol: float, budget: int):
         new_hi = np.concatenate([mid, hi[split]])
         new_cl = np.concatenate([cl[split], cl[split]])
         keep = ~split
-        lo, hi, cl = (np.concatenate([x[keep], y]) for x, y in
-                      ((lo, new_lo), (hi, new_hi), (cl, new_cl)))
-        coarse = np.concatenate([coarse[:, keep], _segment_integrals(
-            model, packets, method, new_lo, new_hi, new_cl, nodes)], axis=1)
-        fine = np.concatenate([fine[:, keep], _segment_integrals(
-            model, packets, method, new_lo, new_hi, new_cl, 2 * nodes)], axis=1)
+        lo, hi, cl = (
+            np.concatenate([x[keep], y]) for x, y in ((lo, new_lo), (hi, new_hi), (cl, new_cl))
+        )
+        coarse = np.concatenate(
+            [
+                coarse[:, keep],
+                _segment_integrals(model, packets, method, new_lo, new_hi, new_cl, nodes),
+            ],
+            axis=1,
+        )
+        fine = np.concatenate(
+            [
+                fine[:, keep],
+                _segment_integrals(model, packets, method, new_lo, new_hi, new_cl, 2 * nodes),
+            ],
+            axis=1,
+        )
 
 
-def scattering_maps(model: ScatteringModel, packets, *, method: str = "S1", nodes: int = 48,
-                    tol: float = 1e-8, max_nodes: int = 1536) -> list[ScatteringMap]:
+def scattering_maps(
+    model: ScatteringModel,
+    packets,
+    *,
+    method: str = "S1",
+    nodes: int = 48,
+    tol: float = 1e-8,
+    max_nodes: int = 1536,
+) -> list[ScatteringMap]:
     """`scattering_map` for several packets sharing one model (amplitudes computed once).
 
     Parameters
@@ -257,16 +284,22 @@ def scattering_maps(model: ScatteringModel, packets, *, method: str = "S1", node
     if not (np.isfinite(tol) and tol > 0):
         raise ParameterError(f"tol={tol!r} is outside the allowed range (0, inf)")
     if int(max_nodes) < 2 * int(nodes):
-        raise ParameterError(f"max_nodes={max_nodes!r} is outside the allowed range "
-                             f"[2 * nodes = {2 * int(nodes)}, inf)")
+        raise ParameterError(
+            f"max_nodes={max_nodes!r} is outside the allowed range "
+            f"[2 * nodes = {2 * int(nodes)}, inf)"
+        )
     packets = list(packets)
     for i, pk in enumerate(packets):
         if not isinstance(pk, IncidentPacket):
             raise ParameterError(f"packets[{i}] must be an IncidentPacket, got {type(pk).__name__}")
         if not np.isclose(pk.mass, model.mass, rtol=1e-12, atol=0):
-            raise ParameterError(f"packet mass={pk.mass!r} must equal the model mass={model.mass!r}")
+            raise ParameterError(
+                f"packet mass={pk.mass!r} must equal the model mass={model.mass!r}"
+            )
         if not np.isclose(pk.hbar, model.hbar, rtol=1e-12, atol=0):
-            raise ParameterError(f"packet hbar={pk.hbar!r} must equal the model hbar={model.hbar!r}")
+            raise ParameterError(
+                f"packet hbar={pk.hbar!r} must equal the model hbar={model.hbar!r}"
+            )
     n = int(nodes)
     coarse = _integrate(model, packets, method, n)
     fine = _integrate(model, packets, method, 2 * n)
@@ -291,14 +324,29 @@ def scattering_maps(model: ScatteringModel, packets, *, method: str = "S1", node
         errors = [total] * len(packets)
         n = int(nodes)
     return [
-        ScatteringMap(tensor=f, error=err, energies=model.energies, method=method, nodes=2 * n,
-                      model=model, packet=pk, segments=segments)
+        ScatteringMap(
+            tensor=f,
+            error=err,
+            energies=model.energies,
+            method=method,
+            nodes=2 * n,
+            model=model,
+            packet=pk,
+            segments=segments,
+        )
         for f, err, pk in zip(fine, errors, packets, strict=True)
     ]
 
 
-def scattering_map(model: ScatteringModel, packet: IncidentPacket, *, method: str = "S1",
-                   nodes: int = 48, tol: float = 1e-8, max_nodes: int = 1536) -> ScatteringMap:
+def scattering_map(
+    model: ScatteringModel,
+    packet: IncidentPacket,
+    *,
+    method: str = "S1",
+    nodes: int = 48,
+    tol: float = 1e-8,
+    max_nodes: int = 1536,
+) -> ScatteringMap:
     r"""Scattering map of Eq. (17) of Tabanera-Bravo et al., PRL 130, 200402 (2023).
 
     .. math:: \mathbb S^{jk}_{j'k'} = \sum_{\alpha=\pm}\int_{p_{\inf}}^\infty dp\,
@@ -354,5 +402,6 @@ def scattering_map(model: ScatteringModel, packet: IncidentPacket, *, method: st
     >>> bool(np.allclose(trace_out, np.eye(2), atol=1e-8)), smap.error < 1e-8
     (True, True)
     """
-    return scattering_maps(model, [packet], method=method, nodes=nodes, tol=tol,
-                           max_nodes=max_nodes)[0]
+    return scattering_maps(
+        model, [packet], method=method, nodes=nodes, tol=tol, max_nodes=max_nodes
+    )[0]
