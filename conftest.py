@@ -1,5 +1,7 @@
 """Shared test configuration: headless matplotlib, numpy in doctests, hypothesis profile."""
 
+import os
+
 import matplotlib
 import numpy as np
 import pytest
@@ -9,7 +11,10 @@ matplotlib.use("Agg")
 
 # LAPACK timings jitter on shared CI cores: no deadlines; few examples keep the suite fast.
 settings.register_profile("thermalize", deadline=None, max_examples=40)
-settings.load_profile("thermalize")
+# CI (the CI variable set, as .ci/run does): the same examples on every run, so a landing is
+# never decided by the draw; local runs keep exploring new examples.
+settings.register_profile("thermalize-ci", deadline=None, max_examples=40, derandomize=True)
+settings.load_profile("thermalize-ci" if os.environ.get("CI") else "thermalize")
 
 
 @pytest.fixture(autouse=True)
