@@ -69,6 +69,18 @@ def test_bad_number_of_realisations(bad):
         )
 
 
+def test_a_ground_state_draw_names_its_realisation():
+    """A cold bath with few levels is often drawn in its ground state at its N (beta* = inf):
+    the error names the realisation and the cause."""
+    from thermalize.errors import ConvergenceError
+
+    cold = single_electron_transistor(10, bandwidth=10.0, coupling=2.0)
+    with pytest.raises(ConvergenceError, match=r"realisation \d+ of 50: .*ground state"):
+        pure_state_realisations(
+            cold, [50.0, 50.0], [0.3, 0.3], [1.0], n_realisations=50, rng=np.random.default_rng(0)
+        )
+
+
 def test_rng_must_be_a_generator():
     with pytest.raises(ParameterError, match="rng"):
         pure_state_realisations(MODEL, BETA, MU, TIMES, n_realisations=2, rng=3)

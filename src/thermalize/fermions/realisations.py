@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 from tqdm import tqdm
 
-from ..errors import ParameterError
+from ..errors import ConvergenceError, ParameterError
 from .entropy import Eigvalsh, SecularEquation
 from .model import require_model
 from .production import entropy_production
@@ -86,9 +86,12 @@ def pure_state_realisations(
         )
     draws = range(int(n_realisations))
     parts = []
-    for _ in tqdm(draws, desc="pure states", unit="state", disable=not progress):
+    for k in tqdm(draws, desc="pure states", unit="state", disable=not progress):
         c0 = sample_fock_correlation_matrix(model, beta, mu, system_occupation, rng=rng)
-        parts.append(entropy_production(model, c0, times, joint_bath=joint_bath))
+        try:
+            parts.append(entropy_production(model, c0, times, joint_bath=joint_bath))
+        except ConvergenceError as err:
+            raise ConvergenceError(f"realisation {k} of {n_realisations}: {err}") from err
     ds = xr.concat(parts, dim="realisation", combine_attrs="override")
     ds = ds.assign_coords(realisation=np.arange(len(parts)))
     params = dict(parts[0].attrs.get("parameters", {}))
