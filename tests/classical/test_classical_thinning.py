@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 from scipy.special import erfc
 
-from thermalize.classical._crossing import CrossingSampler, crossing_probability_box
+from thermalize.classical._crossing import CrossingSampler
 from thermalize.classical.gas import collision_probability
 from thermalize.classical.rules import CallableRule, UniformOpenRule
 from thermalize.classical.scatterer import DiscreteScatterer
@@ -29,22 +29,18 @@ from thermalize.errors import ParameterError
 REACHES = [1e-3, 0.05, 0.1, 0.37, 1.0, 3.0]
 
 
+def box_pi_c(a):
+    """pi_c of Eq. (25) in box units (sigma = dt = 1, L = 1 / (2 a))."""
+    return float(collision_probability(1.0, 1.0, 0.5 / a, 1.0))
+
+
 def crossing_speed_cdf(s, a):
     """Exact CDF of s = |v| / sigma over crossing particles: density psi(s) min(a s, 1/2)."""
     s = np.asarray(s, dtype=float)
     knee = 0.5 / a  # a s = 1/2
     below = a * math.sqrt(2.0 / math.pi) * -np.expm1(-0.5 * np.minimum(s, knee) ** 2)
     above = 0.5 * (erfc(knee / math.sqrt(2.0)) - erfc(np.maximum(s, knee) / math.sqrt(2.0)))
-    return (below + above) / crossing_probability_box(a)
-
-
-@pytest.mark.parametrize("a", REACHES)
-def test_box_crossing_probability_is_eq25(a):
-    """The closed form in box units equals `collision_probability` (Eq. 25) at
-    sigma = 1, dt = 1, L = 1 / (2 a); both are closed forms, so agreement is to rounding."""
-    assert crossing_probability_box(a) == pytest.approx(
-        collision_probability(1.0, 1.0, 0.5 / a, 1.0), rel=1e-12
-    )
+    return (below + above) / box_pi_c(a)
 
 
 @pytest.mark.parametrize("a", REACHES)
@@ -57,7 +53,7 @@ def test_thinned_crossings_have_the_direct_law(a):
     crossed, speed = sampler.cross(n, rng)
     p = crossed.mean()
     q = sampler.candidate_probability
-    pc = crossing_probability_box(a)
+    pc = box_pi_c(a)
     assert q >= pc  # every crossing is a candidate
     assert abs(q * p - pc) < 4 * q * math.sqrt(p * (1 - p) / n)  # 4 standard errors
     assert p > 0.9  # 256 cells: ~97 % of the candidates cross, so thinning is cheap

@@ -40,23 +40,13 @@ import math
 import numpy as np
 from scipy import special
 
+from .gas import collision_probability
+
 #: Number of equal-mass cells; more cells bring Q closer to pi_c at no cost per particle.
 N_CELLS = 256
 
 #: Candidates processed at once (three float64 temporaries of this size fit in L2 cache).
 _CHUNK = 8192
-
-
-def crossing_probability_box(reach: float) -> float:
-    """pi_c = int_0^{1/2} erfc(r / (a sqrt 2)) dr in closed form (a = reach > 0).
-
-    Equals Eq. (25) of Ehrich et al. (2020): R erfc(R / (a sqrt 2)) + a sqrt(2 / pi)
-    (1 - exp(-R^2 / (2 a^2))) with R = 1/2.
-    """
-    half = 0.5
-    return half * math.erfc(half / (reach * math.sqrt(2.0))) + reach * math.sqrt(
-        2.0 / math.pi
-    ) * -math.expm1(-(half * half) / (2.0 * reach * reach))
 
 
 class CrossingSampler:
@@ -77,7 +67,8 @@ class CrossingSampler:
 
     def __init__(self, reach: float, n_cells: int = N_CELLS):
         a = self.reach = float(reach)
-        mass = crossing_probability_box(a) / n_cells  # A
+        # A; pi_c of Eq. (25) in box units: sigma = dt = 1, L = 1 / (2 a)
+        mass = float(collision_probability(1.0, 1.0, 0.5 / a, 1.0)) / n_cells
         starts, widths, heights = [], [], []
         s = 0.0
         while 0.5 * math.erfc(s / math.sqrt(2.0)) > mass:  # else the tail cell takes the rest
@@ -97,8 +88,7 @@ class CrossingSampler:
         self._height = np.array([*heights, 0.5])
         self._half_start_sq = 0.5 * self._start**2
         self._n_cells = len(starts)
-        self._tail_start = s  # s_M
-        self._tail_ndtr = float(special.ndtr(-s))  # P(z > s_M) = erfc(s_M / sqrt 2) / 2
+        self._tail_ndtr = float(special.ndtr(-s))  # P(z > s_M), s_M = s = self._start[-1]
         tail_mass = self._tail_ndtr  # erfc(s_M / sqrt 2) x 1/2 (r in [0, 1/2)): <= A
         self._n_equivalent = len(starts) + tail_mass / mass  # Q / A, in [M, M + 1]
         self.candidate_probability = self._n_equivalent * mass

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from tqdm import tqdm
 
-__all__ = ["steps"]
+__all__ = ["bar", "steps"]
+
+#: One look for every bar: on stderr, unit "step", removed when done, at most 2 updates/s.
+_STYLE = {"unit": "step", "leave": False, "mininterval": 0.5}
+
+
+def bar(n: int, progress: bool, desc: str) -> tqdm:
+    """A bar over n steps, advanced by the caller; disabled unless `progress`."""
+    return tqdm(total=n, desc=desc, disable=not progress, **_STYLE)
 
 
 def steps(n: int, progress: bool, desc: str) -> range | tqdm:
-    """``range(n)``, wrapped in a tqdm bar (on stderr, removed when done) if `progress`."""
-    if not progress:
-        return range(n)
-    return tqdm(range(n), desc=desc, unit="step", leave=False, mininterval=0.5)
+    """``range(n)``, wrapped in a bar if `progress`."""
+    return tqdm(range(n), desc=desc, **_STYLE) if progress else range(n)

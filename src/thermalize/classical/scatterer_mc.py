@@ -14,12 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import special
-from tqdm import tqdm
 
 from ..errors import ParameterError, PhysicsWarning, require_positive
 from ._crossing import CrossingSampler
 from ._kicks import check_kicks
-from ._progress import steps
+from ._progress import bar, steps
 from .gas import _check_count, _check_rng
 from .scatterer import DiscreteScatterer
 
@@ -432,16 +431,9 @@ def _explicit_thinned(
     q = sampler.candidate_probability
     block = max(1, int(_CANDIDATES_PER_BLOCK / q))
     nxt = sampler.gaps(state.size, rng) - 1  # each replica's next candidate step
-    bar = tqdm(
-        total=n_steps,
-        desc="explicit particles",
-        unit="step",
-        disable=not progress,
-        leave=False,
-        mininterval=0.5,
-    )
+    shown = bar(n_steps, progress, "explicit particles")
     for start in range(0, n_steps, block):
-        bar.update(start - bar.n)
+        shown.update(start - shown.n)
         end = min(start + block, n_steps)
         mean = q * (end - start)
         # candidates drawn per replica: enough for ~85 % of them in the first pass, the
@@ -459,8 +451,8 @@ def _explicit_thinned(
                 )
             pending = np.concatenate(rest)
             k = int(np.sqrt(mean)) + 2
-    bar.update(n_steps - bar.n)
-    bar.close()
+    shown.update(n_steps - shown.n)
+    shown.close()
 
 
 def _thinned_pass(scatterer, sampler, kinetic_unit, rows, k, end, nxt, state, occ, hits, rng):

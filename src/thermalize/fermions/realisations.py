@@ -98,12 +98,15 @@ def pure_state_realisations(
     params.update(
         n_realisations=int(n_realisations),
         initial_state="pure Fock states from Fermi functions",
-        beta=np.atleast_1d(np.asarray(beta, dtype=float)).tolist()
-        if not isinstance(beta, dict)
-        else {k: float(v) for k, v in beta.items()},
-        mu=np.atleast_1d(np.asarray(mu, dtype=float)).tolist()
-        if not isinstance(mu, dict)
-        else {k: float(v) for k, v in mu.items()},
+        beta=_plain(beta),
+        mu=_plain(mu),
     )
     ds.attrs["parameters"] = params
     return ds
+
+
+def _plain(value):
+    """Per-bath Fermi parameters (number, sequence or dict) as JSON-ready floats."""
+    if isinstance(value, dict):
+        return {k: float(v) for k, v in value.items()}
+    return np.atleast_1d(np.asarray(value, dtype=float)).tolist()

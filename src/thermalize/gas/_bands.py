@@ -54,6 +54,7 @@ def evolve_bands(
     for q in range(d):
         g = band_generator(c, gamma_plus, gamma_minus, q)
         x = np.diagonal(rho0, offset=q).astype(complex)
+        idx = np.arange(d - q)
         now, cache = 0.0, {}
         for k in order:
             step = ts[k] - now
@@ -63,7 +64,6 @@ def evolve_bands(
                     cache[key] = linalg.expm(g * step) * np.exp(1j * omega * q * step)
                 x = cache[key] @ x
                 now = ts[k]
-            idx = np.arange(d - q)
             out[k, idx, idx + q] = x
             if q:
                 out[k, idx + q, idx] = x.conj()
