@@ -14,10 +14,9 @@ import argparse
 import math
 import os
 import random
-import statistics
-import time
 
 import numpy as np
+from _timing import median_time
 from threadpoolctl import threadpool_limits
 
 from thermalize.classical import (
@@ -35,15 +34,6 @@ TARGET_RATE = 1e7  # particle-steps per second per core (issue 4)
 TARGET_RATIO = 50.0  # fast path / Python loop
 TARGET_MATRIX_S = 0.1  # 10-level exact Markov matrix
 METHODS = {"Thinned()": Thinned(), "DirectDraw()": DirectDraw()}  # default first
-
-
-def median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def python_loop_scatterer(levels, beta, mass, length, dt, n_steps, n_replicas, seed):

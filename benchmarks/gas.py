@@ -10,23 +10,13 @@
 from __future__ import annotations
 
 import os
-import statistics
-import time
 
 import numpy as np
+from _timing import median_time
 
 from thermalize.gas import GasModel, SpinGasModel, populations_ergotropy, spin_operators
 
 D_VALUES, A_VALUES = (2.0, 4.0), (1.0, 3.0)
-
-
-def _median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def _models(spin):
@@ -79,8 +69,8 @@ def main() -> None:
     fast = fig2_fast(times)
     ref = fig2_qutip(times)
     dev = max(float(np.max(np.abs(a - b))) for a, b in zip(fast, ref))
-    t_fast = _median_time(lambda: fig2_fast(times), 5)
-    t_qutip = _median_time(lambda: fig2_qutip(times), 1)
+    t_fast = median_time(lambda: fig2_fast(times), 5)
+    t_qutip = median_time(lambda: fig2_qutip(times), 1)
     print("1. Fig. 2: J = 20 (d = 41), 4 curves x 200 times, ergotropy from populations")
     print(f"   rate equation (uniformization): {t_fast * 1e3:8.1f} ms (median of 5)")
     print(f"   qutip.mesolve (CSR, default)  : {t_qutip * 1e3:8.1f} ms (1 run)")
@@ -91,12 +81,12 @@ def main() -> None:
     print("2. J = 1000 (d = 2001), 200 times in [0, 2]/Gamma~, ground-state start")
     t_big = np.linspace(0.0, 2.0, 200)
     for m in _models(1000):
-        dt = _median_time(lambda m=m: m.ergotropy(t_big), 3)
+        dt = median_time(lambda m=m: m.ergotropy(t_big), 3)
         d_val, a_val = m.detuning, m.omega_a / m.temperature_internal
         print(f"   D = {d_val:g}, A = {a_val:g}: {dt:6.3f} s (median of 3)")
 
     model = general_model()
-    dt = _median_time(lambda: model.rates(rtol=1e-8), 3)
+    dt = median_time(lambda: model.rates(rtol=1e-8), 3)
     r = model.rates(rtol=1e-8)
     print("3. General model: 5-level system + 2-level ancilla, Born-Gaussian amplitudes, rtol 1e-8")
     print(

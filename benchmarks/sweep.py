@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import time
 
 import numpy as np
+from _timing import median_time
 
 from thermalize.sweep import (
     DaskExecutor,
@@ -64,19 +64,10 @@ def machine_ceiling(seconds: float = 1.0) -> float:
     return walls[1] / walls[2]
 
 
-def _timed(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def overhead(n_points: int, repeats: int) -> dict:
     """Median overhead per point (s) of each executor on the trivial quantity."""
     spec = SweepSpec(trivial, {"x": np.arange(n_points)})
-    loop = _timed(lambda: [trivial(x) for x in range(n_points)], repeats)
+    loop = median_time(lambda: [trivial(x) for x in range(n_points)], repeats)
     out = {"points": n_points, "chunks": spec.n_chunks, "loop_s": loop}
     executors = {"serial": SerialExecutor(), "local pool (2 workers)": LocalPoolExecutor(2)}
     try:
@@ -84,7 +75,7 @@ def overhead(n_points: int, repeats: int) -> dict:
     except Exception as exc:  # noqa: BLE001 - optional extra missing: report and go on
         print(f"Dask skipped: {exc}")
     for name, ex in executors.items():
-        wall = _timed(lambda ex=ex: run(spec, executor=ex), repeats)
+        wall = median_time(lambda ex=ex: run(spec, executor=ex), repeats)
         out[name] = (wall - loop) / n_points
     return out
 
@@ -97,9 +88,10 @@ def scaling(n_rate: int, n_width: int, repeats: int) -> dict:
     alternate 1, 2, 1, 2, ... and the fastest of each is kept: on a shared machine the
     minimum is the least disturbed measurement.
     """
-    spec = SweepSpec("scattering.collision-steady-state",
-                     {"rate": {"logspace": [-3, 1, n_rate]},
-                      "delta_x": {"linspace": [1.0, 4.0, n_width]}})
+    spec = SweepSpec(
+        "scattering.collision-steady-state",
+        {"rate": {"logspace": [-3, 1, n_rate]}, "delta_x": {"linspace": [1.0, 4.0, n_width]}},
+    )
     out = {"points": spec.n_points, "chunk_size": spec.chunk_size, 1: [], 2: []}
     for _ in range(repeats):
         for workers in (1, 2):
@@ -114,34 +106,49 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="smaller problem (smoke test)")
     args = p.parse_args()
-    print(f"CPU: {available_cores()} cores available (os.cpu_count() = {os.cpu_count()}), "
-          f"load average {os.getloadavg()[0]:.1f} at start")
+    print(
+        f"CPU: {available_cores()} cores available (os.cpu_count() = {os.cpu_count()}), "
+        f"load average {os.getloadavg()[0]:.1f} at start"
+    )
     n = 400 if args.quick else 2000
     o = overhead(n, repeats=1 if args.quick else 3)
-    print(f"\n[overhead] trivial quantity, {o['points']} points in {o['chunks']} chunks; "
-          f"plain loop {o['loop_s'] * 1e3:.2f} ms in total (median of runs)")
+    print(
+        f"\n[overhead] trivial quantity, {o['points']} points in {o['chunks']} chunks; "
+        f"plain loop {o['loop_s'] * 1e3:.2f} ms in total (median of runs)"
+    )
     targets = {"local pool (2 workers)": 5e-3, "Dask LocalCluster (2 workers)": 20e-3}
     for name, per_point in o.items():
         if name in ("points", "chunks", "loop_s"):
             continue
         tgt = targets.get(name)
-        verdict = "" if tgt is None else f"  (target < {tgt * 1e3:.0f} ms: " \
-            f"{'met' if per_point < tgt else 'MISSED'})"
+        verdict = (
+            ""
+            if tgt is None
+            else f"  (target < {tgt * 1e3:.0f} ms: {'met' if per_point < tgt else 'MISSED'})"
+        )
         print(f"  {name:<32} {per_point * 1e3:8.3f} ms/point, start-up included{verdict}")
     before = machine_ceiling()
     s = scaling(*((10, 10) if args.quick else (20, 50)), repeats=1 if args.quick else 2)
     best = {w: min(s[w]) for w in (1, 2)}
-    print(f"\n[scaling] {s['points']} scattering steady states (chunk_size {s['chunk_size']}), "
-          f"best of {len(s[1])} alternating runs")
+    print(
+        f"\n[scaling] {s['points']} scattering steady states (chunk_size {s['chunk_size']}), "
+        f"best of {len(s[1])} alternating runs"
+    )
     for w in (1, 2):
         runs = ", ".join(f"{t:.2f}" for t in s[w])
-        print(f"  {w} worker{'s' * (w > 1)}: {best[w]:7.2f} s ({best[w] / s['points'] * 1e3:.2f} "
-              f"ms/point; runs: {runs} s)")
-    print(f"  2 workers / 1 worker speed-up: {best[1] / best[2]:.2f}x (target >= 1.7x on 2 idle "
-          f"cores; load average now {os.getloadavg()[0]:.1f})")
+        print(
+            f"  {w} worker{'s' * (w > 1)}: {best[w]:7.2f} s ({best[w] / s['points'] * 1e3:.2f} "
+            f"ms/point; runs: {runs} s)"
+        )
+    print(
+        f"  2 workers / 1 worker speed-up: {best[1] / best[2]:.2f}x (target >= 1.7x on 2 idle "
+        f"cores; load average now {os.getloadavg()[0]:.1f})"
+    )
     after = machine_ceiling()
-    print(f"  machine ceiling (two plain processes burning CPU, no thermalize): {before:.2f}x "
-          f"before, {after:.2f}x after the runs")
+    print(
+        f"  machine ceiling (two plain processes burning CPU, no thermalize): {before:.2f}x "
+        f"before, {after:.2f}x after the runs"
+    )
 
 
 if __name__ == "__main__":
