@@ -163,29 +163,20 @@ def collision_rates(
 
         def f(x):
             p, q, w = radial(x)
-            fh = np.broadcast_to(
-                model.amplitude(
-                    ei[:, None],
-                    ej[:, None],
-                    ek[:, None],
-                    el[:, None],
-                    q[:, None],
-                    p[:, None],
-                    c_hi[None, :],
-                ),
-                (ei.size, c_hi.size),
-            )
-            fl = np.broadcast_to(
-                model.amplitude(
-                    ei[:, None],
-                    ej[:, None],
-                    ek[:, None],
-                    el[:, None],
-                    q[:, None],
-                    p[:, None],
-                    c_lo[None, :],
-                ),
-                (ei.size, c_lo.size),
+            fh, fl = (
+                np.broadcast_to(
+                    model.amplitude(
+                        ei[:, None],
+                        ej[:, None],
+                        ek[:, None],
+                        el[:, None],
+                        q[:, None],
+                        p[:, None],
+                        c[None, :],
+                    ),
+                    (ei.size, c.size),
+                )
+                for c in (c_hi, c_lo)  # the two angular resolutions of the error estimate
             )
             vh = (fh[e1] * fh[e2].conj()) @ w_hi
             vl = (fl[e1] * fl[e2].conj()) @ w_lo
