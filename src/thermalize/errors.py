@@ -17,7 +17,15 @@ __all__ = [
     "require_square",
     "require_hermitian",
     "as_float_array",
+    "require_real",
+    "require_int",
+    "require_dense_size",
+    "MAX_DENSE_BYTES",
 ]
+
+#: Largest dense array (bytes) any function allocates without ``sparse=True`` or an explicit
+#: opt-in; above it a ParameterError states the size in GiB (issue 14, item 6).
+MAX_DENSE_BYTES = 2 * 1024**3
 
 
 class ParameterError(ValueError):
@@ -153,3 +161,79 @@ class NonUniqueSteadyStateError(ParameterError):
     def __init__(self, message: str, kernel_dimension: int):
         super().__init__(message)
         self.kernel_dimension = kernel_dimension
+
+
+def _type_text(value) -> str:
+    text = repr(value) if isinstance(value, str) else _short(value)
+    return f"{text} ({type(value).__name__})"
+
+
+def require_real(name: str, value, *, allow_inf: bool = False) -> float:
+    """Return `value` as a Python float, or raise ParameterError.
+
+    Accepts Python and NumPy real scalars (and 0-d arrays); rejects strings, booleans, None,
+    complex numbers, arrays with more than one entry and NaN (and +-inf unless `allow_inf`):
+    ``require_real("beta", "hot")`` raises "beta: expected a real number, got 'hot' (str)".
+    """
+    if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
+        raise ParameterError(f"{name}: expected a real number, got {_type_text(value)}")
+    try:
+        arr = np.asarray(value)
+    except Exception:  # noqa: BLE001 - any conversion failure means "not a number"
+        arr = None
+    if (
+        arr is None
+        or arr.ndim != 0
+        or arr.dtype == object
+        or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating))
+    ):
+        raise ParameterError(f"{name}: expected a real number, got {_type_text(value)}")
+    out = float(arr)
+    if np.isnan(out) or (np.isinf(out) and not allow_inf):
+        allowed = "a real number (not NaN)" if allow_inf else "a finite real number"
+        raise ParameterError(f"{name}={out!r} is not allowed: expected {allowed}")
+    return out
+
+
+def require_int(name: str, value, *, low: int | None = None, high: int | None = None) -> int:
+    """Return `value` as a Python int within [low, high], or raise ParameterError.
+
+    Integral floats such as ``3.0`` are accepted; ``3.5``, strings, booleans and None are not.
+    """
+    if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
+        raise ParameterError(f"{name}: expected an integer, got {_type_text(value)}")
+    try:
+        arr = np.asarray(value)
+        ok = arr.ndim == 0 and arr.dtype != object and (
+            np.issubdtype(arr.dtype, np.integer)
+            or (np.issubdtype(arr.dtype, np.floating) and np.isfinite(arr) and float(arr) == int(arr))
+        )
+    except Exception:  # noqa: BLE001 - any conversion failure means "not an integer"
+        ok = False
+    if not ok:
+        raise ParameterError(f"{name}: expected an integer, got {_type_text(value)}")
+    out = int(arr)
+    if (low is not None and out < low) or (high is not None and out > high):
+        lo = "-inf" if low is None else str(low)
+        hi = "inf" if high is None else str(high)
+        raise ParameterError(f"{name}={out} is outside the allowed range [{lo}, {hi}]")
+    return out
+
+
+def require_dense_size(name: str, shape, *, itemsize: int = 16, limit: int | None = None) -> None:
+    """Raise ParameterError before allocating a dense array larger than `limit` bytes.
+
+    `limit` defaults to :data:`MAX_DENSE_BYTES`; the message states the size in GiB so that
+    the caller can choose a sparse path (``sparse=True``) or a smaller model.
+    """
+    limit = MAX_DENSE_BYTES if limit is None else limit
+    n = 1
+    for s in shape:
+        n *= int(s)
+    nbytes = n * itemsize
+    if nbytes > limit:
+        raise ParameterError(
+            f"{name}: a dense array of shape {tuple(int(s) for s in shape)} needs "
+            f"{nbytes / 1024**3:.3g} GiB, above the limit of {limit / 1024**3:.3g} GiB "
+            "(thermalize.errors.MAX_DENSE_BYTES); use sparse=True or a smaller model"
+        )
