@@ -15,7 +15,7 @@ import xarray as xr
 
 from thermalize.io import read_dataset
 from thermalize.sweep import SpecError, SweepError, SweepSpec, run
-from thermalize.sweeps._store import SweepStore
+from thermalize.sweep._store import SweepStore
 
 HERE = Path(__file__).resolve().parent
 N_POINTS, CHUNK = 24, 2

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from thermalize.sweep import REQUIRED, SpecError, SweepSpec, load_spec, parse_axis
-from thermalize.sweeps._registry import quantity_from_function
+from thermalize.sweep._registry import quantity_from_function
 
 GOOD = """
 quantity = "core.detailed-balance-steady-state"
@@ -104,11 +104,11 @@ def test_quantity_from_function_signature():
 
 
 def test_module_function_reference():
-    ref = "thermalize.sweeps.quantities.core:detailed_balance_steady_state"
+    ref = "thermalize.papers.quantities.core:detailed_balance_steady_state"
     spec = SweepSpec(ref, {"beta": [1.0]})
     assert spec.quantity.name == ref and spec.quantity.required() == ["beta"]
     with pytest.raises(SpecError, match="cannot be imported"):
-        SweepSpec("thermalize.sweeps.quantities.core:nothing", {"beta": [1.0]})
+        SweepSpec("thermalize.papers.quantities.core:nothing", {"beta": [1.0]})
 
 
 def test_fingerprint_identifies_points_seeds_and_chunks():

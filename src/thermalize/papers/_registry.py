@@ -171,9 +171,10 @@ def register(
 ):
     """Decorator registering ``compute(quick: bool) -> Dataset`` as reproduction `id`.
 
-    A complete example, with its plot and checks, is ``thermalize/papers/core.py``
-    (``core.gibbs-fixed-point``); paper modules in ``thermalize/papers`` whose names do not
-    start with ``_`` are imported by `registry`, so registering is all a new result needs.
+    A complete example, with its plot and checks, is ``thermalize/papers/core/gibbs.py``
+    (``core.gibbs-fixed-point``); the paper subpackages of ``thermalize/papers`` (one per
+    paper, one module per figure group, registrations in its ``__init__``) are imported by
+    `registry`, so registering is all a new result needs.
     """
 
     def wrap(compute: Callable) -> Callable:
@@ -192,7 +193,7 @@ def _load_all() -> None:
     from thermalize import papers
 
     for mod in pkgutil.iter_modules(papers.__path__):
-        if not mod.name.startswith("_"):
+        if not mod.name.startswith("_") and mod.name != "quantities":
             importlib.import_module(f"thermalize.papers.{mod.name}")
 
 

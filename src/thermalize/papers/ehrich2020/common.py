@@ -7,7 +7,7 @@ import json
 import numpy as np
 import xarray as xr
 
-from ._registry import Check
+from .._registry import Check
 
 __all__ = ["SEED", "Z_MAX"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...classical import RotatingDisk
-from .._registry import register_quantity
+from ...sweep import register_quantity
 
 __all__ = ["disk_mean_energy"]
 

@@ -1,12 +1,12 @@
 """Usui, Ptaszynski, Esposito, Strasberg (2024): entropy production at all times, Figs. 3-9.
 
-Registers the reproductions; the work is done in the private modules ``_usui2024_*``.
+Registers the reproductions; the work is done in this package's modules, one per figure group.
 """
 
 from __future__ import annotations
 
-from ._registry import USUI2024, register
-from ._usui2024_fig3_fig4 import (
+from .._registry import USUI2024, register
+from .fig3_fig4 import (
     checks_fig3,
     checks_fig4,
     compute_fig3,
@@ -14,7 +14,7 @@ from ._usui2024_fig3_fig4 import (
     plot_fig3,
     plot_fig4,
 )
-from ._usui2024_fig5_fig6 import (
+from .fig5_fig6 import (
     checks_fig5,
     checks_fig6,
     compute_fig5,
@@ -22,7 +22,7 @@ from ._usui2024_fig5_fig6 import (
     plot_fig5,
     plot_fig6,
 )
-from ._usui2024_fig7_fig8 import (
+from .fig7_fig8 import (
     checks_fig7,
     checks_fig8,
     compute_fig7,
@@ -30,7 +30,7 @@ from ._usui2024_fig7_fig8 import (
     plot_fig7,
     plot_fig8,
 )
-from ._usui2024_fig9 import (
+from .fig9 import (
     checks_fig9,
     compute_fig9,
     plot_fig9,

@@ -7,8 +7,8 @@ from functools import lru_cache
 import numpy as np
 import xarray as xr
 
-from ..plotting import annotate_checks, new_figure
-from ..scattering import (
+from ...plotting import annotate_checks, new_figure
+from ...scattering import (
     amplitudes,
     coherence_estimate,
     collision_steady_state,
@@ -17,8 +17,8 @@ from ..scattering import (
     scattering_map,
     scattering_maps,
 )
-from ._registry import Check
-from ._tabanera2023_fig1_fig2 import (
+from .._registry import Check
+from .fig1_fig2 import (
     BETA,
     DELTA_X,
     DELTA_XS_FIG3,

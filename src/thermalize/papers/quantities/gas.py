@@ -6,7 +6,7 @@ import numpy as np
 
 from ...gas import SpinGasModel
 from ...superop import steady_state
-from .._registry import register_quantity
+from ...sweep import register_quantity
 
 __all__ = ["spin_gas_effective_temperature"]
 

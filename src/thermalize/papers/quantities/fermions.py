@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...fermions import entropy_production, gibbs_correlation_matrix, single_electron_transistor
-from .._registry import register_quantity
+from ...sweep import register_quantity
 
 __all__ = ["set_effective_temperature"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..plotting import annotate_checks, new_figure
-from ..quantum import gibbs_state, trace_distance
-from ..scattering import (
+from ...plotting import annotate_checks, new_figure
+from ...quantum import gibbs_state, trace_distance
+from ...scattering import (
     IncidentPacket,
     ScatteringModel,
     audit_map,
@@ -18,8 +18,8 @@ from ..scattering import (
     poisson_trajectories,
     scattering_map,
 )
-from ..superop import evolve, full_dephasing
-from ._registry import Check
+from ...superop import evolve, full_dephasing
+from .._registry import Check
 
 __all__ = [
     "BETA",

@@ -6,17 +6,17 @@ import numpy as np
 import xarray as xr
 from scipy import integrate, stats
 
-from ..classical import (
+from ...classical import (
     collision_probability,
     collision_probability_asymptote,
     collision_probability_quadrature,
     simulate_collisions,
 )
-from ..classical.gas import colliding_speed_cdf, colliding_velocity_pdf
-from ..distributions import effusion_velocity_1d
-from ..plotting import new_figure
-from ._ehrich2020_common import SEED, Z_MAX, _max_abs_z, _params, _precision_checks
-from ._registry import Check
+from ...classical.gas import colliding_speed_cdf, colliding_velocity_pdf
+from ...distributions import effusion_velocity_1d
+from ...plotting import new_figure
+from .common import SEED, Z_MAX, _max_abs_z, _params, _precision_checks
+from .._registry import Check
 
 __all__ = [
     "checks_collision_probability",

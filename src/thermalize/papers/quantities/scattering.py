@@ -8,7 +8,7 @@ import numpy as np
 
 from ...quantum import gibbs_state, trace_distance
 from ...scattering import IncidentPacket, ScatteringModel, collision_steady_state, scattering_map
-from .._registry import register_quantity
+from ...sweep import register_quantity
 
 __all__ = ["qubit_collision_steady_state"]
 

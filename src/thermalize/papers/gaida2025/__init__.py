@@ -1,12 +1,12 @@
 """Gaida, Gasbarri, Nimmrichter (2025): collisional master equation in a gas with internal structure.
 
-Registers the reproductions; the work is done in the private modules ``_gaida2025_*``.
+Registers the reproductions; the work is done in this package's modules, one per figure group.
 """
 
 from __future__ import annotations
 
-from ._gaida2025_clausius import clausius_checks, clausius_compute, clausius_plot
-from ._gaida2025_fig2_fig3 import (
+from .clausius import clausius_checks, clausius_compute, clausius_plot
+from .fig2_fig3 import (
     fig2_checks,
     fig2_compute,
     fig2_plot,
@@ -14,7 +14,7 @@ from ._gaida2025_fig2_fig3 import (
     fig3_compute,
     fig3_plot,
 )
-from ._gaida2025_temperature import (
+from .temperature import (
     detuning_checks,
     detuning_compute,
     detuning_plot,
@@ -22,7 +22,7 @@ from ._gaida2025_temperature import (
     teff_compute,
     teff_plot,
 )
-from ._registry import GAIDA2025, register
+from .._registry import GAIDA2025, register
 
 __all__ = ["clausius", "detuning", "effective_temperature", "fig2", "fig3"]
 

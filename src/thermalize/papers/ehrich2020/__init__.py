@@ -5,13 +5,13 @@ Eq. (27), thermalization of a discrete scatterer by effusion (not Maxwell) kicks
 Fig. 1 (right) phase-space area conservation, the rotating disk Eqs. (29)-(35), and the
 heat pump of Fig. 2 (right).
 
-Registers the reproductions; the work is done in the private modules ``_ehrich2020_*``.
+Registers the reproductions; the work is done in this package's modules, one per figure group.
 """
 
 from __future__ import annotations
 
-from ._ehrich2020_disk import checks_disk, compute_disk, plot_disk
-from ._ehrich2020_gas import (
+from .disk import checks_disk, compute_disk, plot_disk
+from .gas import (
     checks_collision_probability,
     checks_effusion,
     compute_collision_probability,
@@ -19,8 +19,8 @@ from ._ehrich2020_gas import (
     plot_collision_probability,
     plot_effusion,
 )
-from ._ehrich2020_heat_pump import checks_heat_pump, compute_heat_pump, plot_heat_pump
-from ._ehrich2020_scatterer import (
+from .heat_pump import checks_heat_pump, compute_heat_pump, plot_heat_pump
+from .scatterer import (
     checks_fig1,
     checks_thermalization,
     compute_fig1,
@@ -28,7 +28,7 @@ from ._ehrich2020_scatterer import (
     plot_fig1,
     plot_thermalization,
 )
-from ._registry import EHRICH2020, register
+from .._registry import EHRICH2020, register
 
 __all__ = [
     "collision_probability_repro",

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..distributions import fermi_dirac
-from ..fermions import (
+from ...distributions import fermi_dirac
+from ...fermions import (
     single_electron_transistor,
 )
-from ..plotting import new_figure
-from ._registry import Check
-from ._usui2024_common import (
+from ...plotting import new_figure
+from .._registry import Check
+from .common import (
     BANDWIDTH,
     BETAS,
     CASES,
@@ -23,7 +23,7 @@ from ._usui2024_common import (
     _run,
     _stack,
 )
-from ._usui2024_fig3_fig4 import (
+from .fig3_fig4 import (
     _grid,
     _identity_tol,
 )

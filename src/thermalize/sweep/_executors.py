@@ -152,7 +152,7 @@ class LocalPoolExecutor(Executor):
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if ctx.get_start_method() == "forkserver":
-            ctx.set_forkserver_preload(["numpy", "scipy.linalg", "thermalize.sweeps._tasks"])
+            ctx.set_forkserver_preload(["numpy", "scipy.linalg", "thermalize.sweep._tasks"])
         pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init,
                                    initargs=(self.threads,))
         clean = False

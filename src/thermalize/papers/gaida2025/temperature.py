@@ -6,12 +6,12 @@ import numpy as np
 import xarray as xr
 from matplotlib.colors import TwoSlopeNorm
 
-from ..gas import GasModel, SpinGasModel
-from ..gas.repeated import RepeatedInteractionModel, fitted_temperature
-from ..plotting import annotate_checks, new_figure
-from ..quantum import gibbs_state
-from ..superop import steady_state
-from ._registry import Check
+from ...gas import GasModel, SpinGasModel
+from ...gas.repeated import RepeatedInteractionModel, fitted_temperature
+from ...plotting import annotate_checks, new_figure
+from ...quantum import gibbs_state
+from ...superop import steady_state
+from .._registry import Check
 
 __all__ = [
     "DET_SPIN",

@@ -1,15 +1,15 @@
 """Reproductions of Tabanera-Bravo, Parrondo, Esposito, Barra, PRL 130, 200402 (2023) + Suppl.
 
-Registers the reproductions; the work is done in the private modules ``_tabanera2023_*``.
+Registers the reproductions; the work is done in this package's modules, one per figure group.
 """
 
 from __future__ import annotations
 
-from ._registry import TABANERA2023, register
+from .._registry import TABANERA2023, register
 
 # Besides the compute/checks/plot functions, re-exported as before the split: the figures'
 # parameters, and the cached Fig. 3 data that benchmarks/scattering.py times (_fig3_data).
-from ._tabanera2023_exact_fig3 import (  # noqa: F401
+from .exact_fig3 import (  # noqa: F401
     _fig3_data,
     checks_exact_amplitudes,
     checks_fig3,
@@ -24,7 +24,7 @@ from ._tabanera2023_exact_fig3 import (  # noqa: F401
     plot_fig_s1,
     plot_fig_s2,
 )
-from ._tabanera2023_fig1_fig2 import (  # noqa: F401
+from .fig1_fig2 import (  # noqa: F401
     BETA,
     COUPLING,
     DELTA_X,

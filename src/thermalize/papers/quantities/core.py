@@ -8,7 +8,7 @@ from ...distributions import effusion_velocity_1d, maxwell_velocity_1d
 from ...errors import ParameterError, require_positive
 from ...quantum import gibbs_state, trace_distance
 from ...superop import detailed_balance_generator, steady_state
-from .._registry import register_quantity
+from ...sweep import register_quantity
 
 __all__ = ["detailed_balance_steady_state", "thermal_kinetic_energy"]
 

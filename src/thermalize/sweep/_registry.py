@@ -14,6 +14,7 @@ from ._errors import SpecError
 __all__ = [
     "REQUIRED",
     "Quantity",
+    "add_quantity_provider",
     "get_quantity",
     "quantities",
     "quantity_from_function",
@@ -111,7 +112,8 @@ def register_quantity(name: str, *, outputs: Mapping[str, tuple[str, ...]], desc
     """Decorator registering a function as the sweepable quantity `name`.
 
     The function's signature gives the parameters and defaults; ``rng`` makes it stochastic.
-    Registrations live in ``thermalize/sweeps/quantities/<family>.py`` (auto-discovered)::
+    Registrations live in ``thermalize/papers/quantities/<family>.py`` (auto-discovered, see
+    `add_quantity_provider`)::
 
         @register_quantity("demo.square", outputs={"square": ()}, description="x^2")
         def square(x: float) -> dict:
@@ -135,12 +137,28 @@ def register_quantity(name: str, *, outputs: Mapping[str, tuple[str, ...]], desc
     return wrap
 
 
-def _load_all() -> None:
-    from . import quantities as pkg
+#: Modules whose import registers quantities, loaded on the first lookup by name. The engine
+#: knows no family: the registrations live in the composition layer (``thermalize.papers``),
+#: and another package can add its own module here with `add_quantity_provider`.
+_PROVIDERS: list[str] = ["thermalize.papers.quantities"]
 
-    for mod in pkgutil.iter_modules(pkg.__path__):
-        if not mod.name.startswith("_"):
-            importlib.import_module(f"{pkg.__name__}.{mod.name}")
+
+def add_quantity_provider(module: str) -> None:
+    """Register `module` (a package or module name) as a source of registered quantities.
+
+    Its import (and, for a package, that of its public submodules) runs the
+    `register_quantity` decorators; it happens on the first lookup by name.
+    """
+    if module not in _PROVIDERS:
+        _PROVIDERS.append(module)
+
+
+def _load_all() -> None:
+    for name in list(_PROVIDERS):
+        pkg = importlib.import_module(name)
+        for mod in pkgutil.iter_modules(getattr(pkg, "__path__", [])):
+            if not mod.name.startswith("_"):
+                importlib.import_module(f"{pkg.__name__}.{mod.name}")
 
 
 def quantities() -> dict[str, Quantity]:

@@ -6,24 +6,35 @@ of its axes. Points are cut into chunks; each chunk is one task of an `Executor`
 as it finishes, so an interrupted sweep resumes where it stopped. Stochastic points get
 child ``i`` of ``SeedSequence(seed).spawn(n_points)``, so results never depend on the executor,
 the number of workers or the chunking. See docs/scaling.md.
+
+This package is the task engine: it knows the core only, never a physics family or a paper.
+The registered quantities live in the composition layer (``thermalize/papers/quantities``),
+imported by name on the first lookup.
 """
 
 from __future__ import annotations
 
 import xarray as xr
 
-from .sweeps._errors import SpecError, SweepError
-from .sweeps._executors import (
+from ._errors import SpecError, SweepError
+from ._executors import (
     DaskExecutor,
     Executor,
     LocalPoolExecutor,
     SerialExecutor,
     available_cores,
 )
-from .sweeps._registry import REQUIRED, Quantity, get_quantity, quantities, register_quantity
-from .sweeps._run import SweepResult, run
-from .sweeps._spec import SweepSpec, load_spec, parse_axis
-from .sweeps._tasks import point_rng
+from ._registry import (
+    REQUIRED,
+    Quantity,
+    add_quantity_provider,
+    get_quantity,
+    quantities,
+    register_quantity,
+)
+from ._run import SweepResult, run
+from ._spec import SweepSpec, load_spec, parse_axis
+from ._tasks import point_rng
 
 __all__ = [
     "REQUIRED",
@@ -36,6 +47,7 @@ __all__ = [
     "SweepError",
     "SweepResult",
     "SweepSpec",
+    "add_quantity_provider",
     "available_cores",
     "get_quantity",
     "load_spec",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..plotting import new_figure
-from ._registry import Check
-from ._usui2024_common import (
+from ...plotting import new_figure
+from .._registry import Check
+from .common import (
     BANDWIDTH,
     CASES,
     GAMMAS_FIG6_FULL,
@@ -19,7 +19,7 @@ from ._usui2024_common import (
     _run,
     _stack,
 )
-from ._usui2024_fig3_fig4 import (
+from .fig3_fig4 import (
     _bath_gap,
     _ensemble_runs,
     _identity_tol,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..plotting import annotate_checks, new_figure
-from ..quantum import gibbs_state, relative_entropy
-from ..superop import detailed_balance_generator, evolve, steady_state
-from ._registry import CORE, Check, register
+from ...plotting import annotate_checks, new_figure
+from ...quantum import gibbs_state, relative_entropy
+from ...superop import detailed_balance_generator, evolve, steady_state
+from .._registry import CORE, Check, register
 
 __all__ = ["gibbs_fixed_point"]
 
@@ -26,7 +26,7 @@ def _qutip_steady_state(generator: np.ndarray) -> np.ndarray | None:
         import qutip
     except ImportError:
         return None
-    from ..superop import _to_qobj_super
+    from ...superop import _to_qobj_super
 
     return np.asarray(qutip.steadystate(_to_qobj_super(generator)).full())
 

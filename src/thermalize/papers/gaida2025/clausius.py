@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..gas import GasModel, SpinGasModel, populations_ergotropy
-from ..gas.thermo import (
+from ...gas import GasModel, SpinGasModel, populations_ergotropy
+from ...gas.thermo import (
     energy_flows,
     entropy_production_rate,
     heat_current,
     two_temperature_entropy_production,
 )
-from ..plotting import annotate_checks, new_figure
-from ..quantum import gibbs_state, relative_entropy
-from ..superop import evolve
-from ._registry import Check
+from ...plotting import annotate_checks, new_figure
+from ...quantum import gibbs_state, relative_entropy
+from ...superop import evolve
+from .._registry import Check
 
 __all__ = [
     "clausius_checks",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..classical import RotatingDisk, jacobian
-from ..plotting import new_figure
-from ._ehrich2020_common import (
+from ...classical import RotatingDisk, jacobian
+from ...plotting import new_figure
+from .common import (
     SEED,
     Z_MAX,
     _max_abs_z,
@@ -15,7 +15,7 @@ from ._ehrich2020_common import (
     _params,
     _precision_checks,
 )
-from ._registry import Check
+from .._registry import Check
 
 __all__ = ["DISK_KICKS", "checks_disk", "compute_disk", "plot_disk"]
 

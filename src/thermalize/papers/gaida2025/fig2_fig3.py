@@ -6,9 +6,9 @@ import numpy as np
 import xarray as xr
 from scipy.integrate import quad
 
-from ..gas import SpinGasModel, log_rate_integral, populations_ergotropy, rate_integral
-from ..plotting import annotate_checks, new_figure
-from ._registry import Check
+from ...gas import SpinGasModel, log_rate_integral, populations_ergotropy, rate_integral
+from ...plotting import annotate_checks, new_figure
+from .._registry import Check
 
 __all__ = [
     "FIG2_A",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..classical import HeatPump, RotatingDisk
-from ..plotting import annotate_checks, new_figure
-from ._ehrich2020_common import SEED, Z_MAX, _max_abs_z, _params, _precision_checks
-from ._registry import Check
+from ...classical import HeatPump, RotatingDisk
+from ...plotting import annotate_checks, new_figure
+from .common import SEED, Z_MAX, _max_abs_z, _params, _precision_checks
+from .._registry import Check
 
 __all__ = ["checks_heat_pump", "compute_heat_pump", "plot_heat_pump"]
 

@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 from scipy import special
 
-from ..classical import (
+from ...classical import (
     DiscreteScatterer,
     check_microreversibility,
     jacobian,
@@ -16,15 +16,15 @@ from ..classical import (
     simulate_kick_chain,
     stationary_distribution,
 )
-from ..classical.liouville import (
+from ...classical.liouville import (
     level_change_velocity_map,
     map_boundary,
     polygon_area,
     rectangle_boundary,
 )
-from ..plotting import annotate_checks, new_figure
-from ..quantum import relative_entropy
-from ._ehrich2020_common import (
+from ...plotting import annotate_checks, new_figure
+from ...quantum import relative_entropy
+from .common import (
     SEED,
     Z_MAX,
     _max_abs_z,
@@ -32,7 +32,7 @@ from ._ehrich2020_common import (
     _params,
     _precision_checks,
 )
-from ._registry import Check
+from .._registry import Check
 
 __all__ = [
     "FIG1_DROP",
