@@ -1,6 +1,6 @@
 """Deprecated alias of `thermalize.papers.usui2024.common` (old flat layout; tests/fermions imports it)."""
 
 import importlib
-import sys
 
-sys.modules[__name__] = importlib.import_module("thermalize.papers.usui2024.common")
+_module = importlib.import_module("thermalize.papers.usui2024.common")
+globals().update({k: v for k, v in vars(_module).items() if not k.startswith("__")})
