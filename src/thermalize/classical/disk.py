@@ -17,7 +17,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, as_float_array, require_positive
+from ..errors import (
+    ParameterError,
+    as_float_array,
+    require_dense_size,
+    require_int,
+    require_real,
+)
+from ._checks import (
+    beta_from,
+    check_samples,
+    finite_result,
+    positive_real,
+    warn_positional,
+    with_temperature,
+)
 from ._kicks import kick_law
 from ._progress import steps
 from .gas import _check_count, _check_rng
@@ -92,8 +106,18 @@ class DiskMonteCarlo:
 
 
 def _check_gas(beta, mass):
-    require_positive("beta", beta)
-    require_positive("mass", mass)
+    return positive_real("beta", beta), positive_real("mass", mass)
+
+
+def _omega_array(name: str, value) -> np.ndarray:
+    if isinstance(value, (str, bytes)) or value is None:
+        raise ParameterError(
+            f"{name}: expected a real number or array, got {value!r} ({type(value).__name__})"
+        )
+    return as_float_array(name, value)
+
+
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -115,7 +139,7 @@ class RotatingDisk:
     mass_ratio: float
 
     def __post_init__(self) -> None:
-        require_positive("mass_ratio", self.mass_ratio)
+        object.__setattr__(self, "mass_ratio", positive_real("mass_ratio", self.mass_ratio))
 
     @classmethod
     def example(cls) -> RotatingDisk:
@@ -130,18 +154,30 @@ class RotatingDisk:
     @property
     def gain(self) -> float:
         """b = 2 mu/(1 + mu)."""
-        return 2.0 * self.mass_ratio / (1.0 + self.mass_ratio)
+        return 2.0 / (1.0 + 1.0 / self.mass_ratio)  # no overflow of 2 mu for huge mu
 
     def moment_of_inertia(self, mass: float) -> float:
         """I = m/mu for gas particles of mass m (R = 1)."""
-        require_positive("mass", mass)
-        return mass / self.mass_ratio
+        mass = positive_real("mass", mass)
+        inertia = mass / self.mass_ratio
+        if not 0.0 < inertia < np.inf:
+            raise ParameterError(
+                f"moment of inertia I = mass/mass_ratio = {mass!r}/{self.mass_ratio!r} is not "
+                "a positive finite float; move mass or mass_ratio towards order one"
+            )
+        return inertia
 
     def collide(self, velocity, omega):
         """Eq. (29): (v, omega) -> (v', omega'); scalars or arrays (broadcast)."""
         a, b = self.restitution, self.gain
         for name, value in (("velocity", velocity), ("omega", omega)):
-            if not np.all(np.isfinite(value)):  # complex inputs allowed (complex-step audits)
+            arr = np.asarray(value) if not isinstance(value, (str, bytes)) else None
+            if arr is None or arr.dtype.kind not in "biufc":  # complex: complex-step audits
+                raise ParameterError(
+                    f"{name}: expected a real number or array, got {value!r} "
+                    f"({type(value).__name__})"
+                )
+            if not np.all(np.isfinite(arr)):
                 raise ParameterError(f"{name}={value!r} must be finite (no NaN or inf)")
         v_new = -a * np.asarray(velocity) + (2.0 / (1.0 + self.mass_ratio)) * np.asarray(omega)
         w_new = b * np.asarray(velocity) + a * np.asarray(omega)
@@ -165,7 +201,7 @@ class RotatingDisk:
         flies off with v' and the disk turns by omega t_c + omega'(dt - t_c). Eq. (32):
         the volume factor is |v'/v|.
         """
-        require_positive("dt", dt)
+        dt = positive_real("dt", dt)
 
         def collision(x):
             y, v, theta, w = x
@@ -176,7 +212,15 @@ class RotatingDisk:
         return collision
 
     def kernel(
-        self, omega_new, omega, beta: float, mass: float, kicks: str = "effusion", sides: int = 1
+        self,
+        omega,
+        omega_new,
+        *legacy,
+        beta: float | None = None,
+        mass: float | None = None,
+        kicks=_UNSET,
+        sides=_UNSET,
+        temperature: float | None = None,
     ):
         r"""Transition density rho(omega'|omega) of one collision, Eqs. (33)-(34).
 
@@ -185,32 +229,83 @@ class RotatingDisk:
         v > 0); ``sides=2`` lets particles arrive from both sides; ``kicks="maxwell"`` uses
         Eq. (24) instead.
 
+        Parameters
+        ----------
+        omega, omega_new : float or array_like (broadcast)
+            Initial and final angular velocity (initial first, as everywhere).
+        beta, mass : float, > 0, keyword-only
+            Gas inverse temperature (or ``temperature=``) and particle mass.
+        kicks : {"effusion", "maxwell"}
+        sides : {1, 2}
+
         Returns
         -------
-        ndarray, broadcast shape of `omega_new` and `omega`
-        """
-        law = kick_law(beta, mass, kicks, sides)
-        x = (
-            as_float_array("omega_new", omega_new)
-            - self.restitution * as_float_array("omega", omega)
-        ) / self.gain
-        return law.pdf(x) / self.gain
+        ndarray, broadcast shape of `omega` and `omega_new`
 
+        Notes
+        -----
+        Until version 0.x the order was ``kernel(omega_new, omega, beta, mass, kicks, sides)``.
+        That positional form (recognised by a positional `beta`) still works, with its old
+        meaning and a DeprecationWarning, for one release; keyword calls
+        (``omega=..., omega_new=...``) mean the same in both versions.
+
+        Examples
+        --------
+        >>> d = RotatingDisk(0.5)
+        >>> float(d.kernel(0.3, 1.1, beta=1.0, mass=1.0)) > 0  # 0.3 -> 1.1
+        True
+        """
+        if legacy:
+            if len(legacy) > 4:
+                raise TypeError(f"kernel() takes at most 6 positional arguments ({len(legacy) + 2} given)")
+            warn_positional(
+                "RotatingDisk.kernel(omega_new, omega, beta, mass, ...) with positional beta "
+                "(final state first)",
+                "call kernel(omega, omega_new, beta=..., mass=...): initial state first",
+            )
+            omega, omega_new = omega_new, omega
+            named = {"beta": beta, "mass": mass, "kicks": kicks, "sides": sides}
+            for key, value in zip(("beta", "mass", "kicks", "sides"), legacy):
+                if named[key] not in (None, _UNSET):
+                    raise TypeError(f"kernel() got multiple values for argument {key!r}")
+                named[key] = value
+            beta, mass, kicks, sides = named.values()
+        kicks = "effusion" if kicks is _UNSET else kicks
+        sides = 1 if sides is _UNSET else sides
+        if mass is None:
+            raise ParameterError("mass is required: the gas particle mass, a real number > 0")
+        beta = beta_from(beta, temperature)
+        return self._kernel(omega, omega_new, beta, mass, kicks, sides)
+
+    def _kernel(self, omega, omega_new, beta, mass, kicks, sides):
+        law = kick_law(beta, positive_real("mass", mass), kicks, sides)
+        with np.errstate(over="ignore", invalid="ignore"):
+            x = (
+                _omega_array("omega_new", omega_new)
+                - self.restitution * _omega_array("omega", omega)
+            ) / self.gain
+            out = law.pdf(x) / self.gain
+        return finite_result("RotatingDisk.kernel", out, beta=beta, mass=mass,
+                             mass_ratio=self.mass_ratio)
+
+    @with_temperature
     def detailed_balance_ratio(
         self, omega, omega_new, beta: float, mass: float, kicks: str = "effusion", sides: int = 1
     ):
         r"""rho(omega'|omega) / rho(-omega|-omega') from the kernel (Eq. 35, corrected).
 
         The denominator is the time-reversed transition -omega' -> -omega. NaN where the
-        reversed transition is impossible (one-sided kicks).
+        reversed transition is impossible (one-sided kicks). Arguments as in `kernel`
+        (initial state first; ``temperature=`` may replace `beta`).
         """
-        num = self.kernel(omega_new, omega, beta, mass, kicks, sides)
-        den = self.kernel(
-            -np.asarray(omega, float), -np.asarray(omega_new, float), beta, mass, kicks, sides
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
+        w = _omega_array("omega", omega)
+        wn = _omega_array("omega_new", omega_new)
+        num = self._kernel(w, wn, beta, mass, kicks, sides)
+        den = self._kernel(-wn, -w, beta, mass, kicks, sides)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
+    @with_temperature
     def detailed_balance_ratio_closed_form(self, omega, omega_new, beta: float, mass: float):
         r"""Right-hand side of Eq. (35) for effusion kicks.
 
@@ -228,19 +323,26 @@ class RotatingDisk:
         >>> round(float(r1 / r2), 12)
         1.0
         """
-        _check_gas(beta, mass)
-        w, wn = as_float_array("omega", omega), as_float_array("omega_new", omega_new)
+        beta, mass = _check_gas(beta, mass)
+        w, wn = _omega_array("omega", omega), _omega_array("omega_new", omega_new)
         mu = self.mass_ratio
-        pref = np.abs((wn - w + mu * (wn + w)) / (wn - w - mu * (wn + w)))
-        return pref * self.gibbs_ratio(w, wn, beta, mass)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            pref = np.abs((wn - w + mu * (wn + w)) / (wn - w - mu * (wn + w)))
+            return pref * self.gibbs_ratio(w, wn, beta, mass)
 
+    @with_temperature
     def gibbs_ratio(self, omega, omega_new, beta: float, mass: float):
-        """exp(-beta I (omega'^2 - omega^2)/2): what detailed balance w.r.t. Gibbs requires."""
-        inertia = self.moment_of_inertia(mass)
-        require_positive("beta", beta)
-        w, wn = as_float_array("omega", omega), as_float_array("omega_new", omega_new)
-        return np.exp(-0.5 * beta * inertia * (wn * wn - w * w))
+        """exp(-beta I (omega'^2 - omega^2)/2): what detailed balance w.r.t. Gibbs requires.
 
+        +inf where the exponent overflows (the ratio is then unbounded, not undefined).
+        """
+        inertia = self.moment_of_inertia(mass)
+        beta = positive_real("beta", beta)
+        w, wn = _omega_array("omega", omega), _omega_array("omega_new", omega_new)
+        with np.errstate(over="ignore"):
+            return np.exp(-0.5 * beta * inertia * (wn * wn - w * w))
+
+    @with_temperature
     def stationary_moments(
         self, beta: float, mass: float, kicks: str = "effusion", sides: int = 1
     ) -> DiskMoments:
@@ -261,9 +363,13 @@ class RotatingDisk:
         law = kick_law(beta, mass, kicks, sides)
         mean_v, var_v = law.mean(), law.var()
         var_w = self.mass_ratio * var_v
-        energy = 0.5 * self.moment_of_inertia(mass) * (var_w + mean_v**2)
+        with np.errstate(over="ignore"):
+            energy = 0.5 * self.moment_of_inertia(mass) * (var_w + mean_v**2)
+        finite_result("RotatingDisk.stationary_moments", [mean_v, var_w, energy], beta=beta,
+                      mass=mass, mass_ratio=self.mass_ratio)
         return DiskMoments(float(mean_v), float(var_w), float(energy))
 
+    @with_temperature
     def stationary_grid(
         self,
         beta: float,
@@ -293,9 +399,9 @@ class RotatingDisk:
         n_grid >~ 10 width (1 + mu)/sqrt(mu) (e.g. 3800 cells at mu = 1e-3).
         """
         law = kick_law(beta, mass, kicks, sides)
-        if not isinstance(n_grid, (int, np.integer)) or n_grid < 10:
-            raise ParameterError(f"n_grid={n_grid!r} is outside the allowed range: ints >= 10")
-        require_positive("width", width)
+        n_grid = require_int("n_grid", n_grid, low=10)
+        require_dense_size("n_grid", (n_grid, n_grid), itemsize=8)  # the cell-to-cell matrix
+        width = positive_real("width", width)
         mom = self.stationary_moments(beta, mass, kicks, sides)
         sd = np.sqrt(mom.var_omega)
         lo, hi = mom.mean_omega - width * sd, mom.mean_omega + width * sd
@@ -316,6 +422,53 @@ class RotatingDisk:
         energy = 0.5 * self.moment_of_inertia(mass) * float(prob @ second)
         return DiskGridSolution(edges, prob, energy)
 
+    @with_temperature
+    def steady_state(
+        self,
+        beta: float,
+        mass: float,
+        kicks: str = "effusion",
+        sides: int = 1,
+        *,
+        n_grid: int = 1200,
+        width: float = 12.0,
+    ) -> DiskGridSolution:
+        """Stationary law of omega under the kicks: `stationary_grid` (Eq. 33 iterated)."""
+        return self.stationary_grid(beta, mass, kicks, sides, n_grid=n_grid, width=width)
+
+    @with_temperature
+    def audit(
+        self,
+        *,
+        beta: float,
+        mass: float,
+        kicks: str = "effusion",
+        sides: int = 1,
+        tolerance: float = 1e-9,
+    ):
+        """Liouville (Eqs. 30, 32), detailed balance w.r.t. Gibbs (Eq. 35), Gibbs energy.
+
+        Returns
+        -------
+        thermalize.classical.audits.DiskAudit
+            ``passed`` is never True for the rough disk: its full collision map scales
+            phase-space volume by |v'/v| (Eq. 32). Two-sided Maxwell kicks give detailed
+            balance and the Gibbs energy nevertheless (for the wrong reason, Sec. 5).
+
+        Examples
+        --------
+        >>> rep = RotatingDisk(0.5).audit(beta=1.0, mass=1.0, kicks="maxwell", sides=2)
+        >>> rep.velocity_volume_preserving, rep.volume_preserving, rep.detailed_balance
+        (True, False, True)
+        >>> RotatingDisk(0.5).audit(beta=1.0, mass=1.0, sides=2).detailed_balance
+        False
+        """
+        from .audits import audit_disk
+
+        beta, mass = _check_gas(beta, mass)
+        return audit_disk(self, beta, mass, kicks, sides, tolerance)
+
+    @with_temperature
     def simulate(
         self,
         beta: float,
@@ -346,7 +499,9 @@ class RotatingDisk:
         law = kick_law(beta, mass, kicks, sides)
         _check_rng(rng)
         n_steps, n_replicas, burn_in = _check_mc_counts("n_steps", n_steps, n_replicas, burn_in)
-        w = np.full(n_replicas, float(as_float_array("omega0", omega0)))
+        check_samples("RotatingDisk.simulate", n_steps, n_replicas, per_sample_bytes=40,
+                      rows=n_replicas)
+        w = np.full(n_replicas, require_real("omega0", omega0))
         a, b = self.restitution, self.gain
         acc_e = np.zeros(n_replicas)
         acc_w = np.zeros(n_replicas)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, require_in_range
+from ..errors import ParameterError, require_in_range, require_real
 
 __all__ = ["CallableRule", "UniformOpenRule", "open_levels"]
 
@@ -70,7 +70,9 @@ class UniformOpenRule:
     reflection_probability: float = 0.0
 
     def __post_init__(self) -> None:
-        require_in_range("reflection_probability", self.reflection_probability, 0.0, 1.0)
+        r = require_real("reflection_probability", self.reflection_probability)
+        require_in_range("reflection_probability", r, 0.0, 1.0)
+        object.__setattr__(self, "reflection_probability", r)
 
     @classmethod
     def example(cls) -> UniformOpenRule:

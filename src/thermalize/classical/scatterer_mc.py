@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from ..errors import ParameterError, PhysicsWarning, require_positive
+from ..errors import ParameterError, PhysicsWarning, require_int
+from ._checks import check_samples, positive_real, with_temperature
 from ._crossing import CrossingSampler
 from ._kicks import check_kicks
 from ._progress import bar, steps
@@ -58,9 +59,8 @@ class Thinned:
     cells: int = 256
 
     def __post_init__(self) -> None:
-        c = self.cells
-        if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 1:
-            raise ParameterError(f"cells={c!r} is outside the allowed range: integers >= 1")
+        # 2^16 cells: a table of ~1.5 MB, far beyond the ~97 % efficiency of 256
+        object.__setattr__(self, "cells", require_int("cells", self.cells, low=1, high=1 << 16))
 
 
 @dataclass(frozen=True)
@@ -141,10 +141,24 @@ def _setup(scatterer, n_steps, n_replicas, burn_in, initial, rng):
     if burn_in >= n_steps:
         raise ParameterError(f"burn_in={burn_in} must be smaller than n_steps={n_steps}")
     n = scatterer.n_levels
+    # per replica: state, occupancy counts (n levels) and ~8 float work arrays
+    check_samples("n_steps x n_replicas", n_steps, n_replicas, per_sample_bytes=8 * (n + 10),
+                  rows=n_replicas)
     if initial is None:
         state = rng.integers(n, size=n_replicas)
     else:
-        state = np.broadcast_to(np.asarray(initial), (n_replicas,)).astype(np.int64)
+        arr = np.asarray(initial) if not isinstance(initial, (str, bytes)) else np.asarray(0.5)
+        if arr.dtype.kind not in "iu" or arr.ndim > 1:
+            raise ParameterError(
+                f"initial: expected a level index or an integer array, got {initial!r} "
+                f"({type(initial).__name__})"
+            )
+        try:
+            state = np.broadcast_to(arr, (n_replicas,)).astype(np.int64)
+        except ValueError as exc:
+            raise ParameterError(
+                f"initial has shape {arr.shape}; allowed: a scalar or shape ({n_replicas},)"
+            ) from exc
         if np.any((state < 0) | (state >= n)):
             raise ParameterError(f"initial level(s) {initial!r} outside the range [0, {n - 1}]")
     return n_steps, n_replicas, burn_in, state.copy()
@@ -208,6 +222,7 @@ def _estimate(counts, hits, n_replicas, n_steps, burn_in, n):
     )
 
 
+@with_temperature
 def simulate_kick_chain(
     scatterer: DiscreteScatterer,
     beta: float,
@@ -253,8 +268,8 @@ def simulate_kick_chain(
     >>> est.populations.shape
     (3,)
     """
-    require_positive("beta", beta)
-    require_positive("mass", mass)
+    beta = positive_real("beta", beta)
+    positive_real("mass", mass)
     check_kicks(kicks)
     n_steps, n_replicas, burn_in, state = _setup(
         scatterer, n_steps, n_replicas, burn_in, initial, rng
@@ -280,6 +295,7 @@ def simulate_kick_chain(
     )
 
 
+@with_temperature
 def simulate_explicit_particles(
     scatterer: DiscreteScatterer,
     beta: float,
@@ -343,14 +359,23 @@ def simulate_explicit_particles(
     >>> 0.0 < est.collision_fraction < 1.0
     True
     """
-    for name, value in (("beta", beta), ("mass", mass), ("length", length), ("dt", dt)):
-        require_positive(name, value)
+    beta, mass, length, dt = (
+        positive_real(name, value)
+        for name, value in (("beta", beta), ("mass", mass), ("length", length), ("dt", dt))
+    )
     if not isinstance(method, (Thinned, DirectDraw)):
         raise ParameterError(f"method={method!r} must be Thinned(...) or DirectDraw()")
     n_steps, n_replicas, burn_in, state = _setup(
         scatterer, n_steps, n_replicas, burn_in, initial, rng
     )
     sigma = 1.0 / np.sqrt(beta * mass)
+    reach = sigma * dt / (2.0 * length)  # the thermal flight in one step, in box units
+    if not (1e-12 <= reach <= 1e12) or not np.isfinite(sigma * sigma * mass):
+        raise ParameterError(
+            f"sigma dt/(2 L) = {reach:.3g} (sigma = 1/sqrt(beta mass)) is outside [1e-12, 1e12] "
+            f"at beta={beta!r}, mass={mass!r}, length={length!r}, dt={dt!r}: pi_c would "
+            "under- or overflow; move length/dt towards a few thermal speeds"
+        )
     fast = float(special.erfc(length / (np.sqrt(2.0) * sigma * dt)))  # P(|v| dt > L)
     if fast > FAST_FRACTION_WARN:
         warnings.warn(
