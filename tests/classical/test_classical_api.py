@@ -24,6 +24,7 @@ from thermalize.errors import ParameterError
 
 PHYSICS_MD = Path(__file__).resolve().parents[2] / "docs" / "physics.md"
 MODULES = {"gas", "rules", "scatterer", "scatterer_mc", "liouville", "phase_space", "disk",
+           "microreversibility",
            "heat_pump", "audits"}
 
 

@@ -1,7 +1,7 @@
 """Classical and semiclassical collisional baths (Ehrich et al., Physica A 552, 122108 (2020)).
 
 Modules: `gas` (collision probability, explicit gas particles), `rules` (collision rules),
-`scatterer` (discrete-level scatterer, micro-reversibility, exact Markov matrix),
+`microreversibility` (Eq. 17), `scatterer` (discrete-level scatterer, exact Markov matrix),
 `scatterer_mc` (Monte Carlo of the scatterer), `phase_space` (the collision maps of
 Eqs. 19-20, phase-space areas), `liouville` (Jacobian audits of collision maps), `disk`
 (rotating disk with rough collisions), `heat_pump` (the disk between two baths), `audits`

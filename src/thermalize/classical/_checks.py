@@ -19,6 +19,7 @@ __all__ = [
     "MAX_PARTICLES",
     "MAX_SAMPLES",
     "beta_from",
+    "check_mc_counts",
     "check_samples",
     "finite_result",
     "positive_array",
@@ -147,3 +148,20 @@ def finite_result(what: str, out, **params):
             "underflows; move these parameters towards order one"
         )
     return out
+
+
+def check_mc_counts(steps_name: str, n_steps, n_replicas, burn_in) -> tuple[int, int, int]:
+    """Validated (n_steps, n_replicas, burn_in) of a replica Monte Carlo; burn_in default n/5.
+
+    Needs n_steps >= 1, n_replicas >= 2 (for a standard error) and burn_in < n_steps.
+    """
+    n_steps = check_count(steps_name, n_steps)
+    n_replicas = check_count("n_replicas", n_replicas)
+    if n_steps < 1 or n_replicas < 2:
+        raise ParameterError(
+            f"need {steps_name} >= 1 and n_replicas >= 2, got {n_steps}, {n_replicas}"
+        )
+    burn_in = n_steps // 5 if burn_in is None else check_count("burn_in", burn_in)
+    if burn_in >= n_steps:
+        raise ParameterError(f"burn_in={burn_in} must be smaller than {steps_name}={n_steps}")
+    return n_steps, n_replicas, burn_in

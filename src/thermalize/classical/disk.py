@@ -26,83 +26,24 @@ from ..errors import (
 )
 from ._checks import (
     beta_from,
+    check_mc_counts,
     check_samples,
     finite_result,
     positive_real,
-    warn_positional,
     with_temperature,
 )
+from ._disk_support import (
+    DiskGridSolution,
+    DiskMoments,
+    DiskMonteCarlo,
+    grid_solution,
+    old_kernel_arguments,
+    replica_chain,
+)
 from ._kicks import kick_law
-from ._progress import steps
-from .gas import _check_count, _check_rng
+from .gas import _check_rng
 
 __all__ = ["DiskGridSolution", "DiskMoments", "DiskMonteCarlo", "RotatingDisk"]
-
-
-@dataclass(frozen=True)
-class DiskMoments:
-    """Exact stationary moments of omega (closed form, see `RotatingDisk.stationary_moments`).
-
-    Attributes
-    ----------
-    mean_omega, var_omega : float
-    mean_energy : float
-        <I omega^2/2> in units of kT (k_B = 1): divide by 1/beta for the ratio to kT.
-    """
-
-    mean_omega: float
-    var_omega: float
-    mean_energy: float
-
-
-@dataclass(frozen=True)
-class DiskGridSolution:
-    """Stationary law of omega from the exact kernel on a grid.
-
-    Attributes
-    ----------
-    edges : ndarray, shape (n + 1,)
-        Cell edges in omega.
-    probabilities : ndarray, shape (n,)
-        Stationary probability of each cell.
-    mean_energy : float
-        <I omega^2/2> from the cell probabilities (cell second moments, uniform in-cell).
-    """
-
-    edges: np.ndarray
-    probabilities: np.ndarray
-    mean_energy: float
-
-    @property
-    def centers(self) -> np.ndarray:
-        """Cell centres, shape (n,)."""
-        return 0.5 * (self.edges[1:] + self.edges[:-1])
-
-    @property
-    def density(self) -> np.ndarray:
-        """Probability density in each cell, shape (n,)."""
-        return self.probabilities / np.diff(self.edges)
-
-
-@dataclass(frozen=True)
-class DiskMonteCarlo:
-    """Monte Carlo of the disk driven by kicks.
-
-    Attributes
-    ----------
-    mean_energy, mean_energy_se : float
-        <I omega^2/2> (time average after burn-in, mean over replicas) and its standard
-        error over the independent replicas.
-    mean_omega, mean_omega_se : float
-    samples : ndarray, shape (n_replicas,)
-        omega of every replica at the last step: independent draws of the stationary law.
-    """
-
-    mean_energy: float
-    mean_energy_se: float
-    mean_omega: float
-    mean_omega_se: float
-    samples: np.ndarray
 
 
 def _check_gas(beta, mass):
@@ -255,21 +196,10 @@ class RotatingDisk:
         >>> float(d.kernel(0.3, 1.1, beta=1.0, mass=1.0)) > 0  # 0.3 -> 1.1
         True
         """
-        if legacy:
-            if len(legacy) > 4:
-                raise TypeError(f"kernel() takes at most 6 positional arguments ({len(legacy) + 2} given)")
-            warn_positional(
-                "RotatingDisk.kernel(omega_new, omega, beta, mass, ...) with positional beta "
-                "(final state first)",
-                "call kernel(omega, omega_new, beta=..., mass=...): initial state first",
+        if legacy:  # the pre-issue-17 order kernel(omega_new, omega, beta, mass, kicks, sides)
+            omega, omega_new, (beta, mass, kicks, sides) = old_kernel_arguments(
+                omega, omega_new, legacy, (beta, mass, kicks, sides), _UNSET
             )
-            omega, omega_new = omega_new, omega
-            named = {"beta": beta, "mass": mass, "kicks": kicks, "sides": sides}
-            for key, value in zip(("beta", "mass", "kicks", "sides"), legacy):
-                if named[key] not in (None, _UNSET):
-                    raise TypeError(f"kernel() got multiple values for argument {key!r}")
-                named[key] = value
-            beta, mass, kicks, sides = named.values()
         kicks = "effusion" if kicks is _UNSET else kicks
         sides = 1 if sides is _UNSET else sides
         if mass is None:
@@ -403,24 +333,9 @@ class RotatingDisk:
         require_dense_size("n_grid", (n_grid, n_grid), itemsize=8)  # the cell-to-cell matrix
         width = positive_real("width", width)
         mom = self.stationary_moments(beta, mass, kicks, sides)
-        sd = np.sqrt(mom.var_omega)
-        lo, hi = mom.mean_omega - width * sd, mom.mean_omega + width * sd
-        if sides == 1 and self.restitution >= 0:
-            lo = max(lo, 0.0)  # omega stays positive for one-sided kicks when a >= 0
-        edges = np.linspace(lo, hi, int(n_grid) + 1)
-        c = 0.5 * (edges[1:] + edges[:-1])
-        cdf = law.cdf((edges[None, :] - self.restitution * c[:, None]) / self.gain)
-        p = np.diff(cdf, axis=1)
-        p /= p.sum(axis=1, keepdims=True)
-        a = p.T - np.eye(p.shape[0])
-        a[-1, :] = 1.0
-        rhs = np.zeros(p.shape[0])
-        rhs[-1] = 1.0
-        prob = np.clip(np.linalg.solve(a, rhs), 0.0, None)
-        prob /= prob.sum()
-        second = (edges[1:] ** 3 - edges[:-1] ** 3) / (3.0 * np.diff(edges))  # in-cell <w^2>
-        energy = 0.5 * self.moment_of_inertia(mass) * float(prob @ second)
-        return DiskGridSolution(edges, prob, energy)
+        lo_cut = 0.0 if sides == 1 and self.restitution >= 0 else -np.inf  # omega stays > 0
+        return grid_solution(self.restitution, self.gain, self.moment_of_inertia(mass), law, mom,
+                             n_grid, width, lo_cut)
 
     @with_temperature
     def steady_state(
@@ -498,43 +413,9 @@ class RotatingDisk:
         """
         law = kick_law(beta, mass, kicks, sides)
         _check_rng(rng)
-        n_steps, n_replicas, burn_in = _check_mc_counts("n_steps", n_steps, n_replicas, burn_in)
+        n_steps, n_replicas, burn_in = check_mc_counts("n_steps", n_steps, n_replicas, burn_in)
         check_samples("RotatingDisk.simulate", n_steps, n_replicas, per_sample_bytes=40,
                       rows=n_replicas)
         w = np.full(n_replicas, require_real("omega0", omega0))
-        a, b = self.restitution, self.gain
-        acc_e = np.zeros(n_replicas)
-        acc_w = np.zeros(n_replicas)
-        for step in steps(n_steps, progress, "disk Monte Carlo"):
-            w = a * w + b * law.sample(n_replicas, rng=rng)
-            if step >= burn_in:
-                acc_e += w * w
-                acc_w += w
-        kept = n_steps - burn_in
-        e = 0.5 * self.moment_of_inertia(mass) * acc_e / kept
-        wm = acc_w / kept
-        sq = np.sqrt(n_replicas)
-        return DiskMonteCarlo(
-            float(e.mean()),
-            float(e.std(ddof=1) / sq),
-            float(wm.mean()),
-            float(wm.std(ddof=1) / sq),
-            w,
-        )
-
-
-def _check_mc_counts(steps_name: str, n_steps, n_replicas, burn_in) -> tuple[int, int, int]:
-    """Validated (n_steps, n_replicas, burn_in) of a replica Monte Carlo; burn_in default n/5.
-
-    Needs n_steps >= 1, n_replicas >= 2 (for a standard error) and burn_in < n_steps.
-    """
-    n_steps = _check_count(steps_name, n_steps)
-    n_replicas = _check_count("n_replicas", n_replicas)
-    if n_steps < 1 or n_replicas < 2:
-        raise ParameterError(
-            f"need {steps_name} >= 1 and n_replicas >= 2, got {n_steps}, {n_replicas}"
-        )
-    burn_in = n_steps // 5 if burn_in is None else _check_count("burn_in", burn_in)
-    if burn_in >= n_steps:
-        raise ParameterError(f"burn_in={burn_in} must be smaller than {steps_name}={n_steps}")
-    return n_steps, n_replicas, burn_in
+        return replica_chain(self.restitution, self.gain, self.moment_of_inertia(mass), law, w,
+                             n_steps, burn_in, rng, progress)

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ParameterError, require_in_range, require_int, require_real
-from ._checks import beta_from, check_samples, finite_result, positive_real, warn_positional
+from ._checks import beta_from, check_mc_counts, check_samples, finite_result, positive_real, warn_positional
 from ._kicks import check_kicks, check_sides, kick_law
 from ._progress import steps
-from .disk import RotatingDisk, _check_mc_counts
+from .disk import RotatingDisk
 from .gas import _check_rng
 
 __all__ = ["HeatFlows", "HeatPump"]
@@ -231,7 +231,7 @@ class HeatPump:
         True
         """
         _check_rng(rng)
-        n_cycles, n_replicas, burn_in = _check_mc_counts("n_cycles", n_cycles, n_replicas, burn_in)
+        n_cycles, n_replicas, burn_in = check_mc_counts("n_cycles", n_cycles, n_replicas, burn_in)
         check_samples("HeatPump.simulate", n_cycles, n_replicas, self.cold_collisions + 1,
                       per_sample_bytes=48, rows=n_replicas)
         _, _, inertia, law = self._phases()
