@@ -28,16 +28,17 @@ __all__ = [
     "with_temperature",
 ]
 
-#: Largest `n_particles` of one `simulate_collisions` call (2^28 ~ 2.7e8 particles, about
-#: 10 s at the measured ~3e7 particles/s); above it, split the run into chunks with
-#: independent generators (``numpy.random.SeedSequence(seed).spawn(k)``) and add the counts.
+#: Largest `n_particles` of one `simulate_collisions` call (2^28 ~ 2.7e8 particles, 10-20 s at
+#: the measured 1.5e7-3e7 particles/s); above it, split the run into chunks with independent
+#: generators (``numpy.random.SeedSequence(seed).spawn(k)``) and add the counts.
 MAX_PARTICLES = 1 << 28
 
-#: Largest number of samples (n_steps x n_replicas, or n_cycles x n_replicas x collisions per
-#: cycle) of one Monte Carlo call: 2^34 ~ 1.7e10, about 2 minutes at the measured 1.5e8
-#: particle-steps/s of the thinned explicit-particle method and longer for the others; above
-#: it, run chunks of replicas with independent generators and average them.
-MAX_SAMPLES = 1 << 34
+#: Largest number of samples (n_steps x n_replicas, or n_cycles x n_replicas x (collisions
+#: per cycle + 1)) of one Monte Carlo call: 2^32 ~ 4.3e9, five times the largest paper
+#: reproduction (8e8 particle-steps). Measured rates (2-core VM, shared): thinned explicit
+#: particles 1.5e7-1.5e8/s (30 s - 5 min at the cap), kick chain 1.8e7/s (4 min), disk
+#: 1e7/s (7 min). Above it, run chunks of replicas with independent generators and average.
+MAX_SAMPLES = 1 << 32
 
 
 def positive_real(name: str, value) -> float:
@@ -122,7 +123,7 @@ def check_samples(name: str, *counts: int, per_sample_bytes: int = 0, rows: int 
     if total > MAX_SAMPLES:
         raise ParameterError(
             f"{name}: {' x '.join(str(int(c)) for c in counts)} = {total:.3g} samples exceed "
-            f"the limit MAX_SAMPLES = 2^34 = {MAX_SAMPLES:.3g} of one call (minutes of work); "
+            f"the limit MAX_SAMPLES = 2^32 = {MAX_SAMPLES:.3g} of one call (minutes of work); "
             "run chunks of replicas with independent generators "
             "(numpy.random.SeedSequence(seed).spawn(k)) and average them"
         )

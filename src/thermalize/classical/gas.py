@@ -302,7 +302,7 @@ def simulate_collisions(
     Raises
     ------
     ParameterError
-        If ``n_particles`` exceeds ``MAX_PARTICLES`` = 2^28 (about 10 s of work; run chunks
+        If ``n_particles`` exceeds ``MAX_PARTICLES`` = 2^28 (10-20 s of work; run chunks
         with independent generators and add the counts), or if the kept velocities, about
         n_particles pi_c x 8 bytes, would exceed ``errors.MAX_DENSE_BYTES``.
 
@@ -318,7 +318,7 @@ def simulate_collisions(
     if n > MAX_PARTICLES:
         raise ParameterError(
             f"n_particles={n} exceeds the limit MAX_PARTICLES = 2^28 = {MAX_PARTICLES} of one "
-            f"call (~{n / 3e7:.3g} s at 3e7 particles/s); run chunks of at most 2^28 particles "
+            f"call (~{n / 1.5e7:.3g} s at 1.5e7 particles/s); run chunks of at most 2^28 particles "
             "with independent generators (numpy.random.SeedSequence(seed).spawn(k)) and add "
             "their n_collisions"
         )
