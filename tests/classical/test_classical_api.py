@@ -290,3 +290,14 @@ def test_no_warning_from_the_new_forms():
         warnings.simplefilter("error")
         RotatingDisk(0.5).kernel(0.1, 0.2, beta=1.0, mass=1.0)
         HeatPump.example().heat_flows()
+
+
+def test_heat_pump_survives_replace_and_pickle():
+    """The keyword-only constructor keeps dataclasses.replace and pickling (sweeps) working."""
+    import dataclasses
+    import pickle
+
+    pump = HeatPump.example()
+    hotter = dataclasses.replace(pump, beta_hot=0.5)
+    assert hotter.beta_hot == 0.5 and hotter.beta_cold == pump.beta_cold
+    assert pickle.loads(pickle.dumps(hotter)) == hotter

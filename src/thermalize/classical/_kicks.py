@@ -6,7 +6,7 @@ import numpy as np
 from scipy import special
 
 from ..distributions import ChiDistribution, effusion_velocity_1d, maxwell_velocity_1d
-from ..errors import ParameterError
+from ..errors import ParameterError, require_int
 from ._checks import positive_real
 
 __all__ = ["KICKS", "check_kicks", "kick_law", "kinetic_from_survival", "kinetic_survival"]
@@ -26,9 +26,13 @@ def check_kicks(kicks: str) -> str:
 
 def check_sides(sides: int) -> int:
     """Return `sides` if it is 1 or 2, else raise ParameterError."""
-    if isinstance(sides, bool) or not isinstance(sides, (int, np.integer)) or sides not in (1, 2):
+    try:
+        value = require_int("sides", sides)
+    except ParameterError:
+        value = None
+    if value not in (1, 2):
         raise ParameterError(f"sides={sides!r} is outside the allowed set {{1, 2}}")
-    return int(sides)
+    return value
 
 
 def kick_law(beta: float, mass: float, kicks: str, sides: int) -> ChiDistribution:
