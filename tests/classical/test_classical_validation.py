@@ -6,6 +6,8 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import thermalize.classical as classical
 from thermalize.classical import DiscreteScatterer, HeatPump, RotatingDisk
@@ -162,21 +164,6 @@ def test_simulate_collisions_caps_the_particle_count(override, match):
     assert time.perf_counter() - start < 1.0  # before anything is drawn
 
 
-def test_kept_velocities_are_capped_by_memory():
-    """pi_c ~ 1/2 for a tiny box: 2^28 kept velocities are 1 GiB; below the 2 GiB limit
-    passes the check. Checked without running: the cap applies to the expected count."""
-    import thermalize.classical.gas as gas
-
-    limit = gas.require_dense_size
-    calls = []
-    gas.require_dense_size = lambda name, shape, **kw: calls.append((name, shape))
-    try:
-        with pytest.raises(ParameterError, match="MAX_PARTICLES"):
-            classical.simulate_collisions(1.0, 1.0, 1e-6, 1.0, 2**29, rng=rng())
-    finally:
-        gas.require_dense_size = limit
-
-
 @pytest.mark.parametrize("target, override", [
     ("simulate_kick_chain", {"n_steps": 2**20, "n_replicas": 2**20}),
     ("simulate_explicit_particles", {"n_steps": 2**30, "n_replicas": 2**10}),
@@ -305,3 +292,31 @@ def test_every_public_callable_is_covered():
 def test_other_bad_inputs(call, name):
     with pytest.raises(ParameterError, match=name):
         call()
+
+
+@pytest.mark.parametrize("func", [classical.collision_probability,
+                                  classical.collision_probability_asymptote])
+def test_shapes_that_do_not_broadcast(func):
+    with pytest.raises(ParameterError, match="broadcast"):
+        func([1.0, 2.0], [1.0, 2.0, 3.0], 1.0, 1.0)
+
+
+NOT_A_NUMBER = st.one_of(
+    st.text(max_size=5), st.none(), st.binary(max_size=3), st.booleans(),
+    st.complex_numbers(allow_nan=False, allow_infinity=False).filter(lambda z: z.imag != 0),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.lists(st.text(max_size=2), min_size=1, max_size=3),
+    st.sampled_from([np.nan, -np.inf, np.inf, object()]),
+)
+
+
+@settings(max_examples=60)
+@given(target=st.sampled_from(sorted(TARGETS)), data=st.data(), bad=NOT_A_NUMBER)
+def test_random_non_numbers_are_named_parameter_errors(target, data, bad):
+    """Hypothesis over every target and number parameter: anything that is not a real number
+    is a ParameterError naming the parameter (never a NumPy or Python error)."""
+    params = TARGETS[target][1]
+    param = data.draw(st.sampled_from(sorted(params)))
+    with pytest.raises(ParameterError) as info:
+        _call(target, **{param: bad})
+    assert param in str(info.value)

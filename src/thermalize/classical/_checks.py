@@ -24,6 +24,7 @@ __all__ = [
     "finite_result",
     "positive_array",
     "positive_real",
+    "real_array",
     "warn_positional",
     "with_temperature",
 ]
@@ -49,11 +50,22 @@ def positive_real(name: str, value) -> float:
     return x
 
 
-def positive_array(name: str, value) -> np.ndarray:
-    """`value` as a finite float array with every entry > 0 (a scalar gives a 0-d array)."""
+def real_array(name: str, value) -> np.ndarray:
+    """`value` as a finite float array; strings, None, booleans: "expected a real number"."""
     if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
         require_real(name, value)  # raises "expected a real number, got ..."
-    arr = as_float_array(name, value)
+    try:
+        kind = np.asarray(value).dtype.kind
+    except Exception:  # noqa: BLE001 - as_float_array below reports what is wrong
+        kind = "O"
+    if kind == "b":
+        raise ParameterError(f"{name}: expected real numbers, got booleans {value!r}")
+    return as_float_array(name, value)
+
+
+def positive_array(name: str, value) -> np.ndarray:
+    """`value` as a finite float array with every entry > 0 (a scalar gives a 0-d array)."""
+    arr = real_array(name, value)
     if not np.all(arr > 0):
         raise ParameterError(f"{name}={value!r} is outside the allowed range (0, inf)")
     return arr

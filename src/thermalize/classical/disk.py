@@ -19,7 +19,6 @@ import numpy as np
 
 from ..errors import (
     ParameterError,
-    as_float_array,
     require_dense_size,
     require_int,
     require_real,
@@ -30,6 +29,7 @@ from ._checks import (
     check_samples,
     finite_result,
     positive_real,
+    real_array,
     with_temperature,
 )
 from ._disk_support import (
@@ -48,14 +48,6 @@ __all__ = ["DiskGridSolution", "DiskMoments", "DiskMonteCarlo", "RotatingDisk"]
 
 def _check_gas(beta, mass):
     return positive_real("beta", beta), positive_real("mass", mass)
-
-
-def _omega_array(name: str, value) -> np.ndarray:
-    if isinstance(value, (str, bytes)) or value is None:
-        raise ParameterError(
-            f"{name}: expected a real number or array, got {value!r} ({type(value).__name__})"
-        )
-    return as_float_array(name, value)
 
 
 _UNSET = object()
@@ -211,8 +203,8 @@ class RotatingDisk:
         law = kick_law(beta, positive_real("mass", mass), kicks, sides)
         with np.errstate(over="ignore", invalid="ignore"):
             x = (
-                _omega_array("omega_new", omega_new)
-                - self.restitution * _omega_array("omega", omega)
+                real_array("omega_new", omega_new)
+                - self.restitution * real_array("omega", omega)
             ) / self.gain
             out = law.pdf(x) / self.gain
         return finite_result("RotatingDisk.kernel", out, beta=beta, mass=mass,
@@ -228,8 +220,8 @@ class RotatingDisk:
         reversed transition is impossible (one-sided kicks). Arguments as in `kernel`
         (initial state first; ``temperature=`` may replace `beta`).
         """
-        w = _omega_array("omega", omega)
-        wn = _omega_array("omega_new", omega_new)
+        w = real_array("omega", omega)
+        wn = real_array("omega_new", omega_new)
         num = self._kernel(w, wn, beta, mass, kicks, sides)
         den = self._kernel(-wn, -w, beta, mass, kicks, sides)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -254,7 +246,7 @@ class RotatingDisk:
         1.0
         """
         beta, mass = _check_gas(beta, mass)
-        w, wn = _omega_array("omega", omega), _omega_array("omega_new", omega_new)
+        w, wn = real_array("omega", omega), real_array("omega_new", omega_new)
         mu = self.mass_ratio
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             pref = np.abs((wn - w + mu * (wn + w)) / (wn - w - mu * (wn + w)))
@@ -268,7 +260,7 @@ class RotatingDisk:
         """
         inertia = self.moment_of_inertia(mass)
         beta = positive_real("beta", beta)
-        w, wn = _omega_array("omega", omega), _omega_array("omega_new", omega_new)
+        w, wn = real_array("omega", omega), real_array("omega_new", omega_new)
         with np.errstate(over="ignore"):
             return np.exp(-0.5 * beta * inertia * (wn * wn - w * w))
 

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import integrate, special
 
-from ..errors import ParameterError, as_float_array, require_dense_size
+from ..errors import ParameterError, require_dense_size
 from ._checks import (
     MAX_PARTICLES,
     check_count,
     finite_result,
     positive_array,
     positive_real,
+    real_array,
     with_temperature,
 )
 
@@ -47,10 +48,18 @@ def _check(beta, mass, length, dt) -> tuple[float, float, float, float]:
 
 def _check_arrays(beta, mass, length, dt):
     """Array parameters (broadcast), each entry a finite real > 0."""
-    return tuple(
+    arrays = tuple(
         positive_array(name, value)
         for name, value in (("beta", beta), ("mass", mass), ("length", length), ("dt", dt))
     )
+    try:
+        np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError as exc:
+        raise ParameterError(
+            "beta, mass, length and dt must broadcast together, got shapes "
+            f"{[a.shape for a in arrays]}"
+        ) from exc
+    return arrays
 
 
 def _log_ratio(beta, mass, length, dt):
@@ -172,7 +181,7 @@ def colliding_velocity_pdf(velocity, beta: float, mass: float, length: float, dt
     0.3033
     """
     beta, mass, length, dt = _check(beta, mass, length, dt)
-    v = _real_array("velocity", velocity)
+    v = real_array("velocity", velocity)
     sigma = 1.0 / np.sqrt(beta * mass)
     with np.errstate(all="ignore"):  # non-finite results are reported below
         maxwell = np.exp(-0.5 * (v / sigma) ** 2) / (np.sqrt(2 * np.pi) * sigma)
@@ -251,8 +260,8 @@ def crosses_scatterer(positions, velocities, dt: float) -> np.ndarray:
     array([ True, False,  True])
     """
     dt = positive_real("dt", dt)
-    y = _real_array("positions", positions)
-    v = _real_array("velocities", velocities)
+    y = real_array("positions", positions)
+    v = real_array("velocities", velocities)
     try:
         return y * (y + v * dt) < 0.0
     except ValueError as exc:  # shapes that do not broadcast
@@ -359,12 +368,3 @@ def _check_rng(rng) -> None:
 
 def _check_count(name: str, n) -> int:
     return check_count(name, n, low=0)
-
-
-def _real_array(name: str, value) -> np.ndarray:
-    """A finite float array; a string or None gets "expected a real number"."""
-    if isinstance(value, (str, bytes)) or value is None:
-        raise ParameterError(
-            f"{name}: expected a real number or array, got {value!r} ({type(value).__name__})"
-        )
-    return as_float_array(name, value)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ParameterError, as_float_array, require_int, require_positive, require_real
+from ._checks import real_array
 from .phase_space import (
     _call,
     free_flight_map,
@@ -197,9 +198,7 @@ def jacobian(
     >>> est.method, round(est.determinant, 12)
     ('complex-step', 1.0)
     """
-    if isinstance(point, (str, bytes)) or point is None:
-        require_real("point", point)  # "expected a real number, got ..."
-    x = np.atleast_1d(as_float_array("point", point))
+    x = np.atleast_1d(real_array("point", point))
     if x.ndim != 1 or not 1 <= x.size <= MAX_DIMENSION:
         raise ParameterError(
             f"point must be one phase-space point, shape (d,) with 1 <= d <= {MAX_DIMENSION}; "
