@@ -177,7 +177,7 @@ class RotatingDisk:
 
         Notes
         -----
-        Until version 0.x the order was ``kernel(omega_new, omega, beta, mass, kicks, sides)``.
+        Up to version 0.1.0 the order was ``kernel(omega_new, omega, beta, mass, kicks, sides)``.
         That positional form (recognised by a positional `beta`) still works, with its old
         meaning and a DeprecationWarning, for one release; keyword calls
         (``omega=..., omega_new=...``) mean the same in both versions.
