@@ -6,8 +6,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import ConvergenceError, ParameterError
-from .amplitudes import METHODS, _channel_kinetic, _from_kinetic
+import warnings
+
+from .._qutip import like, to_array
+from ..errors import (
+    ConvergenceError,
+    ParameterError,
+    PhysicsWarning,
+    require_dense_size,
+    require_int,
+    require_real,
+    require_shape,
+)
+from .amplitudes import _channel_kinetic, _from_kinetic, require_method, require_phase
 from .model import IncidentPacket, ScatteringModel
 from .packets import packet_density_matrix
 
@@ -38,11 +49,12 @@ class ScatteringMap:
     energies : ndarray, shape (d,)
         Levels of H_S (the basis of the tensor).
     method : str
-        Amplitude method ("S1" or "exact").
+        Amplitude method ("S1", "exact" or "user").
     nodes : int
         Gauss nodes per segment of the fine quadrature.
     model : ScatteringModel
     packet : IncidentPacket
+        Bound to the model (its mass and hbar).
     segments : int
         Number of quadrature segments (more than the thresholds and tail pieces when
         adaptive bisection refined narrow features).
@@ -63,12 +75,49 @@ class ScatteringMap:
         d = self.energies.size
         return self.tensor.reshape(d * d, d * d)
 
-    def apply(self, rho) -> np.ndarray:
-        """rho' = S rho, Eq. (1); rho of shape (..., d, d)."""
-        return np.einsum("abjk,...jk->...ab", self.tensor, np.asarray(rho))
+    @property
+    def beta(self) -> float:
+        """Inverse temperature of the gas (the packet's)."""
+        return self.packet.beta
+
+    @property
+    def hbar(self) -> float:
+        """The model's hbar."""
+        return self.model.hbar
+
+    def apply(self, rho):
+        """rho' = S rho, Eq. (1); rho of shape (..., d, d) in the H_S eigenbasis (Qobj ok)."""
+        r = np.asarray(to_array(rho))
+        d = self.energies.size
+        require_shape("rho", r, f"(..., {d}, {d})")
+        return like(rho, np.einsum("abjk,...jk->...ab", self.tensor, r))
+
+    def audit(self, *, tol: float | None = None):
+        """`audit_map` with this map's energies and beta (see `MapAudit`)."""
+        from .audits import audit_map
+
+        return audit_map(self, tol=tol)
+
+    def generator(self, rate) -> np.ndarray:
+        """Generator of Eq. (8) at collision rate(s) `rate` (`collision_generator`)."""
+        from .dynamics import collision_generator
+
+        return collision_generator(self, self.energies, rate, hbar=self.hbar)
+
+    def steady_state(self, rate) -> np.ndarray:
+        """Steady state Eq. (9) at rate(s) `rate`, shape (..., d, d) (`collision_steady_state`)."""
+        from .dynamics import collision_steady_state
+
+        return collision_steady_state(self, self.energies, rate, hbar=self.hbar)
+
+    def perturbative_steady_state(self):
+        """Eqs. (10)-(15) for this map (`perturbative_steady_state`)."""
+        from .dynamics import perturbative_steady_state
+
+        return perturbative_steady_state(self, self.energies, hbar=self.hbar)
 
 
-def _breakpoints(model: ScatteringModel, method: str) -> np.ndarray:
+def _breakpoints(model: ScatteringModel, method) -> np.ndarray:
     """Outgoing momenta q where an integrand of Eq. (17) is not smooth (ascending)."""
     e, m = model.energies, model.mass
     gaps = (e[None, :] - e[:, None])[np.triu_indices(e.size, 1)]  # channel thresholds
@@ -90,16 +139,26 @@ def _cluster(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return phi, 0.5 * dphi
 
 
-def _segments(model: ScatteringModel, beta: float, method: str):
+def _segments(model: ScatteringModel, beta: float, method, laws=()):
     """Quadrature segments (lo, hi, clustered) of Eq. (17) in the outgoing momentum q.
 
     Clustered segments end at every channel threshold and amplitude discontinuity; the tail
-    up to beta q^2/2m = TAIL + beta (e_max - e_0) is cut in plain pieces of width sqrt(m/beta).
+    up to beta q^2/2m = TAIL + beta (e_max - e_0) (or the end of a user law's support) is cut
+    in plain pieces of width sqrt(m/beta) (or twice a narrower law's scale).
     """
     bps = _breakpoints(model, method)
     spread = model.energies[-1] - model.energies[0]
     q_end = np.sqrt(2 * model.mass * (TAIL / beta + spread))
     scale = np.sqrt(model.mass / beta)
+    for law in laws:
+        q_end = max(q_end, np.sqrt(max(law.support[1], 0.0) ** 2 + 2 * model.mass * spread))
+        scale = min(scale, 2 * law.scale)
+    if (q_end - bps[-1]) / scale > 1e6:
+        raise ParameterError(
+            f"beta={beta!r}: the momentum law needs {(q_end - bps[-1]) / scale:.3g} quadrature "
+            "segments (level spread far above k_B T, or a law far narrower than its support); "
+            "at most 1e6 are allowed"
+        )
     edges = [*bps, bps[-1] + scale]  # the first tail piece starts at a breakpoint: clustered
     lo, hi = list(edges[:-1]), list(edges[1:])
     clustered = [True] * len(lo)
@@ -122,7 +181,7 @@ def _rule(lo, hi, clustered, nodes: int) -> tuple[np.ndarray, np.ndarray]:
     return (lo[:, None] + width * s).ravel(), (width * w).ravel()
 
 
-def quadrature_nodes(model: ScatteringModel, beta: float, nodes: int, method: str = "S1"):
+def quadrature_nodes(model: ScatteringModel, beta: float, nodes: int, method="S1", laws=()):
     """Nodes and weights in the outgoing momentum q for the integrals of Eq. (17).
 
     Segments end at every channel threshold and amplitude discontinuity (clustered
@@ -140,7 +199,7 @@ def quadrature_nodes(model: ScatteringModel, beta: float, nodes: int, method: st
     >>> round(float(np.sum(w * mu_eff)), 9)
     1.0
     """
-    return _rule(*_segments(model, beta, method), nodes)
+    return _rule(*_segments(model, beta, method, laws), nodes)
 
 
 def _integrand(model: ScatteringModel, method: str, q: np.ndarray, w: np.ndarray):
@@ -173,7 +232,9 @@ def _integrand(model: ScatteringModel, method: str, q: np.ndarray, w: np.ndarray
 def _integrate(model: ScatteringModel, packets, method: str, nodes: int) -> list[np.ndarray]:
     """Eq. (17) in the outgoing-momentum form on the segments of `quadrature_nodes`."""
     beta = min(p.beta for p in packets)
-    base, p1, p2 = _integrand(model, method, *quadrature_nodes(model, beta, nodes, method))
+    q, w = quadrature_nodes(model, beta, nodes, method, [p.law for p in packets])
+    require_dense_size("scattering map quadrature", (3 * q.size,) + (model.dimension,) * 4)
+    base, p1, p2 = _integrand(model, method, q, w)
     return [
         np.einsum("nabjk,nabjk->abjk", base, packet_density_matrix(pk, p1, p2)) for pk in packets
     ]
@@ -205,7 +266,8 @@ def _adaptive(model, packets, method: str, nodes: int, tol: float, budget: int):
     exceed tol/2 in total. Returns (fine tensors, error bound, segments) or None when the
     evaluated nodes would exceed `budget`.
     """
-    lo, hi, cl = _segments(model, min(p.beta for p in packets), method)
+    lo, hi, cl = _segments(model, min(p.beta for p in packets), method,
+                           [p.law for p in packets])
     coarse = _segment_integrals(model, packets, method, lo, hi, cl, nodes)
     fine = _segment_integrals(model, packets, method, lo, hi, cl, 2 * nodes)
     used = 3 * nodes * lo.size
@@ -260,8 +322,8 @@ def scattering_maps(
     ----------
     model : ScatteringModel
     packets : sequence of IncidentPacket
-        Each with the model's mass and hbar.
-    method : {"S1", "exact"}
+        Each bound to the model's mass and hbar (given ones must agree).
+    method : {"S1", "exact"} or callable
     nodes, tol, max_nodes
         As in `scattering_map`.
 
@@ -277,29 +339,43 @@ def scattering_maps(
     >>> [round(float(abs(m.tensor[0, 1, 0, 0])), 3) for m in maps]  # wider: fewer coherences
     [0.103, 0.029]
     """
-    if method not in METHODS:
-        raise ParameterError(f"method={method!r} is outside the allowed set {METHODS}")
-    if int(nodes) < 4:
-        raise ParameterError(f"nodes={nodes!r} is outside the allowed range [4, inf)")
-    if not (np.isfinite(tol) and tol > 0):
+    if not isinstance(model, ScatteringModel):
+        raise ParameterError(f"model must be a ScatteringModel, got {type(model).__name__}")
+    require_method(method)
+    nodes = require_int("nodes", nodes, low=4, high=4096)
+    max_nodes = require_int("max_nodes", max_nodes, low=2 * nodes, high=65536)
+    tol = require_real("tol", tol)
+    if not tol > 0:
         raise ParameterError(f"tol={tol!r} is outside the allowed range (0, inf)")
-    if int(max_nodes) < 2 * int(nodes):
+    if isinstance(packets, IncidentPacket) or not hasattr(packets, "__iter__"):
         raise ParameterError(
-            f"max_nodes={max_nodes!r} is outside the allowed range "
-            f"[2 * nodes = {2 * int(nodes)}, inf)"
+            f"packets must be a sequence of IncidentPacket, got {type(packets).__name__}"
         )
     packets = list(packets)
+    if not packets:
+        raise ParameterError("packets must hold at least one IncidentPacket")
     for i, pk in enumerate(packets):
         if not isinstance(pk, IncidentPacket):
             raise ParameterError(f"packets[{i}] must be an IncidentPacket, got {type(pk).__name__}")
-        if not np.isclose(pk.mass, model.mass, rtol=1e-12, atol=0):
-            raise ParameterError(
-                f"packet mass={pk.mass!r} must equal the model mass={model.mass!r}"
-            )
-        if not np.isclose(pk.hbar, model.hbar, rtol=1e-12, atol=0):
-            raise ParameterError(
-                f"packet hbar={pk.hbar!r} must equal the model hbar={model.hbar!r}"
-            )
+    packets = [pk.bind(model) for pk in packets]  # mass and hbar given once, to the model
+    beta = min(p.beta for p in packets)
+    spread = model.energies[-1] - model.energies[0]
+    q_end = max(np.sqrt(2 * model.mass * (TAIL / beta + spread)),
+                *(np.sqrt(max(p.law.support[1], 0.0) ** 2 + 2 * model.mass * spread)
+                  for p in packets))
+    require_phase(model, np.array([q_end**2 / (2 * model.mass)]))
+    for pk in packets:
+        lo = pk.law.support[0]
+        if lo < 0:  # particles moving left never reach the region
+            from scipy import integrate
+
+            lost = integrate.quad(lambda p, law=pk.law: float(law(np.array(p))), lo, 0.0)[0]
+            if lost > 1e-10:
+                warnings.warn(
+                    f"momentum law {pk.law.name!r} puts weight {lost:.3g} on p < 0: those "
+                    "particles never reach the region, so the map loses that much trace",
+                    PhysicsWarning, stacklevel=3,
+                )
     n = int(nodes)
     coarse = _integrate(model, packets, method, n)
     fine = _integrate(model, packets, method, 2 * n)
@@ -308,7 +384,7 @@ def scattering_maps(
         n *= 2
         coarse, fine = fine, _integrate(model, packets, method, 2 * n)
         errors = [float(np.max(np.abs(f - c))) for f, c in zip(fine, coarse, strict=True)]
-    segments = _segments(model, min(p.beta for p in packets), method)[0].size
+    segments = _segments(model, beta, method, [p.law for p in packets])[0].size
     if max(errors) > tol:  # localised trouble (narrow resonances): refine where it is
         n_uniform = 2 * n
         budget = ADAPTIVE_BUDGET * max_nodes * segments
@@ -359,9 +435,10 @@ def scattering_map(
     ----------
     model : ScatteringModel
     packet : IncidentPacket
-        Same mass and hbar as the model.
-    method : {"S1", "exact"}
-        Amplitudes (see `amplitudes`).
+        Its mass and hbar are taken from the model when left out (given: they must agree);
+        any momentum law (built-in, `MomentumLaw`, callable).
+    method : {"S1", "exact"} or callable
+        Amplitudes (see `amplitudes`; a callable gives user amplitudes).
     nodes : int
         Gauss nodes per segment of the coarse quadrature (>= 4); the result uses twice as
         many and `error` is the largest entry of the difference between the two.
