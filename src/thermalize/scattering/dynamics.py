@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._qutip import is_qobj
+from .._qutip import is_qobj, like
 from ..errors import ParameterError, as_float_array, require_dense_size, require_positive
-from ..superop import commutator_superop, steady_state, to_tensor
+from ..superop import _to_qobj_super, commutator_superop, steady_state, to_tensor
 from .maps import ScatteringMap
 
 
@@ -193,7 +193,8 @@ def collision_generator(scattering_map, energies, rate, *, hbar: float | None = 
     require_dense_size("collision generator", lead + (d * d, d * d))
     coherent = -1j / hbar * commutator_superop(np.diag(e))
     coll = s.reshape(s.shape[:-4] + extra + (d * d, d * d)) - np.eye(d * d)
-    return coherent + g[..., None, None] * coll
+    out = coherent + g[..., None, None] * coll
+    return _to_qobj_super(out) if is_qobj(scattering_map) and out.ndim == 2 else out
 
 
 def collision_steady_state(scattering_map, energies, rate, *, hbar: float | None = None,
@@ -231,8 +232,10 @@ def collision_steady_state(scattering_map, energies, rate, *, hbar: float | None
     array([6.0000e-05, 1.0684e-01])
     """
     g = _rates(rate, (), False, positive=True)
-    gen = collision_generator(scattering_map, energies, g, hbar=hbar, outer=outer)
-    return np.asarray(steady_state(gen), dtype=complex)
+    plain = to_tensor(scattering_map) if is_qobj(scattering_map) else scattering_map
+    gen = collision_generator(plain, energies, g, hbar=hbar, outer=outer)
+    rho = np.asarray(steady_state(gen), dtype=complex)
+    return like(scattering_map, rho) if rho.ndim == 2 else rho
 
 
 def dephased_fixed_point(scattering_map, energies=None) -> np.ndarray:

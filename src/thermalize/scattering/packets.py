@@ -214,8 +214,8 @@ def packet_positivity(packet: IncidentPacket, *, n: int = 600, width: float = 8.
         raise ParameterError(f"window={window!r} is outside the allowed range [4, inf)")
     law = packet.law
     s = packet.hbar_value / packet.delta_x
-    lo = min(law.support[0], *law.kinks) - 0.5 * width * s
-    hi = max(law.support[1], *law.kinks) + 0.5 * width * s
+    lo = min((law.support[0], *law.kinks)) - 0.5 * width * s
+    hi = max((law.support[1], *law.kinks)) + 0.5 * width * s
     anchor = law.kinks[0] if law.kinks else 0.0
     h = min((hi - lo) / n, min(s, law.scale) / res)
     trace_h = h if (hi - lo) / h <= _TRACE_POINTS else None
