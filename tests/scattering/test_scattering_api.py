@@ -232,3 +232,82 @@ def test_qobj_superoperator_through_the_dynamics():
     rho = collision_steady_state(sup, model.energies, 2.0)
     assert isinstance(rho, qutip.Qobj)
     np.testing.assert_allclose(rho.full(), smap.steady_state(2.0), atol=1e-13)
+
+
+def test_non_unique_fixed_point_is_named():
+    """The identity map keeps every diagonal state: no unique dephased fixed point."""
+    from thermalize.errors import NonUniqueSteadyStateError
+    from thermalize.scattering import dephased_fixed_point, perturbative_steady_state
+
+    for f in (dephased_fixed_point, perturbative_steady_state):
+        with pytest.raises(NonUniqueSteadyStateError, match="stationary distributions"):
+            f(np.eye(4), E2)
+
+
+BAD_NUMBERS = ["hot", None, np.nan, np.inf, -1.0, [1.0, 2.0]]
+
+
+def _calls():
+    """(name, callable, valid keyword arguments) of the scattering constructors/functions."""
+    from thermalize import scattering as sc
+
+    model = ScatteringModel.example()
+    smap = scattering_map(model, model.packet(beta=0.1), nodes=8)
+    rho = np.eye(2) / 2
+    return [
+        ("ScatteringModel.qubit", sc.ScatteringModel.qubit,
+         {"gap": 0.6, "coupling_strength": 1.0, "length": 1.0, "mass": 0.1, "hbar": 1.0}),
+        ("IncidentPacket", sc.IncidentPacket,
+         {"beta": 0.1, "mass": 0.1, "delta_x": 1.0, "x0": 0.0, "hbar": 1.0}),
+        ("packet_positivity", lambda **k: sc.packet_positivity(
+            sc.IncidentPacket(beta=0.1, mass=0.1, delta_x=1.0, x0=0.0), **k),
+         {"n": 100, "width": 8.0, "window": 10.0}),
+        ("scattering_map", lambda **k: sc.scattering_map(model, model.packet(beta=0.1), **k),
+         {"nodes": 8, "tol": 1e-6}),
+        ("collision_steady_state", lambda **k: sc.collision_steady_state(smap, None, **k),
+         {"rate": 1.0, "hbar": 1.0}),
+        ("poisson_trajectories", lambda **k: sc.poisson_trajectories(
+            smap, None, rho0=rho, times=[1.0], rng=np.random.default_rng(0), **k),
+         {"rate": 1.0, "n_realisations": 3}),
+        ("coherence_estimate", sc.coherence_estimate,
+         {"rate": 1.0, "gap": 0.6, "delta_x": 1.0, "beta": 0.1, "mass": 0.1}),
+        ("free_evolution", lambda **k: sc.free_evolution(E2, 1.0, **k), {"hbar": 1.0}),
+    ]
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_every_bad_number_is_a_parameter_error_naming_it(index):
+    """Issue 15: strings, None, NaN, inf, out-of-range and arrays where a number belongs give
+    ParameterError naming the parameter, never a deep NumPy error or a silent NaN."""
+    name, func, valid = _calls()[index]
+    out = func(**valid)  # the valid call works
+    assert out is not None
+    for key in valid:
+        for bad in BAD_NUMBERS:
+            if key == "rate" and bad == [1.0, 2.0] and name != "poisson_trajectories":
+                continue  # rate arrays are allowed (one steady state per rate)
+            if isinstance(bad, float) and bad == -1.0 and key in ("coupling_strength", "x0"):
+                continue  # any real coupling or position is allowed
+            if bad is None and key in ("mass", "hbar"):
+                continue  # None: the model's mass / hbar (or 1)
+            if isinstance(bad, list) and name == "coherence_estimate" and key in (
+                    "rate", "gap", "delta_x"):
+                continue  # documented as broadcastable arrays
+            kw = dict(valid, **{key: bad})
+            with pytest.raises(ParameterError, match=key):
+                func(**kw)
+
+
+def test_every_documented_scattering_name_is_exported():
+    """Issue 17: each `scattering.NAME` in docs/physics.md is in thermalize.scattering.__all__."""
+    import re
+    from pathlib import Path
+
+    import thermalize.scattering as sc
+
+    text = (Path(__file__).parents[2] / "docs" / "physics.md").read_text()
+    names = set(re.findall(r"`scattering\.([A-Za-z_]\w*)", text))
+    assert len(names) > 15  # the table documents the family
+    missing = sorted(n for n in names if n not in sc.__all__)
+    assert not missing, missing
+    assert all(hasattr(sc, n) for n in sc.__all__)

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._qutip import is_qobj, like
-from ..errors import ParameterError, as_float_array, require_dense_size, require_positive
+from ..errors import (
+    NonUniqueSteadyStateError,
+    ParameterError,
+    as_float_array,
+    require_dense_size,
+    require_positive,
+    require_real,
+)
 from ..superop import _to_qobj_super, commutator_superop, steady_state, to_tensor
 from .maps import ScatteringMap
 
@@ -27,6 +34,27 @@ def _short(x) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _scalar_positive(name: str, value) -> float:
+    """A finite real number > 0 (strings, None and arrays are ParameterErrors)."""
+    x = require_real(name, value)
+    require_positive(name, x)
+    return x
+
+
+def _solve_unique(a: np.ndarray, b: np.ndarray, what: str) -> np.ndarray:
+    """Solve W - 1 (first row replaced by the trace condition) = b, or raise
+    NonUniqueSteadyStateError when W has more than one stationary distribution."""
+    sv = np.linalg.svd(a, compute_uv=False)
+    if not sv[-1] > 1e-13 * sv[0]:
+        kernel = int(np.sum(sv <= 1e-13 * sv[0]))
+        raise NonUniqueSteadyStateError(
+            f"{what}: the transition matrix W[j', j] = S[j', j', j, j] has "
+            f"{kernel + 1} stationary distributions (smallest singular value {sv[-1]:.3g}); "
+            "the dephased fixed point is not unique", kernel_dimension=kernel + 1,
+        )
+    return np.linalg.solve(a, b)
+
+
 def _hbar(scattering_map, hbar) -> float:
     """hbar of the maps (a ScatteringMap carries its model's); a given one must agree."""
     maps = scattering_map if isinstance(scattering_map, list | tuple) else [scattering_map]
@@ -35,7 +63,7 @@ def _hbar(scattering_map, hbar) -> float:
         raise ParameterError(f"the maps of a batch have different hbar {sorted(own)}")
     if hbar is None:
         return own.pop() if own else 1.0
-    require_positive("hbar", hbar)
+    hbar = _scalar_positive("hbar", hbar)
     if own and not np.isclose(float(hbar), next(iter(own)), rtol=1e-12, atol=0):
         raise ParameterError(f"hbar={hbar!r} differs from the map's model hbar={own.pop()!r}")
     return float(hbar)
@@ -142,9 +170,10 @@ def free_evolution(energies, tau, *, hbar: float = 1.0) -> np.ndarray:
     (-1+0j)
     """
     e = as_float_array("energies", energies, ndim=1)
-    require_positive("hbar", hbar)
+    hbar = _scalar_positive("hbar", hbar)
     tau = as_float_array("tau", tau)
     d = e.size
+    require_dense_size("free_evolution", tau.shape + (d,) * 4)
     phase = np.exp(-1j * np.multiply.outer(tau, e[:, None] - e[None, :]) / hbar)
     eye = np.eye(d)
     return np.einsum("aj,bk,...jk->...abjk", eye, eye, phase)
@@ -262,7 +291,7 @@ def dephased_fixed_point(scattering_map, energies=None) -> np.ndarray:
     a[0, :] = 1.0
     b = np.zeros(d)
     b[0] = 1.0
-    return np.diag(np.linalg.solve(a, b))
+    return np.diag(_solve_unique(a, b, "dephased_fixed_point"))
 
 
 @dataclass(frozen=True)
@@ -334,7 +363,7 @@ def perturbative_steady_state(scattering_map, energies=None, *,
     a = np.einsum("jjkk->jk", s) - np.eye(d)
     a[0, :] = 1.0  # replace the redundant row (columns of S sum to 1) by the trace condition
     rhs[0] = 0.0
-    rho1[np.diag_indices(d)] = np.linalg.solve(a.astype(complex), rhs)
+    rho1[np.diag_indices(d)] = _solve_unique(a.astype(complex), rhs, "perturbative_steady_state")
     return PerturbativeSteadyState(zeroth=rho0, first=rho1)
 
 
@@ -367,9 +396,10 @@ def coherence_estimate(rate, gap, delta_x, beta, mass, *, s: float = 0.01,
     g = as_float_array("rate", rate)
     if np.any(g < 0):
         raise ParameterError(f"rate={rate!r} is outside the allowed range [0, inf)")
-    for name, val in (("gap", gap), ("delta_x", delta_x), ("beta", beta), ("mass", mass),
-                      ("s", s), ("hbar", hbar)):
-        require_positive(name, val)
+    for name, val in (("gap", gap), ("delta_x", delta_x)):
+        require_positive(name, as_float_array(name, val))
+    beta, mass, s, hbar = (_scalar_positive(n, v) for n, v in
+                           (("beta", beta), ("mass", mass), ("s", s), ("hbar", hbar)))
     omega = np.asarray(gap, dtype=float) / hbar
     dx = np.asarray(delta_x, dtype=float)
     return s**2 * g / omega * np.exp(-beta * mass * dx**2 * omega**2 / 2)
