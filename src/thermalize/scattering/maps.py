@@ -210,6 +210,16 @@ def scattering_maps(
         fine, total, segments = found
         errors = [total] * len(packets)
         n = int(nodes)
+    if isinstance(method, str):  # unitary amplitudes: the map must preserve the trace
+        eye = np.eye(model.dimension)
+        for f, err, pk in zip(fine, errors, packets, strict=True):
+            defect = float(np.max(np.abs(np.einsum("aajk->jk", f) - eye)))
+            if pk.law.support[0] >= 0 and defect > 10 * err + 1e-10:
+                raise ConvergenceError(
+                    f"scattering map quadrature missed part of the momentum law: trace defect "
+                    f"{defect:.3g} above 10 x the error estimate {err:.3g} (beta={pk.beta!r}, "
+                    f"law {pk.law.name!r}); raise nodes or max_nodes"
+                )
     return [
         ScatteringMap(
             tensor=f,

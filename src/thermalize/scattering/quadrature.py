@@ -10,7 +10,7 @@ from .amplitudes import _channel_kinetic, _from_kinetic
 from .model import ScatteringModel
 from .packets import packet_density_matrix
 
-__all__ = ["ADAPTIVE_BUDGET", "TAIL", "quadrature_nodes"]
+__all__ = ["quadrature_nodes"]
 
 #: The momentum law is negligible beyond beta p^2/2m = TAIL (e^-45 ~ 3e-20 relative).
 TAIL = 45.0
