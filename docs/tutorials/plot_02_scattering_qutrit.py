@@ -117,7 +117,7 @@ gibbs = gibbs_state(energies, packet.beta)
 assert np.abs(dephased_fixed_point(smap, energies) - gibbs).max() < tol
 
 rates = np.logspace(-3, 2, 60)
-steady = smap.steady_state(rates)  # (60, 3, 3), = collision_steady_state(smap, None, rates)
+steady = smap.steady_state(rates)  # (60, 3, 3), = collision_steady_state(smap, rate=rates)
 pert = perturbative_steady_state(smap, energies)
 small = np.array([1e-3, 1e-2])
 residual = [np.abs(r - (pert.zeroth + g * pert.first)).max()

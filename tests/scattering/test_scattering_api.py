@@ -143,8 +143,10 @@ def test_steady_state_grid_of_maps_and_rates():
     packets = [model.packet(beta=0.1, delta_x=dx, x0=-10.0) for dx in (1.0, 3.0, 10.0)]
     maps = scattering_maps(model, packets, nodes=16)
     rates = np.array([0.1, 1.0, 10.0, 100.0])
-    grid = collision_steady_state(maps, None, rates, outer=True)
+    grid = collision_steady_state(maps, rate=rates, outer=True)
     assert grid.shape == (3, 4, 2, 2)
+    with pytest.raises(ParameterError, match="rate"):
+        collision_steady_state(maps)
     for i, m in enumerate(maps):
         np.testing.assert_allclose(grid[i], m.steady_state(rates), atol=1e-14)
         # the old manual form gives the transpose

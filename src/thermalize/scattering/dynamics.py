@@ -71,6 +71,8 @@ def _hbar(scattering_map, hbar) -> float:
 
 def _rates(rate, lead: tuple, outer: bool, *, positive: bool) -> np.ndarray:
     """Rates as an array; with outer=True shaped to broadcast as (maps..., rates...)."""
+    if rate is None:
+        raise ParameterError("rate (the collision rate Gamma) is required")
     g = as_float_array("rate", rate)
     bad = ~(g > 0) if positive else g < 0
     if np.any(bad):
@@ -179,17 +181,17 @@ def free_evolution(energies, tau, *, hbar: float = 1.0) -> np.ndarray:
     return np.einsum("aj,bk,...jk->...abjk", eye, eye, phase)
 
 
-def collision_generator(scattering_map, energies, rate, *, hbar: float | None = None,
-                        outer: bool = False) -> np.ndarray:
+def collision_generator(scattering_map, energies=None, rate=None, *,
+                        hbar: float | None = None, outer: bool = False) -> np.ndarray:
     r"""Generator of Eq. (8): :math:`-\tfrac{i}{\hbar}[H_S,\cdot] + \Gamma(\mathbb S - \mathbb I)`.
 
     Parameters
     ----------
     scattering_map : ScatteringMap, sequence of them, or ndarray, shape (..., d, d, d, d)
-    energies : ndarray, shape (d,)
-        Levels of H_S (the basis of the map).
+    energies : ndarray, shape (d,), optional
+        Levels of H_S (the basis of the map); a ScatteringMap carries its own.
     rate : float or ndarray, shape (...)
-        Collision rates Gamma >= 0, broadcast against the leading axes of the maps.
+        Collision rates Gamma >= 0 (required), broadcast against the leading axes of the maps.
     hbar : float, optional
         A ScatteringMap's model hbar by default (given: must agree), else 1.
     outer : bool
@@ -226,8 +228,8 @@ def collision_generator(scattering_map, energies, rate, *, hbar: float | None = 
     return _to_qobj_super(out) if is_qobj(scattering_map) and out.ndim == 2 else out
 
 
-def collision_steady_state(scattering_map, energies, rate, *, hbar: float | None = None,
-                           outer: bool = False) -> np.ndarray:
+def collision_steady_state(scattering_map, energies=None, rate=None, *,
+                           hbar: float | None = None, outer: bool = False) -> np.ndarray:
     r"""Steady state of Poissonian bombardment, Eq. (9) / Eq. (S2) of Tabanera-Bravo (2023).
 
     Solves :math:`-\tfrac{i}{\hbar}\Delta_{jk}\rho_{jk} + \Gamma\sum_{j'k'}
@@ -238,10 +240,10 @@ def collision_steady_state(scattering_map, energies, rate, *, hbar: float | None
     ----------
     scattering_map : ScatteringMap, sequence of them, or ndarray, shape (..., d, d, d, d)
         One map, or a batch of maps broadcast against `rate`.
-    energies : ndarray, shape (d,)
-        Non-degenerate levels of H_S.
+    energies : ndarray, shape (d,), optional
+        Non-degenerate levels of H_S; a ScatteringMap carries its own.
     rate : float or ndarray, shape (...)
-        Gamma > 0. (At Gamma = 0 every diagonal state is stationary; the limit Gamma -> 0+
+        Gamma > 0 (required; ``rate=`` as keyword when `energies` are left out). (At Gamma = 0 every diagonal state is stationary; the limit Gamma -> 0+
         is `perturbative_steady_state(...).zeroth`.)
     hbar : float, optional
         A ScatteringMap's model hbar by default (given: must agree), else 1.
@@ -256,7 +258,7 @@ def collision_steady_state(scattering_map, energies, rate, *, hbar: float | None
     --------
     >>> from thermalize.scattering import ScatteringModel, IncidentPacket, scattering_map
     >>> smap = scattering_map(ScatteringModel.example(), IncidentPacket.example(), nodes=16)
-    >>> rho = collision_steady_state(smap, smap.energies, [0.01, 10.0])
+    >>> rho = collision_steady_state(smap, rate=[0.01, 10.0])  # = smap.steady_state(...)
     >>> np.round(np.abs(rho[:, 0, 1]), 5)  # coherence grows with the rate
     array([6.0000e-05, 1.0684e-01])
     """

@@ -176,6 +176,8 @@ class ScatteringModel:
                distribution="effusion", *, temperature: float | None = None) -> IncidentPacket:
         """An `IncidentPacket` with this model's mass and hbar (mass given once).
 
+        `delta_x` and `x0` default to the packets of Figs. 1-2 (1 and -10).
+
         Examples
         --------
         >>> ScatteringModel.example().packet(beta=0.1).mass
