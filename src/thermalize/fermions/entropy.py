@@ -188,8 +188,8 @@ def deletion_spectrum(eigenvalues, weights, *, method: SecularEquation | None = 
     fixed = np.repeat(g_lam, g_size - 1 + (~live))
     poles, pw = g_lam[live], g_w[live]
     pw = pw / pw.sum()
-    roots = _secular_roots(poles, pw, method.max_iter)
-    return np.sort(np.concatenate([fixed, roots]))
+    origin, tau = _secular_roots(poles, pw, method.max_iter)
+    return np.sort(np.concatenate([fixed, origin + tau]))
 
 
 _CHUNK = 256  # roots per block: bounds the work arrays to _CHUNK x p (cache- and memory-friendly)
@@ -214,11 +214,15 @@ def _secular_sums(d, w, origin, tau, rows):
     return f, dpsi, dall - dpsi
 
 
-def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int) -> np.ndarray:
-    """Roots of sum_j w_j/(d_j - x) in each (d_i, d_{i+1}); d strictly ascending, w > 0."""
+def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int, *, vectors: bool = False):
+    """Roots ``origin + tau`` of sum_j w_j/(d_j - x) in each (d_i, d_{i+1}); d strictly
+    ascending, w > 0. Returned split so that d_j - root = (d_j - origin) - tau stays exact.
+
+    ``vectors=True`` converges tau to its own relative precision (not the root's), as the
+    eigenvectors x_j ~ 1/(d_j - root) need when two poles are only a few ulps apart."""
     p = d.size
     if p < 2:
-        return np.zeros(0)
+        return np.zeros(0), np.zeros(0)
     lo_pole, hi_pole = d[:-1], d[1:]
     mid = 0.5 * (lo_pole + hi_pole)
     # poles a few ulps apart (pure states: occupations 0 or 1 up to rounding) can put mid on
@@ -237,6 +241,7 @@ def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int) -> np.ndarray:
     hi = np.where(left, mid - lo_pole, 0.0)
     tau = 0.5 * (lo + hi)
     active = np.ones(p - 1, dtype=bool)
+    coarse = np.zeros(p - 1, dtype=bool)  # converged relative to the root (vectors=True)
     # an iterate on a pole (poles a few ulps apart) gives inf/nan sums: the step is then
     # rejected as non-finite and the bracket bisected, so these are not worth a warning
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -267,16 +272,20 @@ def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int) -> np.ndarray:
             new = np.where(bad, 0.5 * (lo[ix] + hi[ix]), new)
             step = np.abs(new - t)
             tau[ix] = new
+            eps4 = 4 * np.finfo(float).eps
             scale = np.maximum(np.abs(new), np.abs(origin[ix]))
-            done = (
-                (step <= 4 * np.finfo(float).eps * scale)
-                | (f == 0)
-                | (hi[ix] - lo[ix] <= 4 * np.finfo(float).eps * scale)
-            )
+            done = (step <= eps4 * scale) | (f == 0) | (hi[ix] - lo[ix] <= eps4 * scale)
+            if vectors:
+                coarse[ix[done]] = True
+                scale = np.abs(new)
+                done = (step <= eps4 * scale) | (f == 0) | (hi[ix] - lo[ix] <= eps4 * scale)
             active[ix[done]] = False
+    # vectors=True: a root converged to the root's precision but not to tau's (a rounding
+    # limit cycle) is accepted
+    active &= ~coarse
     if np.any(active):
         raise ConvergenceError(
             f"secular equation: {np.count_nonzero(active)} of {p - 1} roots not converged "
             f"after {max_iter} iterations"
         )
-    return origin + tau
+    return origin, tau
