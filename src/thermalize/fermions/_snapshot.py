@@ -76,6 +76,7 @@ class Prepared:
         self.rows = {b: model.modes(b) for b in self.baths}
         self.levels = {b: model.levels(b) for b in self.baths}
         self.sys_levels = model.levels("system")
+        self.sys_basis = model.local_basis[0][np.ix_(self.sys_rows, self.sys_rows)]
         h = model.single_particle_hamiltonian
         if model.is_locally_diagonal:
             self.c0_local, self.h_local = np.asarray(c0), h
@@ -170,7 +171,8 @@ class Snapshots:
         out: dict = {}
         c_ss = self._block(c_local, phi, p.sys_rows)
         out["system_entropy"] = float(binary_entropy(linalg.eigvalsh(c_ss)).sum())
-        out["system_occupation"] = np.clip(np.diag(c_ss).real, 0.0, 1.0)
+        w = p.sys_basis  # site occupations n_d = diag(conj(W) C_SS^local W^T)
+        out["system_occupation"] = np.clip(np.einsum("ij,jk,ik->i", w.conj(), c_ss, w).real, 0.0, 1.0)
         out["system_energy"] = float(p.sys_levels @ np.diag(c_ss).real)
         out["interaction_energy"] = float(
             sum(

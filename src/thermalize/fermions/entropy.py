@@ -275,7 +275,7 @@ def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int, *, vectors: bool
     coarse = np.zeros(p - 1, dtype=bool)  # converged relative to the root (vectors=True)
     # an iterate on a pole (poles a few ulps apart) gives inf/nan sums: the step is then
     # rejected as non-finite and the bracket bisected, so these are not worth a warning
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for _ in range(max_iter):
             ix = np.flatnonzero(active)
             if ix.size == 0:
