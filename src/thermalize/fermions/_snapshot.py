@@ -186,8 +186,13 @@ class Snapshots:
             occ = np.diag(c_local[np.ix_(ix, ix)]).real if c_local is not None else occ_all[ix]
             out[b] = self._bath(b, np.clip(occ, 0.0, 1.0))
             if "bath_spectra" in self.needs:
-                blk = self._block(c_local, phi, ix)
-                out[b]["bath_entropy"] = float(binary_entropy(linalg.eigvalsh(blk)).sum())
+                if c_local is not None:
+                    blk = c_local[np.ix_(ix, ix)]
+                    diag = np.count_nonzero(blk - np.diag(np.diag(blk))) == 0
+                    lam = np.diag(blk).real if diag else linalg.eigvalsh(blk)
+                else:  # upper triangle only (BLAS herk: half the flops of a full product)
+                    lam = linalg.eigvalsh(p.ev.hermitian_block_upper(phi[ix]), lower=False)
+                out[b]["bath_entropy"] = float(binary_entropy(np.clip(lam, 0.0, 1.0)).sum())
         if "joint_bath" in self.needs:
             n_b = sum(out[b]["particle_number"] for b in p.baths)
             out["joint_bath_entropy"] = self._joint_bath_entropy(c_local, phi, n_b)
