@@ -121,3 +121,24 @@ def test_qobj_in_qobj_out():
     assert abs(correlation_entropy(q0) - correlation_entropy(C0)) < 1e-15
     ds = entropy_production(MODEL, q0, [1.0])
     np.testing.assert_allclose(ds.sigma, entropy_production(MODEL, C0, [1.0]).sigma, atol=1e-14)
+
+
+def test_temperature_is_an_alternative_to_beta():
+    """Conventions: `temperature=` gives the same state as beta = 1/T (exact); both or neither
+    is a ParameterError; T = 0 is beta = inf."""
+    a = gibbs_correlation_matrix(MODEL, [2.0, 0.5], 0.1)
+    b = gibbs_correlation_matrix(MODEL, temperature=[0.5, 2.0], mu=0.1)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(
+        gibbs_correlation_matrix(MODEL, np.inf, 0.3), gibbs_correlation_matrix(MODEL, temperature=0.0, mu=0.3)
+    )
+    with pytest.raises(ParameterError, match="exactly one"):
+        gibbs_correlation_matrix(MODEL, 1.0, 0.0, temperature=1.0)
+    with pytest.raises(ParameterError, match="temperature"):
+        gibbs_correlation_matrix(MODEL, temperature=-1.0, mu=0.0)
+    from thermalize.fermions import sample_fock_correlation_matrix
+
+    np.testing.assert_array_equal(
+        sample_fock_correlation_matrix(MODEL, [2.0, 0.5], 0.1, rng=3),
+        sample_fock_correlation_matrix(MODEL, temperature=[0.5, 2.0], mu=0.1, rng=3),
+    )

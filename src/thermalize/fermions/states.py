@@ -77,7 +77,30 @@ def _assemble(model: QuadraticModel, sys_block: np.ndarray, bath_occ: dict[str, 
     return c
 
 
-def gibbs_correlation_matrix(model: QuadraticModel, beta, mu, system_occupation=0.0) -> np.ndarray:
+def _betas(model, beta, temperature) -> dict[str, float]:
+    """Per-bath inverse temperatures from `beta=` or, alternatively, `temperature=`."""
+    if (beta is None) == (temperature is None):
+        raise ParameterError(
+            f"give exactly one of beta={beta!r} and temperature={temperature!r}"
+        )
+    if beta is not None:
+        return _bath_values("beta", beta, model, allow_inf=True)
+    temps = _bath_values("temperature", temperature, model, allow_inf=True)
+    for b, t in temps.items():
+        if not t >= 0:
+            raise ParameterError(f"temperature[{b!r}]={t!r} is outside the allowed range [0, inf]")
+    return {b: (np.inf if t == 0 else 1.0 / t) for b, t in temps.items()}
+
+
+def _mus(model, mu) -> dict[str, float]:
+    if mu is None:
+        raise ParameterError("mu (one chemical potential per bath) is required")
+    return _bath_values("mu", mu, model)
+
+
+def gibbs_correlation_matrix(
+    model: QuadraticModel, beta=None, mu=None, system_occupation=0.0, *, temperature=None
+) -> np.ndarray:
     r"""Correlation matrix :math:`\mathcal C_{ij} = \mathrm{tr}[c_i^\dagger c_j \rho]` of Eq. (2).
 
     :math:`\rho = \rho_S \otimes \prod_\nu \pi_\nu(\beta_\nu, \mu_\nu)` with the grand-canonical
@@ -89,6 +112,8 @@ def gibbs_correlation_matrix(model: QuadraticModel, beta, mu, system_occupation=
     model : QuadraticModel
     beta, mu : float, sequence (one per bath, partition order) or dict label -> float
         Inverse temperature (any real, or inf) and chemical potential of each bath.
+    temperature : float, sequence or dict, optional
+        Alternative to ``beta`` (``beta = 1/temperature``; 0 means beta = inf); give one.
     system_occupation : float, ndarray (m,) or ndarray (m, m)
         Initial system occupations :math:`n_d \in [0, 1]` or the system correlation matrix.
 
@@ -104,8 +129,8 @@ def gibbs_correlation_matrix(model: QuadraticModel, beta, mu, system_occupation=
     array([0.   , 0.731, 0.269, 0.731, 0.269])
     """
     require_model(model)
-    betas = _bath_values("beta", beta, model, allow_inf=True)
-    mus = _bath_values("mu", mu, model)
+    betas = _betas(model, beta, temperature)
+    mus = _mus(model, mu)
     occ = {b: fermi_dirac(model.levels(b), betas[b], mus[b]) for b in model.bath_labels}
     return _assemble(model, _system_block(model, system_occupation), occ)
 
@@ -143,7 +168,14 @@ def part_generators(model: QuadraticModel, rng) -> dict[str, np.random.Generator
 
 
 def sample_fock_correlation_matrix(
-    model: QuadraticModel, beta, mu, system_occupation=0.0, *, rng, return_occupations=False
+    model: QuadraticModel,
+    beta=None,
+    mu=None,
+    system_occupation=0.0,
+    *,
+    rng,
+    return_occupations=False,
+    temperature=None,
 ):
     r"""Correlation matrix of a random Fock state whose occupations are drawn from Fermi laws.
 
@@ -161,7 +193,7 @@ def sample_fock_correlation_matrix(
     Parameters
     ----------
     model : QuadraticModel
-    beta, mu : float, sequence or dict
+    beta, mu, temperature : float, sequence or dict
         As in :func:`gibbs_correlation_matrix`.
     system_occupation : float or ndarray (m,)
         Occupation probabilities of the system modes.
@@ -184,8 +216,8 @@ def sample_fock_correlation_matrix(
     """
     require_model(model)
     gens = part_generators(model, rng)
-    betas = _bath_values("beta", beta, model, allow_inf=True)
-    mus = _bath_values("mu", mu, model)
+    betas = _betas(model, beta, temperature)
+    mus = _mus(model, mu)
     p_sys = as_float_array("system_occupation", system_occupation)
     m = model.system_modes.size
     if p_sys.ndim > 1 or (p_sys.ndim == 1 and p_sys.size != m):
