@@ -11,7 +11,16 @@ __all__ = ["birth_death_evolve", "birth_death_generator", "birth_death_stationar
 
 #: 1-norm distance to the stationary populations below which later times return them: rounding
 #: of ~1e5 uniformization products accumulates to ~1e-14, so a tighter cut-off never fires.
+#: The cut-off grows with the dimension d (`_stationary_tol`): the 1-norm sums d entries, each
+#: with its own rounding error of a few eps relative to the mass.
 _STATIONARY_TOL = 1e-12
+#: Per-level rounding allowance of the scaled cut-off, in units of the machine epsilon.
+_STATIONARY_EPS_PER_LEVEL = 64.0
+
+
+def _stationary_tol(d: int) -> float:
+    """Stationarity cut-off for a ladder of d levels: max(1e-12, 64 d eps) (2.8e-11 at d = 2001)."""
+    return max(_STATIONARY_TOL, _STATIONARY_EPS_PER_LEVEL * d * np.finfo(float).eps)
 
 #: Up to this dimension the propagator e^{dt W} of each distinct output interval is built once as
 #: a dense (non-negative) matrix and reused; above it, vectors are propagated term by term.
@@ -146,15 +155,17 @@ def _windowed_step(
     """Propagate one column over dt by uniformization restricted to a moving window.
 
     If `target` (the stationary column, same mass) is given, stop as soon as the column is
-    within _STATIONARY_TOL of it (1-norm, relative to the mass) and return it: the distance
+    within `_stationary_tol(d)` of it (1-norm, relative to the mass) and return it: the distance
     cannot grow under the dynamics, so the cost is capped by the relaxation time, not by dt.
     """
     d = v.size
     v = v.copy()
+    mass = v.sum()
+    stol = _stationary_tol(d)
     mu_max = _max_window_mean(tol, cache)
     remaining = dt
     while remaining > 0:
-        if target is not None and np.abs(v - target).sum() <= _STATIONARY_TOL * v.sum():
+        if target is not None and np.abs(v - target).sum() <= stol * mass:
             return target.copy()
         floor = _WINDOW_FLOOR * v.sum()
         v[v < floor] = 0.0
@@ -169,6 +180,11 @@ def _windowed_step(
         st = 1.0 - exit_rate[lo : hi + 1] / lam
         uq, dq = u[lo:hi] / lam, w[lo + 1 : hi + 1] / lam
         v[lo : hi + 1] = _poisson_series(v[lo : hi + 1], st, uq, dq, wts)
+        # conservative scheme: Q is stochastic, so the exact step keeps the mass; restoring it
+        # removes the ~1e-12 drift of rounding and of the window floor (issue 18, item 1)
+        total = v.sum()
+        if total > 0:
+            v *= mass / total
     return v
 
 
@@ -190,8 +206,9 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
         Times >= 0, any order.
     tol : float
         Poisson tail mass dropped per sub-step (absolute error per sub-step in the 1-norm).
-        Once the state is within 1e-12 (1-norm) of the stationary populations, later times
-        return them directly (the 1-norm distance cannot grow under the dynamics).
+        Once the state is within max(1e-12, 64 d eps) (1-norm) of the stationary populations,
+        later times return them directly (the 1-norm distance cannot grow under the dynamics).
+        Every step restores each column's mass, so probability is conserved to rounding.
 
     Returns
     -------
@@ -248,8 +265,15 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
     def weights(h: float) -> np.ndarray:
         return _poisson_weights(lam * h, tol, weights_cache)
 
+    stol = _stationary_tol(d)
+
     def close_to_stationary(v: np.ndarray) -> bool:
-        return pi is not None and np.abs(v - pi * mass).sum() <= _STATIONARY_TOL * mass.sum()
+        return pi is not None and np.abs(v - pi * mass).sum() <= stol * mass.sum()
+
+    def renormalise(v: np.ndarray) -> np.ndarray:
+        """Restore each column's mass (the exact propagator conserves it; rounding does not)."""
+        total = v.sum(axis=0, keepdims=True)
+        return v * np.where(total > 0, mass / np.where(total > 0, total, 1.0), 1.0)
 
     propagators: dict[float, np.ndarray] = {}
     order = np.argsort(t, kind="stable")
@@ -265,8 +289,9 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
                 prop = propagators.get(key)
                 if prop is None:
                     prop = np.linalg.matrix_power(series(np.eye(d), weights(h)), n_sub)
+                    prop /= prop.sum(axis=0, keepdims=True)  # columns of e^{dt W} sum to 1
                     propagators[key] = prop
-                vec = prop @ vec
+                vec = renormalise(prop @ vec)
                 if close_to_stationary(vec):
                     vec, converged = pi * mass, True
             else:
