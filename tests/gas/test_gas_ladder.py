@@ -98,7 +98,14 @@ def test_long_times_on_large_ladders_cost_the_relaxation_time_not_t():
 
     from thermalize.gas import SpinGasModel
 
-    m = SpinGasModel(1000, 1.0, 2.0, 1.0, 1.0, 1.0)
+    m = SpinGasModel(
+        1000,
+        1.0,
+        2.0,
+        temperature_internal=1.0,
+        temperature_motional=1.0,
+        recoil_energy=1.0,
+    )
     t0 = time.perf_counter()
     p = m.populations([0.0, 300.0])
     elapsed = time.perf_counter() - t0
