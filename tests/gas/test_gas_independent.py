@@ -345,12 +345,19 @@ def test_user_callable_amplitude_rates_match_own_quadrature_and_obey_ldb():
     def radial(q, p):
         return np.exp(-(q * q + p * p) / 3.0) * (1 + 0.1 * q * p)
 
-    def amp(i, j, k, l, q, p, c):
+    def amp(j, l, p, i, k, q, c):  # initial state first
         idx_in, idx_out = np.asarray(j) * d_a + np.asarray(l), np.asarray(i) * d_a + np.asarray(k)
         return c_mat[idx_out, idx_in] * radial(q, p) * (1 + 0.5 * c + 0.2 * c * c)
 
     mass, density, temp = 0.7, 0.01, 0.9
-    w = GasModel(es, ea, temp, mass, density, amp, temperature_internal=temp).rates().rate_matrix()
+    w = (
+        GasModel(
+            es, ea, temp, mass, density, amp, temperature_internal=temp,
+            amplitude_order="initial_first",
+        )
+        .rates()
+        .rate_matrix()
+    )
     pa = np.exp(-ea / temp) / np.exp(-ea / temp).sum()
     ang = 2 * np.pi * quad(lambda c: (1 + 0.5 * c + 0.2 * c * c) ** 2, -1, 1)[0]
     own = np.zeros((d_s, d_s))

@@ -1,4 +1,4 @@
-"""Dynamics of the spin-J case study (Gaida et al. 2025, Eqs. 11, 18, 23), mixed into `SpinGasModel`.
+"""Dynamics of the spin-J case study (Gaida et al. 2025, Eqs. 11, 18, 23) for `SpinGasModel`.
 
 Energy-diagonal initial states use the tridiagonal rate equation (uniformization, J up to
 1000+); states with coherences use the band-by-band solution of Eq. (18) (`_bands`).

@@ -60,7 +60,9 @@ def spin_operators(spin) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def ladder_coefficients(spin) -> np.ndarray:
-    r""":math:`c_i = \langle m_i+1|J_+|m_i\rangle = \sqrt{(J-m_i)(J+m_i+1)}`, m_i = -J + i, shape (2J,).
+    r""":math:`c_i = \langle m_i+1|J_+|m_i\rangle = \sqrt{(J-m_i)(J+m_i+1)}`, m_i = -J + i.
+
+    Shape (2J,).
 
     O(J) memory (the dense `spin_operators` are (2J+1)^2).
     """

@@ -22,9 +22,11 @@ class BornGaussian:
         \exp\!\Big(-\frac{|\mathbf q - \mathbf p|^2}{2 p_R^2}\Big),
         \quad p_R = \hbar/R,\ E_R = p_R^2/2m.
 
-    Units hbar = 1. Callable as ``f(i, j, k, l, q, p, cos_theta)`` with broadcastable
-    integer index arrays and momentum magnitudes q = |q|, p = |p| and the scattering angle
-    cos_theta = q.p/(qp): the amplitude protocol used by `GasModel`.
+    Units hbar = 1. Callable initial state first (docs/conventions.md) as
+    ``f(j, l, p, i, k, q, cos_theta)``: system j -> i, ancilla l -> k, incoming momentum
+    magnitude p = |p|, outgoing q = |q|, scattering angle cos_theta = q.p/(qp); broadcastable
+    arrays. This is the amplitude protocol of `GasModel` (``amplitude_order = "initial_first"``).
+    Until this release it was called final first, ``f(i, j, k, l, q, p, cos_theta)``.
 
     Attributes
     ----------
@@ -42,9 +44,12 @@ class BornGaussian:
     Examples
     --------
     >>> f = BornGaussian(np.array([[0.0, 1.0], [1.0, 0.0]]), 1.0, 1.0, 0.5, 2)
-    >>> round(float(f(0, 0, 0, 1, 1.0, 1.0, 1.0)), 6)  # forward, E_R = 1: -sqrt(pi/2)
+    >>> round(float(f(0, 1, 1.0, 0, 0, 1.0, 1.0)), 6)  # forward, E_R = 1: -sqrt(pi/2)
     -1.253314
     """
+
+    #: argument order of __call__ (read by `GasModel`): initial state first
+    amplitude_order = "initial_first"
 
     coupling: np.ndarray
     strength: float
@@ -89,7 +94,8 @@ class BornGaussian:
                 stacklevel=3,
             )
 
-    def __call__(self, i, j, k, l, q, p, cos_theta) -> np.ndarray:
+    def __call__(self, j, l, p, i, k, q, cos_theta) -> np.ndarray:
+        """f_ij^kl(q, p): system j -> i, ancilla l -> k, momentum p -> q (initial first)."""
         d_a = self.ancilla_dimension
         pre = -np.sqrt(np.pi / 2.0) * self.interaction_range * self.strength / self.recoil_energy
         elem = self.coupling[

@@ -10,6 +10,7 @@ from scipy.integrate import quad_vec
 
 from ..errors import ConvergenceError, ParameterError
 from ..superop import liouvillian
+from ..superop import steady_state as _core_steady_state
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import GasModel
@@ -85,6 +86,12 @@ class CollisionRates:
         h = np.diag(self.energies + (self.energy_shift if include_shift else 0.0))
         ops, rates = self.jump_operators()
         return liouvillian(h, ops, rates)
+
+    def steady_state(self) -> np.ndarray:
+        r"""Stationary state of Eq. (6), shape (d, d): the core `superop.steady_state` of
+        `generator()`. Diagonal with the null vector of W (Eq. 11) when the populations
+        decouple (Eqs. 10-11, App. C); Gibbs at T when T_A = T_M = T (Eq. 13)."""
+        return _core_steady_state(self.generator())
 
     def dissipator(self) -> np.ndarray:
         """Matrix form of the collision term C alone (no Hamiltonian), shape (d*d, d*d)."""
@@ -165,13 +172,13 @@ def collision_rates(
             p, q, w = radial(x)
             fh, fl = (
                 np.broadcast_to(
-                    model.amplitude(
-                        ei[:, None],
+                    model.scattering_amplitude(
                         ej[:, None],
-                        ek[:, None],
                         el[:, None],
-                        q[:, None],
                         p[:, None],
+                        ei[:, None],
+                        ek[:, None],
+                        q[:, None],
                         c[None, :],
                     ),
                     (ei.size, c.size),
@@ -220,7 +227,7 @@ def collision_rates(
         p = sigma * x
         mu = 4.0 * np.pi * p * p * norm_mu * np.exp(-x * x / 2.0) * sigma
         return mu * np.real(
-            np.asarray(model.amplitude(si, si, sk, sk, p, p, 1.0)) * np.ones(si.size)
+            np.asarray(model.scattering_amplitude(si, sk, p, si, sk, p, 1.0)) * np.ones(si.size)
         )
 
     fwd, ferr = quad_vec(forward, 0.0, _X_MAX, epsrel=rtol * 0.1, norm="max", points=points)

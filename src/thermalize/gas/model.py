@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,11 +14,13 @@ from ..errors import (
     require_finite,
     require_in_range,
     require_nonnegative,
+    require_dense_size,
     require_positive,
+    require_real,
 )
 from ..quantum import gibbs_populations
 from .amplitudes import BornGaussian
-from .collision_rates import CollisionRates, collision_rates
+from .collision_rates import _MAX_ANGULAR_NODES, CollisionRates, collision_rates
 from .spin import SpinGasModel, spin_operators
 
 __all__ = ["GasModel"]
@@ -44,17 +47,22 @@ class GasModel:
     density : float
         n = N/V >= 0.
     amplitude : callable
-        ``f(i, j, k, l, q, p, cos_theta)``: scattering amplitude f_ij^kl for system j -> i,
-        ancilla l -> k, incoming momentum magnitude p, outgoing q, angle between them;
-        broadcastable arrays in, complex or real array out. Rotational invariance of the
+        Scattering amplitude f_ij^kl for system j -> i, ancilla l -> k, incoming momentum
+        magnitude p, outgoing q, angle between them; broadcastable arrays in, complex or real
+        array out. Initial state first (docs/conventions.md): ``f(j, l, p, i, k, q,
+        cos_theta)`` with ``amplitude_order="initial_first"`` (or an `amplitude_order`
+        attribute on the callable, as `BornGaussian` has). Rotational invariance of the
         interaction region (V = V_0 v g(|x|)) is assumed, so only cos_theta enters.
-        `BornGaussian` implements Eq. (D2).
     temperature_internal : float, optional
         T_A > 0; give exactly one of this and `ancilla_populations`.
     ancilla_populations : ndarray, shape (d_A,), optional
         p(eps_k) >= 0 summing to 1.
     energy_atol : float
         Two transition energies closer than this are one Lindblad channel E (Eq. 7).
+    amplitude_order : {"initial_first", "final_first"}, optional
+        Argument order of `amplitude`. Default: the callable's own `amplitude_order`
+        attribute, else the old final-first order ``f(i, j, k, l, q, p, cos_theta)`` with a
+        DeprecationWarning (the default becomes "initial_first" in the next release).
 
     Examples
     --------
@@ -73,8 +81,27 @@ class GasModel:
     temperature_internal: float | None = None
     ancilla_populations: np.ndarray | None = None
     energy_atol: float = 1e-9
+    amplitude_order: str | None = None
 
     def __post_init__(self) -> None:
+        order = self.amplitude_order
+        if order is None:
+            order = getattr(self.amplitude, "amplitude_order", None)
+        if order is None:
+            warnings.warn(
+                "GasModel: an amplitude callable without amplitude_order is read in the old "
+                "final-first order f(i, j, k, l, q, p, cos_theta); pass "
+                "amplitude_order='initial_first' with f(j, l, p, i, k, q, cos_theta) "
+                "(docs/conventions.md), or amplitude_order='final_first' to keep the old order",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            order = "final_first"
+        if order not in ("initial_first", "final_first"):
+            raise ParameterError(
+                f"amplitude_order={order!r} must be 'initial_first' or 'final_first'"
+            )
+        object.__setattr__(self, "amplitude_order", order)
         e = as_float_array("system_energies", self.system_energies, ndim=1)
         if e.size == 0 or np.any(np.diff(e) <= self.energy_atol):
             raise ParameterError(
@@ -86,14 +113,22 @@ class GasModel:
             raise ParameterError("ancilla_energies must be non-empty")
         object.__setattr__(self, "system_energies", e)
         object.__setattr__(self, "ancilla_energies", a)
+        for name in ("temperature_motional", "mass", "density", "energy_atol"):
+            object.__setattr__(self, name, require_real(name, getattr(self, name)))
         require_positive("temperature_motional", self.temperature_motional)
         require_positive("mass", self.mass)
         require_nonnegative("density", self.density)
         require_positive("energy_atol", self.energy_atol)
+        require_dense_size(
+            "GasModel channels (d_S^2 d_A^2 amplitudes x angular nodes)",
+            (e.size**2 * a.size**2, 2 * _MAX_ANGULAR_NODES),
+        )
         if (self.temperature_internal is None) == (self.ancilla_populations is None):
             raise ParameterError("give exactly one of temperature_internal and ancilla_populations")
         if self.temperature_internal is not None:
-            require_positive("temperature_internal", self.temperature_internal)
+            t_a = require_real("temperature_internal", self.temperature_internal)
+            require_positive("temperature_internal", t_a)
+            object.__setattr__(self, "temperature_internal", t_a)
         else:
             p = as_float_array("ancilla_populations", self.ancilla_populations, ndim=1)
             require_nonnegative("ancilla_populations", p)
@@ -105,7 +140,7 @@ class GasModel:
             object.__setattr__(self, "ancilla_populations", p)
         if not callable(self.amplitude):
             raise ParameterError(
-                f"amplitude={self.amplitude!r} must be callable f(i, j, k, l, q, p, cos_theta)"
+                f"amplitude={self.amplitude!r} must be callable f(j, l, p, i, k, q, cos_theta)"
             )
         if isinstance(self.amplitude, BornGaussian):
             amp = self.amplitude
@@ -266,8 +301,18 @@ class GasModel:
             q2 = p * p - 2.0 * self.mass * etot
             if q2 > 0:
                 q = np.sqrt(q2)
-                out[i, j] = np.sqrt(q / p) * self.amplitude(i, j, k, l, q, p, cos_theta)
+                f = self.scattering_amplitude(j, l, p, i, k, q, cos_theta)
+                out[i, j] = np.sqrt(q / p) * f
         return out
+
+    def scattering_amplitude(self, j, l, p, i, k, q, cos_theta):
+        """f_ij^kl(q, p), initial state first: system j -> i, ancilla l -> k, momentum p -> q.
+
+        Calls `amplitude` in its own `amplitude_order`; broadcastable arrays in and out.
+        """
+        if self.amplitude_order == "final_first":
+            return self.amplitude(i, j, k, l, q, p, cos_theta)
+        return self.amplitude(j, l, p, i, k, q, cos_theta)
 
     # ----------------------------------------------------------------- Eqs. (6), (12)
     def rates(self, *, rtol: float = 1e-8, angular_nodes: int = 48) -> CollisionRates:
@@ -287,3 +332,14 @@ class GasModel:
         CollisionRates
         """
         return collision_rates(self, rtol=rtol, angular_nodes=angular_nodes)
+
+    def generator(self, *, rtol: float = 1e-8) -> np.ndarray:
+        """Matrix form (d*d, d*d) of Eq. (6) (`CollisionRates.generator` of `rates(rtol=rtol)`)."""
+        return self.rates(rtol=rtol).generator()
+
+    def steady_state(self, *, rtol: float = 1e-8) -> np.ndarray:
+        """Stationary state of Eq. (6), shape (d, d) (`CollisionRates.steady_state`).
+
+        Gibbs at T for T_A = T_M = T (Eq. 13); the two-temperature gas generally is not.
+        """
+        return self.rates(rtol=rtol).steady_state()

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, PhysicsWarning, require_dense_size, require_positive, require_real
+from ..errors import (
+    ParameterError,
+    PhysicsWarning,
+    require_dense_size,
+    require_positive,
+    require_real,
+)
 from ..quantum import gibbs_populations
 from ..superop import liouvillian
 from ._spin_dynamics import MAX_BAND_DIMENSION as _MAX_BAND_DIMENSION  # noqa: F401 (re-export)
@@ -49,7 +55,8 @@ class SpinRates(tuple):
     def __new__(cls, log_plus: float, log_minus: float) -> SpinRates:
         top = max(log_plus, log_minus)
         scale = top if abs(top) > _LOG_RATE_LIMIT else 0.0
-        obj = super().__new__(cls, (float(np.exp(log_plus - scale)), float(np.exp(log_minus - scale))))
+        pair = (float(np.exp(log_plus - scale)), float(np.exp(log_minus - scale)))
+        obj = super().__new__(cls, pair)
         obj.log_scale = float(scale)
         obj.log = (float(log_plus), float(log_minus))
         return obj
@@ -66,7 +73,7 @@ class SpinRates(tuple):
 
 
 def _temperature(kind: str, beta, temperature, legacy):
-    """T > 0 from exactly one of beta_<kind>= (>0), temperature_<kind>= (>0) or legacy positional."""
+    """T > 0 from exactly one of beta_<kind>=, temperature_<kind>= or a legacy positional T."""
     given = [x is not None for x in (beta, temperature, legacy)]
     if sum(given) > 1:
         raise ParameterError(
@@ -169,7 +176,10 @@ class SpinGasModel(SpinDynamics):
                 stacklevel=2,
             )
         leg = list(legacy) + [None] * (4 - len(legacy))
-        for name, kw, pos in (("recoil_energy", recoil_energy, leg[2]), ("rate_scale", rate_scale, leg[3])):
+        for name, kw, pos in (
+            ("recoil_energy", recoil_energy, leg[2]),
+            ("rate_scale", rate_scale, leg[3]),
+        ):
             if kw is not None and pos is not None:
                 raise ParameterError(f"{name} given both positionally and as a keyword")
         _check_spin_detuning(spin, omega_s, detuning)
@@ -348,7 +358,9 @@ class SpinGasModel(SpinDynamics):
         return float(np.inf) if b == 0 else 1.0 / b
 
     def population_inverted(self) -> bool:
-        r"""Eq. (22): :math:`\Delta > 0` and :math:`T_M < \Delta T_A/(\omega_S + \Delta)` (D > A)."""
+        r"""Eq. (22): :math:`\Delta > 0` and :math:`T_M < \Delta T_A/(\omega_S + \Delta)`.
+
+        Equivalently D > A in the paper's variables."""
         return bool(
             self.detuning > 0
             and self.temperature_motional
