@@ -275,3 +275,61 @@ def test_gas_model_and_thermo_reject_bad_input_by_name():
         gas.two_temperature_entropy_production(r, [0.5, 0.5], 1.0, 1.0)
     with pytest.raises(ParameterError, match="temperature_motional"):
         gas.two_temperature_entropy_production(r, [0.5, 0.3, 0.2], 1.0, 0.0)
+
+
+def _born(**kw):
+    base = dict(strength=1.0, interaction_range=1.0, mass=1.0, density=0.01,
+                temperature_motional=1.0, temperature_internal=1.0)
+    base.update(kw)
+    return lambda: GasModel.born_gaussian(
+        base.pop("system", [0.0, 1.0]), base.pop("ancilla", [0.0, 1.0]),
+        base.pop("coupling", np.eye(4)), **base
+    )
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (_born(ancilla=["a", "b"]), "ancilla_energies"),
+        (_born(coupling="x"), "coupling"),
+        (_born(coupling=np.full((4, 4), np.nan)), "coupling"),
+        (_born(strength="1"), "strength"),
+        (lambda: GasModel.example().rates(rtol="a"), "rtol"),
+        (lambda: GasModel.example().rates(angular_nodes=2.5), "angular_nodes"),
+        (lambda: GasModel.example().lindblad_operator("a", 0, 0, 1.0, 0.5), "energy"),
+        (lambda: GasModel.from_spin("x"), "spin_model"),
+        (lambda: gas.RepeatedInteractionModel(30, 1.0, 1.0, 1.0, 1.0, 1.0), "spin"),
+        (lambda: gas.RepeatedInteractionModel(1, "1", 1.0, 1.0, 1.0, 1.0), "omega_s"),
+        (lambda: gas.fitted_temperature("abc", 1.0), "populations"),
+        (lambda: gas.fitted_temperature([0.5, 0.5], "x"), "omega_s"),
+        (lambda: gas.populations_ergotropy("a", [0.0, 1.0]), "populations"),
+        (lambda: gas.birth_death_evolve([1, 0], [0, 1], [1, 0], [1.0], tol="x"), "tol"),
+        (lambda: gas.spin_operators(5000), "GiB"),  # 3 x 10001^2 floats: 2.2 GiB
+        # 200 levels x 2-level ancilla: 1.6e5 channels x 3072 nodes x 16 B = 7.3 GiB
+        (lambda: GasModel(np.arange(200.0), [0.0, 1.0], 1.0, 1.0, 0.01,
+                          gas.BornGaussian(np.eye(400), 1.0, 1.0, 1.0, 2),
+                          temperature_internal=1.0).rates(), "GiB"),
+    ],
+)
+def test_public_gas_callables_name_the_bad_parameter(call, name):
+    """Issue 15: a clear ParameterError naming the parameter (or the size in GiB before
+    allocating), never a NumPy traceback."""
+    with pytest.raises(ParameterError, match=name):
+        call()
+
+
+def test_reducible_ladder_at_huge_times_raises_instead_of_hanging():
+    """Issue 15 item 3: a zero inner rate disables the stationary shortcut; t = 1e12 would
+    take ~1e10 sub-steps. Now a ParameterError names `times` at once."""
+    import time
+
+    d = 300
+    up, down = np.ones(d), np.ones(d)
+    up[-1] = down[0] = down[150] = 0.0
+    t0 = time.perf_counter()
+    with pytest.raises(ParameterError, match="times"):
+        gas.birth_death_evolve(up, down, np.eye(d)[0], [1e12])
+    assert time.perf_counter() - t0 < 5.0
+    # short times still work and conserve probability
+    p = gas.birth_death_evolve(up, down, np.eye(d)[0], [10.0])
+    assert abs(p.sum() - 1.0) < 1e-13

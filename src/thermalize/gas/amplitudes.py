@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, PhysicsWarning, require_hermitian, require_positive
+from ..errors import (
+    ParameterError,
+    PhysicsWarning,
+    require_hermitian,
+    require_positive,
+    require_real,
+)
 
 __all__ = ["BornGaussian"]
 
@@ -58,7 +64,14 @@ class BornGaussian:
     ancilla_dimension: int
 
     def __post_init__(self) -> None:
-        v = require_hermitian("coupling", np.asarray(self.coupling))
+        c = np.asarray(self.coupling)
+        if not np.issubdtype(c.dtype, np.number) or c.dtype == bool:
+            raise ParameterError(f"coupling must be a numeric matrix, got dtype {c.dtype}")
+        if c.ndim != 2 or c.shape[0] != c.shape[1] or c.size == 0:
+            raise ParameterError(f"coupling must be a non-empty square matrix, got {c.shape}")
+        if not np.all(np.isfinite(c)):
+            raise ParameterError("coupling must be finite (no NaN or inf entries)")
+        v = require_hermitian("coupling", c)
         if not (
             isinstance(self.ancilla_dimension, (int, np.integer))
             and self.ancilla_dimension >= 1
@@ -69,8 +82,8 @@ class BornGaussian:
                 f"dividing coupling.shape[0]={v.shape[0]}"
             )
         object.__setattr__(self, "coupling", v)
-        if not np.isfinite(self.strength):
-            raise ParameterError(f"strength={self.strength!r} must be finite")
+        for name in ("strength", "interaction_range", "mass"):
+            object.__setattr__(self, name, require_real(name, getattr(self, name)))
         require_positive("interaction_range", self.interaction_range)
         require_positive("mass", self.mass)
 

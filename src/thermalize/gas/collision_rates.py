@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.integrate import quad_vec
 
-from ..errors import ConvergenceError, ParameterError
+from ..errors import (
+    ConvergenceError,
+    ParameterError,
+    require_dense_size,
+    require_int,
+    require_real,
+)
 from ..superop import liouvillian
 from ..superop import steady_state as _core_steady_state
 
@@ -125,12 +131,17 @@ def collision_rates(
     model: GasModel, *, rtol: float = 1e-8, angular_nodes: int = 48
 ) -> CollisionRates:
     """Evaluate the collision integrals of `model` (see `GasModel.rates`)."""
-    if not (np.isfinite(rtol) and 0 < rtol < 1):
+    rtol = require_real("rtol", rtol)
+    if not 0 < rtol < 1:
         raise ParameterError(f"rtol={rtol!r} is outside the allowed range (0, 1)")
-    if not (isinstance(angular_nodes, (int, np.integer)) and angular_nodes >= 4):
-        raise ParameterError(f"angular_nodes={angular_nodes!r} must be an integer >= 4")
+    angular_nodes = require_int("angular_nodes", angular_nodes, low=4, high=_MAX_ANGULAR_NODES)
     e, a = model.system_energies, model.ancilla_energies
     d, da = e.size, a.size
+    # amplitude tables (d_S^2 d_A^2 channel entries at both angular resolutions), before any work
+    require_dense_size(
+        "collision_rates amplitude table (d_S^2 d_A^2 channels x angular nodes)",
+        (d * d * da * da, 2 * _MAX_ANGULAR_NODES),
+    )
     pl = model.internal_populations()
     m, temp, n = model.mass, model.temperature_motional, model.density
     blocks = _transition_blocks(e, model.energy_atol)

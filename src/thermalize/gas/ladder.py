@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ..errors import ParameterError, as_float_array, require_nonnegative, require_positive
+from ..errors import (
+    ParameterError,
+    as_float_array,
+    require_dense_size,
+    require_nonnegative,
+    require_positive,
+    require_real,
+)
 
 __all__ = ["birth_death_evolve", "birth_death_generator", "birth_death_stationary"]
 
@@ -37,6 +44,15 @@ _WINDOW_MARGIN = 128
 #: Largest Lambda*h per uniformization sub-step: the Poisson weights e^{-Lambda h}(Lambda h)^n/n!
 #: stay far above underflow (e^{-400} ~ 2e-174) while the truncation overhead stays small.
 _MAX_POISSON_MEAN = 400.0
+
+#: Most uniformization sub-steps of the windowed path for a reducible ladder (no stationary
+#: shortcut): ~1e6 sub-steps of O(window) work are minutes; beyond, ParameterError (no hang).
+_MAX_WINDOWED_STEPS = 10**6
+
+
+def _vec_columns(p: np.ndarray) -> int:
+    """Number of independent columns of p0 (1 for a vector)."""
+    return 1 if p.ndim == 1 else int(p.shape[1])
 
 
 def _check_rates(up, down) -> tuple[np.ndarray, np.ndarray]:
@@ -76,6 +92,7 @@ def birth_death_generator(up, down) -> np.ndarray:
            [ 1., -2.]])
     """
     u, w = _check_rates(up, down)
+    require_dense_size("birth_death_generator (d, d)", (u.size, u.size), itemsize=8)
     return np.diag(-(u + w)) + np.diag(u[:-1], -1) + np.diag(w[1:], 1)
 
 
@@ -239,7 +256,9 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
         else as_float_array("times", [times], ndim=1)
     )
     require_nonnegative("times", t)
+    tol = require_real("tol", tol)
     require_positive("tol", tol)
+    require_dense_size("birth_death_evolve result", (t.size,) + p.shape, itemsize=8)
     exit_rate = u + w
     lam = float(exit_rate.max())
     out = np.empty((t.size,) + p.shape)
@@ -251,6 +270,14 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
     downq = (w[1:] / lam)[:, None]
     irreducible = d == 1 or (np.all(u[:-1] > 0) and np.all(w[1:] > 0))
     pi = birth_death_stationary(u, w)[:, None] if irreducible else None
+    if pi is None and d > _DENSE_MAX and t.size:
+        steps = lam * float(t.max()) / _max_window_mean(tol, {}) * _vec_columns(p)
+        if steps > _MAX_WINDOWED_STEPS:
+            raise ParameterError(
+                f"times: t = {float(t.max()):.3g} on this reducible ladder (a zero inner rate, "
+                f"so no stationary shortcut) needs ~{steps:.2g} uniformization sub-steps, above "
+                f"the cap of {_MAX_WINDOWED_STEPS:.0e}; use shorter times"
+            )
     vec = p.reshape(d, -1).copy()
     mass = vec.sum(axis=0, keepdims=True)
     weights_cache: dict = {}

@@ -11,16 +11,14 @@ import numpy as np
 from ..errors import (
     ParameterError,
     as_float_array,
-    require_finite,
     require_in_range,
     require_nonnegative,
-    require_dense_size,
     require_positive,
     require_real,
 )
 from ..quantum import gibbs_populations
 from .amplitudes import BornGaussian
-from .collision_rates import _MAX_ANGULAR_NODES, CollisionRates, collision_rates
+from .collision_rates import CollisionRates, collision_rates
 from .spin import SpinGasModel, spin_operators
 
 __all__ = ["GasModel"]
@@ -119,10 +117,6 @@ class GasModel:
         require_positive("mass", self.mass)
         require_nonnegative("density", self.density)
         require_positive("energy_atol", self.energy_atol)
-        require_dense_size(
-            "GasModel channels (d_S^2 d_A^2 amplitudes x angular nodes)",
-            (e.size**2 * a.size**2, 2 * _MAX_ANGULAR_NODES),
-        )
         if (self.temperature_internal is None) == (self.ancilla_populations is None):
             raise ParameterError("give exactly one of temperature_internal and ancilla_populations")
         if self.temperature_internal is not None:
@@ -170,7 +164,7 @@ class GasModel:
     ) -> GasModel:
         """Model with first-Born amplitudes of a Gaussian region, Eq. (D2); coupling v is
         (d_S*d_A, d_S*d_A) in the product energy basis (index i*d_A + k)."""
-        a = np.asarray(ancilla_energies, dtype=float)
+        a = as_float_array("ancilla_energies", ancilla_energies, ndim=1)
         amp = BornGaussian(np.asarray(coupling), strength, interaction_range, mass, int(a.size))
         return cls(
             system_energies,
@@ -230,7 +224,13 @@ class GasModel:
         >>> round(float(up / (2 * sm.rates()[0])), 8)  # |<0|J_+|-1>|^2 = 2
         1.0
         """
+        if not isinstance(spin_model, SpinGasModel):
+            raise ParameterError(
+                f"spin_model must be a SpinGasModel, got {type(spin_model).__name__}"
+            )
+        mass = require_real("mass", mass)
         require_positive("mass", mass)
+        density_range_cubed = require_real("density_range_cubed", density_range_cubed)
         require_positive("density_range_cubed", density_range_cubed)
         sm = spin_model
         _, jp, jm = spin_operators(sm.spin)
@@ -283,8 +283,10 @@ class GasModel:
         :math:`\sqrt{|q|/|p|} f_{ij}^{kl}(q, p)|i\rangle\langle j|`; closed channels
         (|p|^2 < 2mE) give zero. `cos_theta` is the angle between outgoing and incoming momentum.
         """
+        p = require_real("p", p)
         require_positive("p", p)
-        require_finite("energy", energy)
+        energy = require_real("energy", energy)
+        cos_theta = require_real("cos_theta", cos_theta)
         require_in_range("cos_theta", cos_theta, -1.0, 1.0)
         d_a = self.ancilla_energies.size
         for name, idx in (("k", k), ("l", l)):
