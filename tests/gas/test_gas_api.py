@@ -333,3 +333,13 @@ def test_reducible_ladder_at_huge_times_raises_instead_of_hanging():
     # short times still work and conserve probability
     p = gas.birth_death_evolve(up, down, np.eye(d)[0], [10.0])
     assert abs(p.sum() - 1.0) < 1e-13
+
+
+def test_born_gaussian_takes_betas_or_temperatures():
+    a = GasModel.example(beta_internal=0.5, beta_motional=2.0)
+    b = GasModel.example(temperature_internal=2.0, temperature_motional=0.5)
+    assert (a.temperature_internal, a.temperature_motional) == (2.0, 0.5)
+    assert (b.beta_internal, b.beta_motional) == (0.5, 2.0)
+    np.testing.assert_array_equal(a.rates().channel_rates, b.rates().channel_rates)
+    with pytest.raises(ParameterError, match="only one of beta_motional"):
+        GasModel.example(beta_motional=1.0, temperature_motional=1.0)

@@ -19,7 +19,7 @@ from ..errors import (
 from ..quantum import gibbs_populations
 from .amplitudes import BornGaussian
 from .collision_rates import CollisionRates, collision_rates
-from .spin import SpinGasModel, spin_operators
+from .spin import SpinGasModel, _temperature, spin_operators
 
 __all__ = ["GasModel"]
 
@@ -158,12 +158,22 @@ class GasModel:
         interaction_range: float,
         mass: float,
         density: float,
-        temperature_motional: float,
+        temperature_motional: float | None = None,
         temperature_internal: float | None = None,
         ancilla_populations=None,
+        beta_motional: float | None = None,
+        beta_internal: float | None = None,
     ) -> GasModel:
         """Model with first-Born amplitudes of a Gaussian region, Eq. (D2); coupling v is
-        (d_S*d_A, d_S*d_A) in the product energy basis (index i*d_A + k)."""
+        (d_S*d_A, d_S*d_A) in the product energy basis (index i*d_A + k).
+
+        Temperatures as `beta_motional=` / `beta_internal=` or `temperature_motional=` /
+        `temperature_internal=` (never both for one; or `ancilla_populations=`)."""
+        temperature_motional = _temperature("motional", beta_motional, temperature_motional, None)
+        if beta_internal is not None or temperature_internal is not None:
+            temperature_internal = _temperature(
+                "internal", beta_internal, temperature_internal, None
+            )
         a = as_float_array("ancilla_energies", ancilla_energies, ndim=1)
         amp = BornGaussian(np.asarray(coupling), strength, interaction_range, mass, int(a.size))
         return cls(
@@ -198,9 +208,11 @@ class GasModel:
             "interaction_range": 1.0,
             "mass": 1.0,
             "density": 0.01,
-            "temperature_motional": 1.0,
-            "temperature_internal": 1.0,
         }
+        if not {"beta_motional", "temperature_motional"} & overrides.keys():
+            kw["temperature_motional"] = 1.0
+        if not {"beta_internal", "temperature_internal", "ancilla_populations"} & overrides.keys():
+            kw["temperature_internal"] = 1.0
         kw.update(overrides)
         return cls.born_gaussian(
             kw.pop("system_energies"), kw.pop("ancilla_energies"), kw.pop("coupling"), **kw
@@ -253,6 +265,17 @@ class GasModel:
         )
 
     # ----------------------------------------------------------------- gas state
+    @property
+    def beta_motional(self) -> float:
+        """1/T_M."""
+        return 1.0 / self.temperature_motional
+
+    @property
+    def beta_internal(self) -> float | None:
+        """1/T_A (None when the ancilla populations are given instead of T_A)."""
+        t = self.temperature_internal
+        return None if t is None else 1.0 / t
+
     @property
     def dimension(self) -> int:
         """d_S."""
