@@ -16,7 +16,6 @@ from ..errors import (
 )
 from ..quantum import gibbs_populations
 from ..superop import liouvillian
-from ._spin_dynamics import MAX_BAND_DIMENSION as _MAX_BAND_DIMENSION  # noqa: F401 (re-export)
 from ._spin_dynamics import SpinDynamics
 from ._spin_ops import (
     _check_spin,
