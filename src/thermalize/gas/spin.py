@@ -95,7 +95,7 @@ def _temperature(kind: str, beta, temperature, legacy):
 
 
 @dataclass(frozen=True, init=False)
-class SpinGasModel(SpinDynamics):
+class SpinGasModel:
     r"""A spin J in a dilute gas of detuned two-level ancillas (Gaida et al. 2025, Eqs. 17-23).
 
     Master equation (18): :math:`\dot\rho = -i\omega_S[J_z,\rho] + \Gamma_+\mathcal D[J_+]\rho
@@ -148,6 +148,13 @@ class SpinGasModel(SpinDynamics):
     temperature_motional: float
     recoil_energy: float
     rate_scale: float = 1.0
+
+    # dynamics (Eqs. 11, 18, 23) live in _spin_dynamics; bound here so the API docs list them
+    populations = SpinDynamics.populations
+    evolve = SpinDynamics.evolve
+    ergotropy = SpinDynamics.ergotropy
+    _initial = SpinDynamics._initial
+    _diagonal_populations = SpinDynamics._diagonal_populations
 
     def __init__(
         self,
