@@ -11,6 +11,7 @@ from .fig3_fig4 import (
     checks_fig4,
     compute_fig3,
     compute_fig4,
+    tasks_fig4,
     plot_fig3,
     plot_fig4,
 )
@@ -19,6 +20,8 @@ from .fig5_fig6 import (
     checks_fig6,
     compute_fig5,
     compute_fig6,
+    tasks_fig5,
+    tasks_fig6,
     plot_fig5,
     plot_fig6,
 )
@@ -27,12 +30,14 @@ from .fig7_fig8 import (
     checks_fig8,
     compute_fig7,
     compute_fig8,
+    tasks_fig8,
     plot_fig7,
     plot_fig8,
 )
 from .fig9 import (
     checks_fig9,
     compute_fig9,
+    tasks_fig9,
     plot_fig9,
 )
 
@@ -55,6 +60,7 @@ fig4 = register(
     runtime_estimate_s=6.0,
     plot=plot_fig4,
     checks=checks_fig4,
+    tasks=tasks_fig4,
     full_runtime_estimate_s=1900.0,
 )(compute_fig4)
 
@@ -65,6 +71,7 @@ fig5 = register(
     runtime_estimate_s=3.0,
     plot=plot_fig5,
     checks=checks_fig5,
+    tasks=tasks_fig5,
     full_runtime_estimate_s=950.0,
 )(compute_fig5)
 
@@ -75,6 +82,7 @@ fig6 = register(
     runtime_estimate_s=4.0,
     plot=plot_fig6,
     checks=checks_fig6,
+    tasks=tasks_fig6,
     full_runtime_estimate_s=2200.0,
 )(compute_fig6)
 
@@ -95,6 +103,7 @@ fig8 = register(
     runtime_estimate_s=8.0,
     plot=plot_fig8,
     checks=checks_fig8,
+    tasks=tasks_fig8,
     full_runtime_estimate_s=2800.0,
 )(compute_fig8)
 
@@ -105,5 +114,6 @@ fig9 = register(
     runtime_estimate_s=8.0,
     plot=plot_fig9,
     checks=checks_fig9,
+    tasks=tasks_fig9,
     full_runtime_estimate_s=3700.0,
 )(compute_fig9)
