@@ -166,13 +166,14 @@ def _cmd_reproduce(args) -> int:
     repros = [get(i) for i in ids]
     show = not args.json and sys.stderr.isatty()
     info = sys.stderr if args.json else sys.stdout
-    estimate = sum(r.runtime_estimate_s if quick else _full_estimate(r) for r in repros)
+    costs = _task_costs(repros, quick)
+    store = sweep.TaskStore(args.out / TASKS_DIR)
 
     def on_start(n_tasks, n_stored):
         from .sweep._jobs import estimate_text
 
         workers = max(1, executor.workers)
-        left = estimate * (1 - n_stored / n_tasks) if n_tasks else 0.0
+        left = sum(c for k, c in costs.items() if not store.has(k))
         print(f"{len(repros)} reproduction{'s' * (len(repros) != 1)} ({mode_name(quick)}): "
               f"{n_tasks} tasks, {n_stored} already in {args.out / TASKS_DIR}; estimate "
               f"{estimate_text(left)} on one core"
@@ -208,6 +209,20 @@ def _cmd_reproduce(args) -> int:
         if not args.json:
             print(f"report: {page}")
     return EXIT_OK if all(r.passed for r in results) else EXIT_CHECK_FAILED
+
+
+def _task_costs(repros, quick: bool) -> dict:
+    """Task key -> estimated seconds: each reproduction's estimate shared evenly among its
+    tasks (a task shared by several takes the largest share)."""
+    from .papers._runner import plan
+
+    costs: dict[str, float] = {}
+    for r in repros:
+        keys = list(dict.fromkeys(t.key() for t in plan(r, quick)))
+        est = r.runtime_estimate_s if quick else _full_estimate(r)
+        for k in keys:
+            costs[k] = max(costs.get(k, 0.0), est / len(keys))
+    return costs
 
 
 def _executor(args, command: str = "sweep"):
