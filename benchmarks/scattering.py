@@ -4,6 +4,8 @@ Targets (issue 5):
 1. full Fig. 3 (3 maps of 60 x 60 = 10 800 steady states, 3 720 scattering maps) < 120 s;
 2. steady states for 10 000 rates at fixed S >= 20x faster than qutip.steadystate per rate
    (QuTiP is timed on a subset of rates and extrapolated linearly; said in the output).
+3. (issue 18) the positivity audit of Eq. (23) resolved at delta_x = 0.1 .. 1000, each < 5 s;
+   the old single uniform grid (600 points, printed as "before") is shown beside it.
 Run: python benchmarks/scattering.py  (about 1 minute on 2 cores)
 """
 
@@ -64,6 +66,31 @@ def bench_rates(repeat: int = 5) -> None:
     print(f"  ratio qutip / thermalize: {t_q / t_ours:.0f}x   (target >= 20x)")
 
 
+def _old_uniform_min(packet, n: int = 600, width: float = 8.0) -> float:
+    """The pre-issue-18 audit: one uniform midpoint grid on [-p_max, p_max]."""
+    from thermalize.scattering import packet_density_matrix
+
+    p_max = width * (np.sqrt(packet.mass / packet.beta) + 1.0 / packet.delta_x)
+    h = 2 * p_max / n
+    p = -p_max + h * (np.arange(n) + 0.5)
+    m = h * packet_density_matrix(packet, p[:, None], p[None, :])
+    return float(np.linalg.eigvalsh(0.5 * (m + m.conj().T))[0])
+
+
+def bench_positivity() -> None:
+    from thermalize.scattering import packet_positivity
+
+    print("packet_positivity (paper gas beta = m = 0.1), resolved vs old uniform grid:")
+    for dx in (0.1, 1.0, 10.0, 30.0, 100.0, 300.0, 1000.0):
+        pk = IncidentPacket(beta=0.1, mass=0.1, delta_x=dx, x0=-10.0)
+        t0 = time.perf_counter()
+        a = packet_positivity(pk)
+        dt = time.perf_counter() - t0
+        mode = "window" if a.window is not None else "line"
+        print(f"  delta_x = {dx:7g}: min eigenvalue {a.min_eigenvalue: .4e} +- {a.error:.1e} "
+              f"({mode}, {dt:.2f} s); before: {_old_uniform_min(pk): .3e}")
+
+
 def bench_fig3() -> None:
     t0 = time.perf_counter()
     ds = tabanera2023._fig3_data.__wrapped__(False)  # bypass the cache: compute afresh
@@ -76,6 +103,7 @@ def bench_fig3() -> None:
 
 def main() -> None:
     print(f"CPU count: {os.cpu_count()}; numpy {np.__version__}; qutip {qutip.__version__}")
+    bench_positivity()
     bench_rates()
     bench_fig3()
 

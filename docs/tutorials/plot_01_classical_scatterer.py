@@ -28,18 +28,16 @@ from thermalize.classical import (
     collision_probability,
     kick_markov_matrix,
     level_change_map,
+    level_change_velocity_map,
     liouville_audit,
+    map_boundary,
+    open_levels,
     polygon_area,
+    rectangle_boundary,
     simulate_explicit_particles,
     simulate_kick_chain,
     stationary_distribution,
 )
-from thermalize.classical.liouville import (
-    level_change_velocity_map,
-    map_boundary,
-    rectangle_boundary,
-)
-from thermalize.classical.rules import open_levels
 from thermalize.plotting import new_figure
 from thermalize.quantum import gibbs_populations
 
@@ -109,6 +107,20 @@ for label, p in exact.items():
 assert np.abs(exact["micro-reversible, effusion"] - gibbs).max() < 1e-10
 assert np.abs(exact["micro-reversible, Maxwell"] - gibbs).max() > 1e-3
 assert np.abs(exact["not micro-reversible, effusion"] - gibbs).max() > 1e-3
+
+# %%
+# The model audits itself: :meth:`~thermalize.classical.DiscreteScatterer.audit` checks
+# micro-reversibility (Eq. 17), phase-space volume of the collision map (Eq. 21), detailed
+# balance of the exact Markov matrix and the Gibbs stationary state, and returns the verdicts
+# with the numbers behind them (``temperature=`` may replace ``beta=``).
+
+for label, (sc, kicks) in cases.items():
+    rep = sc.audit(beta=beta, mass=mass, kicks=kicks)
+    print(f"{label:32s} passed={rep.passed!s:5s} micro-reversible={rep.microreversible!s:5s} "
+          f"detailed balance={rep.detailed_balance!s:5s} (residual "
+          f"{rep.detailed_balance_residual:.1e})")
+assert good.audit(temperature=1 / beta, mass=mass).passed
+assert not bad.audit(beta=beta, mass=mass).microreversible
 
 # %%
 # Monte Carlo check

@@ -41,7 +41,8 @@ coupling = np.array([[0.0, 0.8, 0.3],   # V: Hermitian, couples every pair of le
                      [0.8, 0.2, 0.6],
                      [0.3, 0.6, -0.1]])
 model = ScatteringModel(energies, coupling, length=1.0, mass=0.1)
-packet = IncidentPacket(beta=0.1, mass=0.1, delta_x=1.0, x0=-10.0)  # effusion momenta
+packet = model.packet(beta=0.1, delta_x=1.0, x0=-10.0)  # effusion momenta, the model's mass
+assert isinstance(packet, IncidentPacket)
 
 # %%
 # Exact amplitudes: unitarity and micro-reversibility
@@ -76,15 +77,19 @@ print(f"max |P_exact - P_S1| below / above kinetic energy 6: "
 # --------------------------------
 # :func:`~thermalize.scattering.scattering_map` integrates the amplitudes against the
 # momentum density matrix of the packet (Eq. 23) with Gauss quadrature at two resolutions;
-# ``error`` is their difference. :func:`~thermalize.scattering.audit_map` measures every law
-# a collision map may obey.
+# ``error`` is their difference. ``smap.audit()`` (:func:`~thermalize.scattering.audit_map`
+# with the map's own energies and temperature) gives a verdict on every law a collision map
+# may obey, and the residual behind it; Hermiticity preservation is checked before complete
+# positivity, which Choi's theorem needs.
 
 smap = scattering_map(model, packet, method="exact", nodes=24)
-audit = audit_map(smap, energies, beta=packet.beta)
+audit = smap.audit()
+assert audit == audit_map(smap)
 print(f"quadrature error {smap.error:.1e}")
 print(audit)
-tol = 10 * smap.error  # the laws hold to the quadrature accuracy of the map
-assert audit.trace < tol and audit.detailed_balance < tol
+tol = audit.tolerance  # the laws hold to the quadrature accuracy of the map (10 x error)
+assert audit.trace_preserving and audit.hermiticity_preserving
+assert audit.detailed_balance_holds
 assert audit.coherence_generation > 1e-2  # populations feed coherences: not thermal alone
 
 # %%
@@ -93,9 +98,10 @@ assert audit.coherence_generation > 1e-2  # populations feed coherences: not the
 # positive operator for these parameters, as :func:`~thermalize.scattering.packet_positivity`
 # shows; the paper's Eq. (22) is a valid Wigner function only for broad enough packets.
 
-positivity = packet_positivity(packet, n=300)
-print(f"packet: smallest eigenvalue {positivity.min_eigenvalue:.3f}, "
-      f"map: smallest Choi eigenvalue {audit.choi_min_eigenvalue:.1e}")
+positivity = packet_positivity(packet)
+print(f"packet: smallest eigenvalue {positivity.min_eigenvalue:.3f} "
+      f"(+- {positivity.error:.0e}), map: smallest Choi eigenvalue "
+      f"{audit.choi_min_eigenvalue:.1e}, completely positive: {audit.completely_positive}")
 
 # %%
 # Rare collisions thermalize, frequent ones do not
@@ -111,7 +117,7 @@ gibbs = gibbs_state(energies, packet.beta)
 assert np.abs(dephased_fixed_point(smap, energies) - gibbs).max() < tol
 
 rates = np.logspace(-3, 2, 60)
-steady = collision_steady_state(smap, energies, rates)  # (60, 3, 3)
+steady = smap.steady_state(rates)  # (60, 3, 3), = collision_steady_state(smap, rate=rates)
 pert = perturbative_steady_state(smap, energies)
 small = np.array([1e-3, 1e-2])
 residual = [np.abs(r - (pert.zeroth + g * pert.first)).max()

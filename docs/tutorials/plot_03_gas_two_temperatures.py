@@ -20,8 +20,8 @@ ancillas and the motion, settles in a non-Gibbs state, and produces entropy.
 import numpy as np
 from scipy.linalg import expm
 
-from thermalize.gas import GasModel
-from thermalize.gas.thermo import (
+from thermalize.gas import (
+    GasModel,
     energy_flows,
     entropy_production_rate,
     local_detailed_balance_residual,
@@ -29,7 +29,7 @@ from thermalize.gas.thermo import (
 )
 from thermalize.plotting import new_figure
 from thermalize.quantum import gibbs_populations, gibbs_state, relative_entropy
-from thermalize.superop import evolve, is_completely_positive, is_trace_preserving, steady_state
+from thermalize.superop import evolve, is_completely_positive, is_trace_preserving
 
 molecule = np.array([0.0, 0.45, 1.1, 1.6, 2.4])  # five non-equidistant levels e_i
 ancilla = np.array([0.0, 0.9])  # two-level gas particles, gap 0.9
@@ -64,7 +64,7 @@ assert residual < 1e-10  # quadrature rtol 1e-8 on both sides of a ratio of equa
 
 L_eq = rates_eq.generator()
 gibbs = gibbs_state(molecule, 1.0 / temperature_motional)
-assert relative_entropy(steady_state(L_eq), gibbs) < 1e-12
+assert relative_entropy(rates_eq.steady_state(), gibbs) < 1e-12
 channel = expm(50.0 * L_eq)  # e^{L t} at t = 50
 assert is_trace_preserving(channel) and is_completely_positive(channel)
 
@@ -84,23 +84,23 @@ assert np.all(sigma_t[1:] >= -1e-12)  # 1e-12: rounding; sigma ~ 1e-3 early on
 # Now sweep the ancilla temperature :math:`T_A` at fixed :math:`T_M = 1`. In the steady
 # state the molecule's energy is constant, so the energy it takes from the ancillas goes
 # into the gas motion (first law, Eq. 14, resolved per collision channel by
-# :func:`~thermalize.gas.thermo.energy_flows`): the molecule is a heat conductor between the
+# :func:`~thermalize.gas.energy_flows`): the molecule is a heat conductor between the
 # internal and the translational degrees of freedom of the gas, and energy must flow from
 # the hotter to the colder. The entropy production
 # :math:`\dot S + \dot E_A/T_A + \dot E_M/T_M`
-# (:func:`~thermalize.gas.thermo.two_temperature_entropy_production`) must be non-negative,
+# (:func:`~thermalize.gas.two_temperature_entropy_production`) must be non-negative,
 # and zero only at :math:`T_A = T_M`.
 
 temperatures_internal = np.geomspace(0.2, 5.0, 25)
 populations, to_motion, production = [], [], []
 for t_a in temperatures_internal:
     rates = model(t_a).rates()
-    p = steady_state(rates.generator()).diagonal().real
+    p = rates.steady_state().diagonal().real
     flows = energy_flows(rates, p)
     assert abs(flows.system[0]) < 1e-14 and abs(flows.first_law_residual()[0]) < 1e-14
     populations.append(p)
     to_motion.append(flows.motion[0])
-    production.append(two_temperature_entropy_production(rates, p, t_a, temperature_motional)[0])
+    production.append(two_temperature_entropy_production(rates, p, t_a, temperature_motional))
 populations, to_motion, production = map(np.array, (populations, to_motion, production))
 
 hotter_ancillas = temperatures_internal > temperature_motional

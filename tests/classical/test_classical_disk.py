@@ -30,7 +30,7 @@ def test_kernel_is_normalised(mu, kicks, sides):
     edge = disk.restitution * 0.4  # kick v = 0: where one-sided kernels jump or kink
 
     def f(wp):
-        return disk.kernel(wp, 0.4, 1.2, 0.8, kicks, sides)
+        return disk.kernel(0.4, wp, beta=1.2, mass=0.8, kicks=kicks, sides=sides)
 
     total = integrate.quad(f, -np.inf, edge)[0] + integrate.quad(f, edge, np.inf)[0]
     assert total == pytest.approx(1.0, abs=1e-9)  # smooth pieces: quad reaches ~1e-12
@@ -51,9 +51,9 @@ def test_eq35_holds_with_time_reversed_denominator(mu, sides):
     np.testing.assert_allclose(ratio[ok], closed[ok], rtol=1e-10)  # pdf ratios: rounding
     if mu == 1.0:
         return  # a = 0: the kernel ignores the initial omega and both forms coincide
-    den = disk.kernel(-w, wp, 1.3, 0.9, "effusion", sides)  # printed rho(-w|w')
+    den = disk.kernel(wp, -w, beta=1.3, mass=0.9, sides=sides)  # printed rho(-w|w')
     both = ok & (den > 0)
-    printed = disk.kernel(wp, w, 1.3, 0.9, "effusion", sides)[both] / den[both]
+    printed = disk.kernel(w, wp, beta=1.3, mass=0.9, sides=sides)[both] / den[both]
     assert both.sum() > 20
     assert np.max(np.abs(printed / closed[both] - 1)) > 1e-2
 
@@ -147,7 +147,7 @@ def test_bad_input():
         RotatingDisk(-1.0)
     disk = RotatingDisk(1.0)
     with pytest.raises(ParameterError, match="kicks"):
-        disk.kernel(0.0, 0.0, 1.0, 1.0, kicks="gauss")
+        disk.kernel(0.0, 0.0, beta=1.0, mass=1.0, kicks="gauss")
     with pytest.raises(ParameterError, match="sides"):
         disk.stationary_moments(1.0, 1.0, sides=3)
     with pytest.raises(ParameterError, match="beta"):

@@ -252,7 +252,7 @@ def test_disk_kernel_energy_and_eq35_vs_own_chain(seed):
         w = rng.normal(size=6) / np.sqrt(beta * inertia)
         wn = rng.normal(size=6) / np.sqrt(beta * inertia)
         own = _kick_pdf((wn - a * w) / b, beta, mass, kicks, sides) / b  # Eq. (33)-(34)
-        np.testing.assert_allclose(disk.kernel(wn, w, beta, mass, kicks, sides), own, 1e-12)
+        np.testing.assert_allclose(disk.kernel(w, wn, beta=beta, mass=mass, kicks=kicks, sides=sides), own, 1e-12)
         # own Monte Carlo of the omega chain; error bar from the spread over replicas
         reps, steps, burn = 2000, 300, 60
         om = np.zeros(reps)
@@ -303,7 +303,8 @@ def test_heat_pump_vs_own_moment_recursion(seed):
         m1, m2 = r * m1, r * r * m2 + (1 - r * r) / (bh * inertia)
     q_cold, q_hot = e_cold - e_start, e_cold - inertia * m2 / 2
     pump = HeatPump(
-        RotatingDisk(mu), bc, bh, mass=mass, hot_relaxation=r, cold_collisions=nc, sides=sides
+        RotatingDisk(mu), beta_cold=bc, beta_hot=bh, mass=mass, hot_relaxation=r,
+        cold_collisions=nc, sides=sides,
     )
     flows = pump.heat_flows()
     # contraction factor <= max(a^2, r^2)^5000: converged to rounding; 1e-10 absolute
@@ -314,7 +315,7 @@ def test_heat_pump_vs_own_moment_recursion(seed):
 
 def test_paper_heat_pump_has_negative_entropy_production_for_hot_between_1_and_2_cold():
     for ratio in (1.1, 1.5, 1.9):  # Sec. 5: T_cold < T_hot < 2 T_cold, mu = 1, full relaxation
-        f = HeatPump(RotatingDisk(1.0), 2.0, 2.0 / ratio).heat_flows()
+        f = HeatPump(RotatingDisk(1.0), beta_cold=2.0, beta_hot=2.0 / ratio).heat_flows()
         assert f.heat_to_hot == pytest.approx((1 - ratio / 2) / 2.0, abs=1e-12)  # k(Tc - Th/2)
         assert f.entropy_production < 0
 
@@ -324,7 +325,7 @@ BAD_INPUTS = {
     "speed": lambda: colliding_speed_cdf(np.nan, 1.0, 1.0, 1.0, 1.0),
     "n_particles": lambda: simulate_collisions(1, 1, 1, 1, 0, rng=np.random.default_rng(0)),
     "points": lambda: polygon_area(np.ones((3, 3))),
-    "omega": lambda: RotatingDisk(1.0).kernel(0.2, np.nan, 1.0, 1.0),
+    "omega": lambda: RotatingDisk(1.0).kernel(np.nan, 0.2, beta=1.0, mass=1.0),
     "omega_new": lambda: RotatingDisk(1.0).detailed_balance_ratio_closed_form(0.1, np.nan, 1, 1),
     "velocity ": lambda: RotatingDisk(0.5).collide(np.nan, 1.0),
     "level": lambda: DiscreteScatterer.example().transition_probabilities([1.0], [7]),

@@ -121,14 +121,16 @@ def test_eigvalsh_fallback_equals_secular_path():
     np.testing.assert_allclose(a.joint_bath_entropy, b.joint_bath_entropy, atol=1e-10)
 
 
-def test_multi_mode_system_falls_back_to_eigvalsh():
-    """A two-mode system is not a one-row deletion: the eigvalsh path is used and is exact."""
+def test_multi_mode_system_uses_the_secular_route_and_is_exact():
+    """A two-mode system is a two-row deletion: the secular route (issue 18 item 6) is used,
+    with no fallback, and agrees with eigvalsh of C_BB(t) (rounding, 1e-12 on 5 eigenvalues)."""
     rng = np.random.default_rng(9)
     a = rng.normal(size=(7, 7))
     m = QuadraticModel(a + a.T, {"system": [0, 1], "L": [2, 3], "R": [4, 5, 6]})
     c0 = np.diag(rng.uniform(0.1, 0.9, 7))
     ds = entropy_production(m, c0, [1.0])
-    assert ds.attrs["parameters"]["joint_bath_method"] == "Eigvalsh"
+    assert ds.attrs["parameters"]["joint_bath_method"] == "SecularEquation"
+    assert ds.attrs["parameters"]["secular_fallbacks"] == 0
     ct = CorrelationEvolver(m, c0).full(1.0)
     assert abs(float(ds.joint_bath_entropy[0]) - correlation_entropy(ct[2:, 2:])) < 1e-12
 

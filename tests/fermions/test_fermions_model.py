@@ -111,8 +111,11 @@ def test_fock_sample_reproducible_and_needs_rng():
     a = sample_fock_correlation_matrix(m, 1.0, 0.0, rng=np.random.default_rng(5))
     b = sample_fock_correlation_matrix(m, 1.0, 0.0, rng=np.random.default_rng(5))
     np.testing.assert_array_equal(a, b)
-    with pytest.raises(ParameterError, match="rng"):
-        sample_fock_correlation_matrix(m, 1.0, 0.0, rng=5)
+    c = sample_fock_correlation_matrix(m, 1.0, 0.0, rng=5)  # an integer seed is accepted
+    np.testing.assert_array_equal(c, sample_fock_correlation_matrix(m, 1.0, 0.0, rng=5))
+    for bad in ("5", -1, 2.5, None):
+        with pytest.raises(ParameterError, match="rng"):
+            sample_fock_correlation_matrix(m, 1.0, 0.0, rng=bad)
 
 
 @pytest.mark.parametrize(

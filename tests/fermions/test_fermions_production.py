@@ -171,14 +171,6 @@ def test_pure_state_eq23():
     assert float(abs(ds.eq14_residual).max()) < 1e-9
 
 
-def test_ground_state_bath_raises_naming_it():
-    """A bath prepared in its N-particle ground state has beta* = inf: ConvergenceError names it."""
-    m = single_electron_transistor(20, bandwidth=10.0, coupling=3.0)
-    c0 = gibbs_correlation_matrix(m, [np.inf, 1.0], [0.1, 0.0])
-    with pytest.raises(ConvergenceError, match="'L'"):
-        entropy_production(m, c0, [1.0])
-
-
 def test_general_partition_with_hopping_baths_and_three_baths():
     """Non-diagonal bath blocks (local eigenmodes) and three baths: identities still hold."""
     rng = np.random.default_rng(12)

@@ -158,7 +158,14 @@ def test_born_rates_match_own_quadrature_and_ldb_random_models(seed):
 )
 def test_eq19_from_own_born_quadrature_with_gap_omega_a(spin, omega_s, detuning, t_a, t_m, e_r):
     """Eq. (19) = own Eq. (12) quadrature of the spin model (17) with ancilla gap omega_A."""
-    sm = SpinGasModel(spin, omega_s, detuning, t_a, t_m, e_r)
+    sm = SpinGasModel(
+        spin,
+        omega_s,
+        detuning,
+        temperature_internal=t_a,
+        temperature_motional=t_m,
+        recoil_energy=e_r,
+    )
     omega_a = omega_s + detuning
     d = sm.dimension
     m = np.arange(-spin, spin + 0.5)
@@ -203,7 +210,15 @@ def test_spin_dynamics_ergotropy_and_steady_state_against_own_lindblad(spin):
     ws = rng.uniform(0.3, 3)
     det = rng.uniform(0.5, 3)
     t_a, t_m, e_r, g = rng.uniform(2, 4), rng.uniform(0.2, 0.6), rng.uniform(0.2, 3), 1.7
-    sm = SpinGasModel(spin, ws, det, t_a, t_m, e_r, rate_scale=g)
+    sm = SpinGasModel(
+        spin,
+        ws,
+        det,
+        temperature_internal=t_a,
+        temperature_motional=t_m,
+        recoil_energy=e_r,
+        rate_scale=g,
+    )
     wa, alpha = ws + det, e_r / t_m
     gp = g * float(_i_mpmath(alpha, -det / e_r)) / (1 + np.exp(wa / t_a))  # Eq. (19)
     gm = g * float(_i_mpmath(alpha, det / e_r)) / (1 + np.exp(-wa / t_a))
@@ -244,7 +259,14 @@ def test_rates_ratio_gives_eq21_over_random_parameters():
         ws = rng.uniform(0.1, 5)
         det = rng.uniform(-0.95 * ws, 10)
         t_a, t_m, e_r = 10 ** rng.uniform(-1, 1, 3)
-        sm = SpinGasModel(1, ws, det, t_a, t_m, e_r)
+        sm = SpinGasModel(
+            1,
+            ws,
+            det,
+            temperature_internal=t_a,
+            temperature_motional=t_m,
+            recoil_energy=e_r,
+        )
         lp, lm = sm.log_rates()
         t_eff = ws * t_a * t_m / ((ws + det) * t_m - det * t_a)
         # Gamma_+/Gamma_- = exp(-omega_S/T): log-rates from the closed form, rounding ~1e-13
@@ -323,12 +345,19 @@ def test_user_callable_amplitude_rates_match_own_quadrature_and_obey_ldb():
     def radial(q, p):
         return np.exp(-(q * q + p * p) / 3.0) * (1 + 0.1 * q * p)
 
-    def amp(i, j, k, l, q, p, c):
+    def amp(j, l, p, i, k, q, c):  # initial state first
         idx_in, idx_out = np.asarray(j) * d_a + np.asarray(l), np.asarray(i) * d_a + np.asarray(k)
         return c_mat[idx_out, idx_in] * radial(q, p) * (1 + 0.5 * c + 0.2 * c * c)
 
     mass, density, temp = 0.7, 0.01, 0.9
-    w = GasModel(es, ea, temp, mass, density, amp, temperature_internal=temp).rates().rate_matrix()
+    w = (
+        GasModel(
+            es, ea, temp, mass, density, amp, temperature_internal=temp,
+            amplitude_order="initial_first",
+        )
+        .rates()
+        .rate_matrix()
+    )
     pa = np.exp(-ea / temp) / np.exp(-ea / temp).sum()
     ang = 2 * np.pi * quad(lambda c: (1 + 0.5 * c + 0.2 * c * c) ** 2, -1, 1)[0]
     own = np.zeros((d_s, d_s))

@@ -70,16 +70,48 @@ def test_non_micro_reversible_amplitude_breaks_ldb():
     es, ea = np.array([0.0, 1.0]), np.array([0.0, 0.6])
     c = np.array([[0.3, 0.8], [0.8, 0.1]])
 
-    def reversible(i, j, k, l, q, p, cos_theta):
+    def reversible(j, l, p, i, k, q, cos_theta):  # initial state first (conventions)
         return c[i, j] * c[k, l] * np.exp(-(q**2 + p**2) / 4) * (1 + 0.3 * q * p * cos_theta)
 
-    def irreversible(i, j, k, l, q, p, cos_theta):
+    def irreversible(j, l, p, i, k, q, cos_theta):
         return c[i, j] * c[k, l] * np.exp(-(p**2) / 2) * (1 + 0 * q)
 
     for amp, ok in [(reversible, True), (irreversible, False)]:
-        m = GasModel(es, ea, 1.0, 1.0, 0.1, amp, temperature_internal=1.0)
+        m = GasModel(
+            es, ea, 1.0, 1.0, 0.1, amp, temperature_internal=1.0, amplitude_order="initial_first"
+        )
         res = local_detailed_balance_residual(m.rates(rtol=1e-10), 1.0)
         assert (res < 1e-8) == ok
+
+
+def test_old_final_first_amplitude_order_still_works_with_a_deprecation_warning():
+    """Issue 17: amplitude callables are now initial state first, f(j, l, p, i, k, q, cos).
+    The old order f(i, j, k, l, q, p, cos) without `amplitude_order` warns and gives the same
+    rates as the same physics written initial-first (p-only dependence makes the order
+    matter: reading it in the wrong order would swap p and q)."""
+    es, ea = np.array([0.0, 1.0]), np.array([0.0, 0.6])
+    c = np.array([[0.3, 0.8], [0.5, 0.1]])  # not symmetric: swapping i <-> j shows
+
+    def new(j, l, p, i, k, q, cos_theta):
+        return c[i, j] * c[k, l] * np.exp(-(p**2) / 2) * (1 + 0.2 * q * cos_theta)
+
+    def old(i, j, k, l, q, p, cos_theta):
+        return c[i, j] * c[k, l] * np.exp(-(p**2) / 2) * (1 + 0.2 * q * cos_theta)
+
+    ref = GasModel(es, ea, 1.0, 1.0, 0.1, new, temperature_internal=1.0,
+                   amplitude_order="initial_first").rates(rtol=1e-10)
+    with pytest.warns(DeprecationWarning, match="final-first"):
+        legacy = GasModel(es, ea, 1.0, 1.0, 0.1, old, temperature_internal=1.0)
+    explicit = GasModel(es, ea, 1.0, 1.0, 0.1, old, temperature_internal=1.0,
+                        amplitude_order="final_first")
+    for m in (legacy, explicit):
+        np.testing.assert_array_equal(m.rates(rtol=1e-10).channel_rates, ref.channel_rates)
+    # the model's own accessor is initial-first whatever the callable's order
+    assert explicit.scattering_amplitude(0, 1, 1.5, 1, 0, 0.7, 0.3) == new(
+        0, 1, 1.5, 1, 0, 0.7, 0.3
+    )
+    with pytest.raises(ParameterError, match="amplitude_order"):
+        GasModel(es, ea, 1.0, 1.0, 0.1, new, temperature_internal=1.0, amplitude_order="up")
 
 
 def test_quadrature_two_resolutions_and_error_estimate():

@@ -27,7 +27,14 @@ def test_collision_map_is_cptp():
 def test_scattering_master_equation_relaxes_to_gas_temperature_for_every_detuning():
     """The contrast of the paper: T_A = T_M = T gives T_eff = T at every detuning (Eq. 21)."""
     for det in (-0.4, 0.8, 3.0):
-        sm = SpinGasModel(1, 1.0, det, 1.3, 1.3, 1.0)
+        sm = SpinGasModel(
+            1,
+            1.0,
+            det,
+            temperature_internal=1.3,
+            temperature_motional=1.3,
+            recoil_energy=1.0,
+        )
         ss = np.diag(steady_state(sm.generator())).real
         assert np.isclose(fitted_temperature(ss, 1.0), 1.3, rtol=1e-9)
         ri = RepeatedInteractionModel(1, 1.0, det, 1.3, 1.0, 0.7)

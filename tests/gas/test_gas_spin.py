@@ -20,7 +20,14 @@ CASES = [  # (spin, omega_s, detuning, T_A, T_M, E_R): equilibrium, inverted, re
 
 def _model(case, spin=None):
     j, ws, det, ta, tm, er = case
-    return SpinGasModel(spin if spin is not None else j, ws, det, ta, tm, er)
+    return SpinGasModel(
+        spin if spin is not None else j,
+        ws,
+        det,
+        temperature_internal=ta,
+        temperature_motional=tm,
+        recoil_energy=er,
+    )
 
 
 def _random_state(d, rng):
@@ -80,7 +87,7 @@ def test_steady_state_is_gibbs_at_effective_temperature(case):
 def test_rates_obey_ldb_at_eq21_and_inversion_condition_eq22(ws, det_frac, ta, tm, er):
     """Gamma_+/Gamma_- = exp(-omega_S/T) with T of Eq. (21); T < 0 iff Eq. (22) holds."""
     det = det_frac * ws
-    m = SpinGasModel(3, ws, det, ta, tm, er)
+    m = SpinGasModel(3, ws, det, temperature_internal=ta, temperature_motional=tm, recoil_energy=er)
     lp, lm = m.log_rates()
     beta = m.effective_inverse_temperature()
     # log rates are O(alpha |s|) <= 2e3: rounding 1e-12 relative
@@ -92,7 +99,14 @@ def test_rates_obey_ldb_at_eq21_and_inversion_condition_eq22(ws, det_frac, ta, t
 def test_gap_convention_omega_a_reproduces_eq19_and_literal_sigma_z_does_not():
     """Born quadrature of the general model with ancilla gap omega_A gives Eq. (19) to 1e-10;
     the literal h_A = omega_A sigma_z (gap 2 omega_A) does not (docs/physics.md (gas section))."""
-    sm = SpinGasModel(1.5, 1.0, 1.5, 2.0, 1.0, 1.0)
+    sm = SpinGasModel(
+        1.5,
+        1.0,
+        1.5,
+        temperature_internal=2.0,
+        temperature_motional=1.0,
+        recoil_energy=1.0,
+    )
     g = GasModel.from_spin(sm)
     r = g.rates(rtol=1e-11)
     up, down = sm.ladder_rates()
@@ -119,7 +133,15 @@ def test_gap_convention_omega_a_reproduces_eq19_and_literal_sigma_z_does_not():
 
 def test_general_model_generator_equals_eq18():
     """The full generator (Kossakowski blocks -> collective J_+-, zero h_eff) is Eq. (18)."""
-    sm = SpinGasModel(1, 1.3, -0.4, 0.7, 1.1, 0.9, rate_scale=2.0)
+    sm = SpinGasModel(
+        1,
+        1.3,
+        -0.4,
+        temperature_internal=0.7,
+        temperature_motional=1.1,
+        recoil_energy=0.9,
+        rate_scale=2.0,
+    )
     L = GasModel.from_spin(sm).rates(rtol=1e-11).generator()
     # entries ~ rates * J^2 ~ 1: quadrature 1e-11 relative
     np.testing.assert_allclose(L, sm.generator(), rtol=0, atol=1e-9)
@@ -142,7 +164,14 @@ def test_ergotropy_zero_for_positive_temperature_gibbs_and_eq23_matches_core():
 def test_ergotropy_paths_and_long_time_limit():
     """Default ground-state start: fast path; coherent start: Lindblad path + core ergotropy;
     both tend to the ergotropy of the Gibbs state at T_eff < 0."""
-    m = SpinGasModel(2, 1.0, 4.0, 5.0, 1.0, 1.0)  # D = 4 > A = 1: inverted
+    m = SpinGasModel(  # D = 4 > A = 1: inverted
+        2,
+        1.0,
+        4.0,
+        temperature_internal=5.0,
+        temperature_motional=1.0,
+        recoil_energy=1.0,
+    )
     assert m.population_inverted()
     t = np.array([0.0, 50.0, 800.0])
     w = m.ergotropy(t)
@@ -157,7 +186,14 @@ def test_ergotropy_paths_and_long_time_limit():
 
 
 def test_large_spin_fast_path_normalised_and_relaxes():
-    m = SpinGasModel(1000, 1.0, 2.0, 3.0, 1.0, 1.0)  # D = 2 > A = 1
+    m = SpinGasModel(  # D = 2 > A = 1
+        1000,
+        1.0,
+        2.0,
+        temperature_internal=3.0,
+        temperature_motional=1.0,
+        recoil_energy=1.0,
+    )
     p = m.populations(np.array([0.0, 0.05, 3.0]))
     assert np.all(p >= 0)
     np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=0, atol=1e-12)  # mass conserved

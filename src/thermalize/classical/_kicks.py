@@ -6,7 +6,8 @@ import numpy as np
 from scipy import special
 
 from ..distributions import ChiDistribution, effusion_velocity_1d, maxwell_velocity_1d
-from ..errors import ParameterError, require_positive
+from ..errors import ParameterError, require_int
+from ._checks import positive_real
 
 __all__ = ["KICKS", "check_kicks", "kick_law", "kinetic_from_survival", "kinetic_survival"]
 
@@ -16,7 +17,7 @@ KICKS = ("effusion", "maxwell")
 
 def check_kicks(kicks: str) -> str:
     """Return `kicks` if it is "effusion" or "maxwell", else raise ParameterError."""
-    if kicks not in KICKS:
+    if not isinstance(kicks, str) or kicks not in KICKS:
         raise ParameterError(
             f"kicks={kicks!r} is outside the allowed set {{'effusion', 'maxwell'}}"
         )
@@ -25,9 +26,13 @@ def check_kicks(kicks: str) -> str:
 
 def check_sides(sides: int) -> int:
     """Return `sides` if it is 1 or 2, else raise ParameterError."""
-    if sides not in (1, 2) or isinstance(sides, bool):
+    try:
+        value = require_int("sides", sides)
+    except ParameterError:
+        value = None
+    if value not in (1, 2):
         raise ParameterError(f"sides={sides!r} is outside the allowed set {{1, 2}}")
-    return int(sides)
+    return value
 
 
 def kick_law(beta: float, mass: float, kicks: str, sides: int) -> ChiDistribution:
@@ -38,8 +43,12 @@ def kick_law(beta: float, mass: float, kicks: str, sides: int) -> ChiDistributio
     """
     check_kicks(kicks)
     check_sides(sides)
-    require_positive("beta", beta)
-    require_positive("mass", mass)
+    beta, mass = positive_real("beta", beta), positive_real("mass", mass)
+    if not 0.0 < beta * mass < np.inf:
+        raise ParameterError(
+            f"beta * mass = {beta!r} * {mass!r} is not a positive finite float: the kick "
+            "velocity scale 1/sqrt(beta mass) is not representable"
+        )
     if kicks == "effusion":
         return effusion_velocity_1d(beta, mass, sides=sides)
     if sides == 2:

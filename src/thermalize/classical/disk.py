@@ -17,83 +17,40 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, as_float_array, require_positive
+from ..errors import (
+    ParameterError,
+    require_dense_size,
+    require_int,
+    require_real,
+)
+from ._checks import (
+    beta_from,
+    check_mc_counts,
+    check_samples,
+    finite_result,
+    positive_real,
+    real_array,
+    with_temperature,
+)
+from ._disk_support import (
+    DiskGridSolution,
+    DiskMoments,
+    DiskMonteCarlo,
+    grid_solution,
+    old_kernel_arguments,
+    replica_chain,
+)
 from ._kicks import kick_law
-from ._progress import steps
-from .gas import _check_count, _check_rng
+from .gas import _check_rng
 
 __all__ = ["DiskGridSolution", "DiskMoments", "DiskMonteCarlo", "RotatingDisk"]
 
 
-@dataclass(frozen=True)
-class DiskMoments:
-    """Exact stationary moments of omega (closed form, see `RotatingDisk.stationary_moments`).
-
-    Attributes
-    ----------
-    mean_omega, var_omega : float
-    mean_energy : float
-        <I omega^2/2> in units of kT (k_B = 1): divide by 1/beta for the ratio to kT.
-    """
-
-    mean_omega: float
-    var_omega: float
-    mean_energy: float
-
-
-@dataclass(frozen=True)
-class DiskGridSolution:
-    """Stationary law of omega from the exact kernel on a grid.
-
-    Attributes
-    ----------
-    edges : ndarray, shape (n + 1,)
-        Cell edges in omega.
-    probabilities : ndarray, shape (n,)
-        Stationary probability of each cell.
-    mean_energy : float
-        <I omega^2/2> from the cell probabilities (cell second moments, uniform in-cell).
-    """
-
-    edges: np.ndarray
-    probabilities: np.ndarray
-    mean_energy: float
-
-    @property
-    def centers(self) -> np.ndarray:
-        """Cell centres, shape (n,)."""
-        return 0.5 * (self.edges[1:] + self.edges[:-1])
-
-    @property
-    def density(self) -> np.ndarray:
-        """Probability density in each cell, shape (n,)."""
-        return self.probabilities / np.diff(self.edges)
-
-
-@dataclass(frozen=True)
-class DiskMonteCarlo:
-    """Monte Carlo of the disk driven by kicks.
-
-    Attributes
-    ----------
-    mean_energy, mean_energy_se : float
-        <I omega^2/2> (time average after burn-in, mean over replicas) and its standard
-        error over the independent replicas.
-    mean_omega, mean_omega_se : float
-    samples : ndarray, shape (n_replicas,)
-        omega of every replica at the last step: independent draws of the stationary law.
-    """
-
-    mean_energy: float
-    mean_energy_se: float
-    mean_omega: float
-    mean_omega_se: float
-    samples: np.ndarray
-
-
 def _check_gas(beta, mass):
-    require_positive("beta", beta)
-    require_positive("mass", mass)
+    return positive_real("beta", beta), positive_real("mass", mass)
+
+
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -115,7 +72,7 @@ class RotatingDisk:
     mass_ratio: float
 
     def __post_init__(self) -> None:
-        require_positive("mass_ratio", self.mass_ratio)
+        object.__setattr__(self, "mass_ratio", positive_real("mass_ratio", self.mass_ratio))
 
     @classmethod
     def example(cls) -> RotatingDisk:
@@ -130,18 +87,30 @@ class RotatingDisk:
     @property
     def gain(self) -> float:
         """b = 2 mu/(1 + mu)."""
-        return 2.0 * self.mass_ratio / (1.0 + self.mass_ratio)
+        return 2.0 / (1.0 + 1.0 / self.mass_ratio)  # no overflow of 2 mu for huge mu
 
     def moment_of_inertia(self, mass: float) -> float:
         """I = m/mu for gas particles of mass m (R = 1)."""
-        require_positive("mass", mass)
-        return mass / self.mass_ratio
+        mass = positive_real("mass", mass)
+        inertia = mass / self.mass_ratio
+        if not 0.0 < inertia < np.inf:
+            raise ParameterError(
+                f"moment of inertia I = mass/mass_ratio = {mass!r}/{self.mass_ratio!r} is not "
+                "a positive finite float; move mass or mass_ratio towards order one"
+            )
+        return inertia
 
     def collide(self, velocity, omega):
         """Eq. (29): (v, omega) -> (v', omega'); scalars or arrays (broadcast)."""
         a, b = self.restitution, self.gain
         for name, value in (("velocity", velocity), ("omega", omega)):
-            if not np.all(np.isfinite(value)):  # complex inputs allowed (complex-step audits)
+            arr = np.asarray(value) if not isinstance(value, (str, bytes)) else None
+            if arr is None or arr.dtype.kind not in "biufc":  # complex: complex-step audits
+                raise ParameterError(
+                    f"{name}: expected a real number or array, got {value!r} "
+                    f"({type(value).__name__})"
+                )
+            if not np.all(np.isfinite(arr)):
                 raise ParameterError(f"{name}={value!r} must be finite (no NaN or inf)")
         v_new = -a * np.asarray(velocity) + (2.0 / (1.0 + self.mass_ratio)) * np.asarray(omega)
         w_new = b * np.asarray(velocity) + a * np.asarray(omega)
@@ -165,7 +134,7 @@ class RotatingDisk:
         flies off with v' and the disk turns by omega t_c + omega'(dt - t_c). Eq. (32):
         the volume factor is |v'/v|.
         """
-        require_positive("dt", dt)
+        dt = positive_real("dt", dt)
 
         def collision(x):
             y, v, theta, w = x
@@ -176,7 +145,15 @@ class RotatingDisk:
         return collision
 
     def kernel(
-        self, omega_new, omega, beta: float, mass: float, kicks: str = "effusion", sides: int = 1
+        self,
+        omega,
+        omega_new,
+        *legacy,
+        beta: float | None = None,
+        mass: float | None = None,
+        kicks=_UNSET,
+        sides=_UNSET,
+        temperature: float | None = None,
     ):
         r"""Transition density rho(omega'|omega) of one collision, Eqs. (33)-(34).
 
@@ -185,32 +162,72 @@ class RotatingDisk:
         v > 0); ``sides=2`` lets particles arrive from both sides; ``kicks="maxwell"`` uses
         Eq. (24) instead.
 
+        Parameters
+        ----------
+        omega, omega_new : float or array_like (broadcast)
+            Initial and final angular velocity (initial first, as everywhere).
+        beta, mass : float, > 0, keyword-only
+            Gas inverse temperature (or ``temperature=``) and particle mass.
+        kicks : {"effusion", "maxwell"}
+        sides : {1, 2}
+
         Returns
         -------
-        ndarray, broadcast shape of `omega_new` and `omega`
-        """
-        law = kick_law(beta, mass, kicks, sides)
-        x = (
-            as_float_array("omega_new", omega_new)
-            - self.restitution * as_float_array("omega", omega)
-        ) / self.gain
-        return law.pdf(x) / self.gain
+        ndarray, broadcast shape of `omega` and `omega_new`
 
+        Notes
+        -----
+        Up to version 0.1.0 the order was ``kernel(omega_new, omega, beta, mass, kicks, sides)``.
+        That positional form (recognised by a positional `beta`) still works, with its old
+        meaning and a DeprecationWarning, for one release; keyword calls
+        (``omega=..., omega_new=...``) mean the same in both versions.
+
+        Examples
+        --------
+        >>> d = RotatingDisk(0.5)
+        >>> float(d.kernel(0.3, 1.1, beta=1.0, mass=1.0)) > 0  # 0.3 -> 1.1
+        True
+        """
+        if legacy:  # the pre-issue-17 order kernel(omega_new, omega, beta, mass, kicks, sides)
+            omega, omega_new, (beta, mass, kicks, sides) = old_kernel_arguments(
+                omega, omega_new, legacy, (beta, mass, kicks, sides), _UNSET
+            )
+        kicks = "effusion" if kicks is _UNSET else kicks
+        sides = 1 if sides is _UNSET else sides
+        if mass is None:
+            raise ParameterError("mass is required: the gas particle mass, a real number > 0")
+        beta = beta_from(beta, temperature)
+        return self._kernel(omega, omega_new, beta, mass, kicks, sides)
+
+    def _kernel(self, omega, omega_new, beta, mass, kicks, sides):
+        law = kick_law(beta, positive_real("mass", mass), kicks, sides)
+        with np.errstate(over="ignore", invalid="ignore"):
+            x = (
+                real_array("omega_new", omega_new)
+                - self.restitution * real_array("omega", omega)
+            ) / self.gain
+            out = law.pdf(x) / self.gain
+        return finite_result("RotatingDisk.kernel", out, beta=beta, mass=mass,
+                             mass_ratio=self.mass_ratio)
+
+    @with_temperature
     def detailed_balance_ratio(
         self, omega, omega_new, beta: float, mass: float, kicks: str = "effusion", sides: int = 1
     ):
         r"""rho(omega'|omega) / rho(-omega|-omega') from the kernel (Eq. 35, corrected).
 
         The denominator is the time-reversed transition -omega' -> -omega. NaN where the
-        reversed transition is impossible (one-sided kicks).
+        reversed transition is impossible (one-sided kicks). Arguments as in `kernel`
+        (initial state first; ``temperature=`` may replace `beta`).
         """
-        num = self.kernel(omega_new, omega, beta, mass, kicks, sides)
-        den = self.kernel(
-            -np.asarray(omega, float), -np.asarray(omega_new, float), beta, mass, kicks, sides
-        )
-        with np.errstate(divide="ignore", invalid="ignore"):
+        w = real_array("omega", omega)
+        wn = real_array("omega_new", omega_new)
+        num = self._kernel(w, wn, beta, mass, kicks, sides)
+        den = self._kernel(-wn, -w, beta, mass, kicks, sides)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
+    @with_temperature
     def detailed_balance_ratio_closed_form(self, omega, omega_new, beta: float, mass: float):
         r"""Right-hand side of Eq. (35) for effusion kicks.
 
@@ -228,19 +245,26 @@ class RotatingDisk:
         >>> round(float(r1 / r2), 12)
         1.0
         """
-        _check_gas(beta, mass)
-        w, wn = as_float_array("omega", omega), as_float_array("omega_new", omega_new)
+        beta, mass = _check_gas(beta, mass)
+        w, wn = real_array("omega", omega), real_array("omega_new", omega_new)
         mu = self.mass_ratio
-        pref = np.abs((wn - w + mu * (wn + w)) / (wn - w - mu * (wn + w)))
-        return pref * self.gibbs_ratio(w, wn, beta, mass)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            pref = np.abs((wn - w + mu * (wn + w)) / (wn - w - mu * (wn + w)))
+            return pref * self.gibbs_ratio(w, wn, beta, mass)
 
+    @with_temperature
     def gibbs_ratio(self, omega, omega_new, beta: float, mass: float):
-        """exp(-beta I (omega'^2 - omega^2)/2): what detailed balance w.r.t. Gibbs requires."""
-        inertia = self.moment_of_inertia(mass)
-        require_positive("beta", beta)
-        w, wn = as_float_array("omega", omega), as_float_array("omega_new", omega_new)
-        return np.exp(-0.5 * beta * inertia * (wn * wn - w * w))
+        """exp(-beta I (omega'^2 - omega^2)/2): what detailed balance w.r.t. Gibbs requires.
 
+        +inf where the exponent overflows (the ratio is then unbounded, not undefined).
+        """
+        inertia = self.moment_of_inertia(mass)
+        beta = positive_real("beta", beta)
+        w, wn = real_array("omega", omega), real_array("omega_new", omega_new)
+        with np.errstate(over="ignore"):
+            return np.exp(-0.5 * beta * inertia * (wn * wn - w * w))
+
+    @with_temperature
     def stationary_moments(
         self, beta: float, mass: float, kicks: str = "effusion", sides: int = 1
     ) -> DiskMoments:
@@ -261,9 +285,13 @@ class RotatingDisk:
         law = kick_law(beta, mass, kicks, sides)
         mean_v, var_v = law.mean(), law.var()
         var_w = self.mass_ratio * var_v
-        energy = 0.5 * self.moment_of_inertia(mass) * (var_w + mean_v**2)
+        with np.errstate(over="ignore"):
+            energy = 0.5 * self.moment_of_inertia(mass) * (var_w + mean_v**2)
+        finite_result("RotatingDisk.stationary_moments", [mean_v, var_w, energy], beta=beta,
+                      mass=mass, mass_ratio=self.mass_ratio)
         return DiskMoments(float(mean_v), float(var_w), float(energy))
 
+    @with_temperature
     def stationary_grid(
         self,
         beta: float,
@@ -293,29 +321,61 @@ class RotatingDisk:
         n_grid >~ 10 width (1 + mu)/sqrt(mu) (e.g. 3800 cells at mu = 1e-3).
         """
         law = kick_law(beta, mass, kicks, sides)
-        if not isinstance(n_grid, (int, np.integer)) or n_grid < 10:
-            raise ParameterError(f"n_grid={n_grid!r} is outside the allowed range: ints >= 10")
-        require_positive("width", width)
+        n_grid = require_int("n_grid", n_grid, low=10)
+        require_dense_size("n_grid", (n_grid, n_grid), itemsize=8)  # the cell-to-cell matrix
+        width = positive_real("width", width)
         mom = self.stationary_moments(beta, mass, kicks, sides)
-        sd = np.sqrt(mom.var_omega)
-        lo, hi = mom.mean_omega - width * sd, mom.mean_omega + width * sd
-        if sides == 1 and self.restitution >= 0:
-            lo = max(lo, 0.0)  # omega stays positive for one-sided kicks when a >= 0
-        edges = np.linspace(lo, hi, int(n_grid) + 1)
-        c = 0.5 * (edges[1:] + edges[:-1])
-        cdf = law.cdf((edges[None, :] - self.restitution * c[:, None]) / self.gain)
-        p = np.diff(cdf, axis=1)
-        p /= p.sum(axis=1, keepdims=True)
-        a = p.T - np.eye(p.shape[0])
-        a[-1, :] = 1.0
-        rhs = np.zeros(p.shape[0])
-        rhs[-1] = 1.0
-        prob = np.clip(np.linalg.solve(a, rhs), 0.0, None)
-        prob /= prob.sum()
-        second = (edges[1:] ** 3 - edges[:-1] ** 3) / (3.0 * np.diff(edges))  # in-cell <w^2>
-        energy = 0.5 * self.moment_of_inertia(mass) * float(prob @ second)
-        return DiskGridSolution(edges, prob, energy)
+        lo_cut = 0.0 if sides == 1 and self.restitution >= 0 else -np.inf  # omega stays > 0
+        return grid_solution(self.restitution, self.gain, self.moment_of_inertia(mass), law, mom,
+                             n_grid, width, lo_cut)
 
+    @with_temperature
+    def steady_state(
+        self,
+        beta: float,
+        mass: float,
+        kicks: str = "effusion",
+        sides: int = 1,
+        *,
+        n_grid: int = 1200,
+        width: float = 12.0,
+    ) -> DiskGridSolution:
+        """Stationary law of omega under the kicks: `stationary_grid` (Eq. 33 iterated)."""
+        return self.stationary_grid(beta, mass, kicks, sides, n_grid=n_grid, width=width)
+
+    @with_temperature
+    def audit(
+        self,
+        *,
+        beta: float,
+        mass: float,
+        kicks: str = "effusion",
+        sides: int = 1,
+        tolerance: float = 1e-9,
+    ):
+        """Liouville (Eqs. 30, 32), detailed balance w.r.t. Gibbs (Eq. 35), Gibbs energy.
+
+        Returns
+        -------
+        thermalize.classical.audits.DiskAudit
+            ``passed`` is never True for the rough disk: its full collision map scales
+            phase-space volume by |v'/v| (Eq. 32). Two-sided Maxwell kicks give detailed
+            balance and the Gibbs energy nevertheless (for the wrong reason, Sec. 5).
+
+        Examples
+        --------
+        >>> rep = RotatingDisk(0.5).audit(beta=1.0, mass=1.0, kicks="maxwell", sides=2)
+        >>> rep.velocity_volume_preserving, rep.volume_preserving, rep.detailed_balance
+        (True, False, True)
+        >>> RotatingDisk(0.5).audit(beta=1.0, mass=1.0, sides=2).detailed_balance
+        False
+        """
+        from .audits import audit_disk
+
+        beta, mass = _check_gas(beta, mass)
+        return audit_disk(self, beta, mass, kicks, sides, tolerance)
+
+    @with_temperature
     def simulate(
         self,
         beta: float,
@@ -345,41 +405,9 @@ class RotatingDisk:
         """
         law = kick_law(beta, mass, kicks, sides)
         _check_rng(rng)
-        n_steps, n_replicas, burn_in = _check_mc_counts("n_steps", n_steps, n_replicas, burn_in)
-        w = np.full(n_replicas, float(as_float_array("omega0", omega0)))
-        a, b = self.restitution, self.gain
-        acc_e = np.zeros(n_replicas)
-        acc_w = np.zeros(n_replicas)
-        for step in steps(n_steps, progress, "disk Monte Carlo"):
-            w = a * w + b * law.sample(n_replicas, rng=rng)
-            if step >= burn_in:
-                acc_e += w * w
-                acc_w += w
-        kept = n_steps - burn_in
-        e = 0.5 * self.moment_of_inertia(mass) * acc_e / kept
-        wm = acc_w / kept
-        sq = np.sqrt(n_replicas)
-        return DiskMonteCarlo(
-            float(e.mean()),
-            float(e.std(ddof=1) / sq),
-            float(wm.mean()),
-            float(wm.std(ddof=1) / sq),
-            w,
-        )
-
-
-def _check_mc_counts(steps_name: str, n_steps, n_replicas, burn_in) -> tuple[int, int, int]:
-    """Validated (n_steps, n_replicas, burn_in) of a replica Monte Carlo; burn_in default n/5.
-
-    Needs n_steps >= 1, n_replicas >= 2 (for a standard error) and burn_in < n_steps.
-    """
-    n_steps = _check_count(steps_name, n_steps)
-    n_replicas = _check_count("n_replicas", n_replicas)
-    if n_steps < 1 or n_replicas < 2:
-        raise ParameterError(
-            f"need {steps_name} >= 1 and n_replicas >= 2, got {n_steps}, {n_replicas}"
-        )
-    burn_in = n_steps // 5 if burn_in is None else _check_count("burn_in", burn_in)
-    if burn_in >= n_steps:
-        raise ParameterError(f"burn_in={burn_in} must be smaller than {steps_name}={n_steps}")
-    return n_steps, n_replicas, burn_in
+        n_steps, n_replicas, burn_in = check_mc_counts("n_steps", n_steps, n_replicas, burn_in)
+        check_samples("RotatingDisk.simulate", n_steps, n_replicas, per_sample_bytes=40,
+                      rows=n_replicas)
+        w = np.full(n_replicas, require_real("omega0", omega0))
+        return replica_chain(self.restitution, self.gain, self.moment_of_inertia(mass), law, w,
+                             n_steps, burn_in, rng, progress)

@@ -15,13 +15,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, require_in_range, require_positive
+from ..errors import ParameterError, require_in_range, require_int, require_real
+from ._checks import beta_from, check_mc_counts, check_samples, finite_result, positive_real, warn_positional
 from ._kicks import check_kicks, check_sides, kick_law
 from ._progress import steps
-from .disk import RotatingDisk, _check_mc_counts
-from .gas import _check_count, _check_rng
+from .disk import RotatingDisk
+from .gas import _check_rng
 
 __all__ = ["HeatFlows", "HeatPump"]
+
+#: Most cold collisions per cycle (the exact recursion multiplies 2 x 2 matrices per collision).
+MAX_COLD_COLLISIONS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class HeatFlows:
         return self.heat_from_cold - self.heat_to_hot
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class HeatPump:
     """Disk between a cold 1D gas (collisions, Eq. 29) and a hot Gibbs-preserving bath.
 
@@ -59,7 +63,10 @@ class HeatPump:
     ----------
     disk : RotatingDisk
     beta_cold, beta_hot : float
-        Inverse temperatures of the gas and of the hot bath.
+        Inverse temperatures of the gas and of the hot bath, keyword-only (two of a kind:
+        never positional); ``temperature_cold=``, ``temperature_hot=`` are accepted instead
+        (never both spellings of one). The positional form ``HeatPump(disk, beta_cold,
+        beta_hot, mass, ...)`` still works for one release with a DeprecationWarning.
     mass : float
         Gas particle mass m (disk inertia I = m/mu).
     hot_relaxation : float
@@ -87,16 +94,60 @@ class HeatPump:
     kicks: str = "effusion"
     sides: int = 2
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.disk, RotatingDisk):
-            raise ParameterError(f"disk must be a RotatingDisk, got {type(self.disk).__name__}")
-        for name in ("beta_cold", "beta_hot", "mass"):
-            require_positive(name, getattr(self, name))
-        require_in_range("hot_relaxation", self.hot_relaxation, 0.0, 1.0, high_open=True)
-        if _check_count("cold_collisions", self.cold_collisions) < 1:
-            raise ParameterError(f"cold_collisions={self.cold_collisions} must be >= 1")
-        check_kicks(self.kicks)
-        check_sides(self.sides)
+    def __init__(
+        self,
+        disk: RotatingDisk,
+        *legacy,
+        beta_cold: float | None = None,
+        beta_hot: float | None = None,
+        mass: float = 1.0,
+        hot_relaxation: float = 0.0,
+        cold_collisions: int = 1,
+        kicks: str = "effusion",
+        sides: int = 2,
+        temperature_cold: float | None = None,
+        temperature_hot: float | None = None,
+    ) -> None:
+        if legacy:
+            names = ("beta_cold", "beta_hot", "mass", "hot_relaxation", "cold_collisions",
+                     "kicks", "sides")
+            if len(legacy) > len(names):
+                raise TypeError("HeatPump() takes at most 8 positional arguments")
+            warn_positional(
+                "HeatPump(disk, beta_cold, beta_hot, ...) with positional inverse temperatures",
+                "pass beta_cold=..., beta_hot=... (or temperature_cold=, temperature_hot=)",
+            )
+            given = dict(zip(names, legacy))
+            if "beta_cold" in given and beta_cold is not None or (
+                "beta_hot" in given and beta_hot is not None
+            ):
+                raise TypeError("HeatPump() got an inverse temperature twice")
+            beta_cold = given.get("beta_cold", beta_cold)
+            beta_hot = given.get("beta_hot", beta_hot)
+            mass = given.get("mass", mass)
+            hot_relaxation = given.get("hot_relaxation", hot_relaxation)
+            cold_collisions = given.get("cold_collisions", cold_collisions)
+            kicks = given.get("kicks", kicks)
+            sides = given.get("sides", sides)
+        if not isinstance(disk, RotatingDisk):
+            raise ParameterError(f"disk must be a RotatingDisk, got {type(disk).__name__}")
+        values = {
+            "disk": disk,
+            "beta_cold": beta_from(beta_cold, temperature_cold, beta_name="beta_cold",
+                                   temperature_name="temperature_cold"),
+            "beta_hot": beta_from(beta_hot, temperature_hot, beta_name="beta_hot",
+                                  temperature_name="temperature_hot"),
+            "mass": positive_real("mass", mass),
+            "hot_relaxation": require_real("hot_relaxation", hot_relaxation),
+            "cold_collisions": require_int("cold_collisions", cold_collisions, low=1,
+                                           high=MAX_COLD_COLLISIONS),
+            "kicks": check_kicks(kicks),
+            "sides": check_sides(sides),
+        }
+        require_in_range("hot_relaxation", values["hot_relaxation"], 0.0, 1.0, high_open=True)
+        disk.moment_of_inertia(values["mass"])  # representable I = m/mu
+        for key, value in values.items():
+            object.__setattr__(self, key, value)
 
     @classmethod
     def example(cls) -> HeatPump:
@@ -134,7 +185,28 @@ class HeatPump:
         mid = after_cold[0] @ start + after_cold[1]
         q = 0.5 * inertia * (mid[1] - start[1])
         sigma = self.beta_hot * q - self.beta_cold * q
+        finite_result("HeatPump.heat_flows", [q, sigma], beta_cold=self.beta_cold,
+                      beta_hot=self.beta_hot, mass=self.mass)
         return HeatFlows(float(q), float(q), float(sigma))
+
+    def audit(self, *, tolerance: float = 1e-9):
+        """Second law (Sigma >= 0) and energy balance of the exact stationary cycle.
+
+        Returns
+        -------
+        thermalize.classical.audits.HeatPumpAudit
+            ``second_law`` is False inside T_cold < T_hot < 2 T_cold for mu = 1 and effusion
+            kicks: the disk pumps heat from cold to hot without work (Sec. 5), so it is not
+            a valid thermal bath model; two-sided Maxwell kicks pass.
+
+        Examples
+        --------
+        >>> HeatPump.example().audit().second_law
+        False
+        """
+        from .audits import audit_heat_pump
+
+        return audit_heat_pump(self, tolerance)
 
     def simulate(
         self,
@@ -159,7 +231,9 @@ class HeatPump:
         True
         """
         _check_rng(rng)
-        n_cycles, n_replicas, burn_in = _check_mc_counts("n_cycles", n_cycles, n_replicas, burn_in)
+        n_cycles, n_replicas, burn_in = check_mc_counts("n_cycles", n_cycles, n_replicas, burn_in)
+        check_samples("HeatPump.simulate", n_cycles, n_replicas, self.cold_collisions + 1,
+                      per_sample_bytes=48, rows=n_replicas)
         _, _, inertia, law = self._phases()
         a, b, r = self.disk.restitution, self.disk.gain, self.hot_relaxation
         sig_hot = np.sqrt(1.0 / (self.beta_hot * inertia))

@@ -17,7 +17,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, as_float_array, require_positive
+from ..errors import ParameterError, as_float_array, require_int, require_positive, require_real
+from ._checks import real_array
+from .phase_space import (
+    _call,
+    free_flight_map,
+    level_change_map,
+    level_change_velocity_map,
+    map_boundary,
+    polygon_area,
+    rectangle_boundary,
+)
 
 __all__ = [
     "ComplexStep",
@@ -37,6 +47,11 @@ __all__ = [
 
 _EPS = np.finfo(float).eps
 
+#: Largest number of points of one `liouville_audit` (one Jacobian each, ~0.1 ms per point).
+MAX_AUDIT_POINTS = 1_000_000
+#: Largest phase-space dimension of `jacobian` (a (d, d) Jacobian from d + 1 map calls).
+MAX_DIMENSION = 4096
+
 
 @dataclass(frozen=True)
 class ComplexStep:
@@ -47,6 +62,11 @@ class ComplexStep:
     """
 
     step: float = 1e-100
+
+    def __post_init__(self) -> None:
+        step = require_real("step", self.step)
+        if not 0.0 < step <= 1e-8:  # larger steps lose the O(h^2) exactness
+            raise ParameterError(f"step={step!r} is outside the allowed range (0, 1e-8]")
 
 
 @dataclass(frozen=True)
@@ -61,9 +81,9 @@ class Richardson:
     levels: int = 5
 
     def __post_init__(self) -> None:
+        require_real("step", self.step)
         require_positive("step", self.step)
-        if not isinstance(self.levels, int) or self.levels < 2:
-            raise ParameterError(f"levels={self.levels!r} is outside the allowed range: ints >= 2")
+        require_int("levels", self.levels, low=2, high=30)  # 4^30: beyond, only rounding
 
 
 @dataclass(frozen=True)
@@ -88,18 +108,6 @@ class JacobianEstimate:
     determinant: float
     error: float
     method: str
-
-
-def _call(collision_map: Callable, x: np.ndarray) -> np.ndarray:
-    """Evaluate the map on columns x[:, k] (vectorised if it can, else column by column)."""
-    with np.errstate(invalid="ignore", divide="ignore"):  # NaN/inf are reported by callers
-        try:
-            out = np.asarray(collision_map(x))
-        except Exception:  # noqa: BLE001 - a map that is not vectorised: evaluate per column
-            out = None
-        if out is not None and out.shape == x.shape:
-            return out
-        return np.stack([np.asarray(collision_map(x[:, k])) for k in range(x.shape[1])], axis=1)
 
 
 def _hadamard_rounding(mat: np.ndarray) -> float:
@@ -190,12 +198,16 @@ def jacobian(
     >>> est.method, round(est.determinant, 12)
     ('complex-step', 1.0)
     """
-    x = np.atleast_1d(as_float_array("point", point))
-    if x.ndim != 1:
-        raise ParameterError(f"point must be one phase-space point, shape (d,); got {x.shape}")
+    x = np.atleast_1d(real_array("point", point))
+    if x.ndim != 1 or not 1 <= x.size <= MAX_DIMENSION:
+        raise ParameterError(
+            f"point must be one phase-space point, shape (d,) with 1 <= d <= {MAX_DIMENSION}; "
+            f"got shape {x.shape}"
+        )
     if not callable(collision_map):
         raise ParameterError(f"collision_map={collision_map!r} must be callable")
-    f0 = np.asarray(_call(collision_map, x[:, None]))[:, 0]
+    f0 = np.asarray(_call(collision_map, x[:, None]))
+    f0 = f0[:, 0] if f0.ndim == 2 else f0.ravel()
     if f0.shape != x.shape or not np.all(np.isfinite(f0)):
         raise ParameterError(
             f"collision_map returned {f0.tolist()!r} at the point "
@@ -252,6 +264,8 @@ def jacobian_determinant(
     1.0
     """
     pts = as_float_array("point", point)
+    if pts.ndim == 2 and pts.shape[0] > MAX_AUDIT_POINTS:
+        raise ParameterError(f"point: {pts.shape[0]} points exceed {MAX_AUDIT_POINTS}")
     if pts.ndim == 2:
         return np.array([abs(jacobian(collision_map, p, method=method).determinant) for p in pts])
     return abs(jacobian(collision_map, pts, method=method).determinant)
@@ -288,6 +302,16 @@ class LiouvilleAudit:
         return bool(np.all(np.abs(self.deviation) <= self.tolerance + self.errors))
 
     @property
+    def passed(self) -> bool:
+        """The verdict of the audit: the same as `volume_preserving`."""
+        return self.volume_preserving
+
+    @property
+    def max_deviation(self) -> float:
+        """max | |det J| - 1 | over the points."""
+        return float(np.max(np.abs(self.deviation)))
+
+    @property
     def worst_point(self) -> np.ndarray:
         """The point with the largest |deviation|, shape (d,)."""
         return self.points[int(np.argmax(np.abs(self.deviation)))]
@@ -308,8 +332,16 @@ def liouville_audit(
     >>> liouville_audit(g, [[2.0], [3.0]]).volume_preserving
     False
     """
+    require_real("tolerance", tolerance)
     require_positive("tolerance", tolerance)
+    if not callable(collision_map):
+        raise ParameterError(f"collision_map={collision_map!r} must be callable")
     pts = as_float_array("points", points, ndim=2)
+    if pts.shape[0] == 0 or pts.shape[0] > MAX_AUDIT_POINTS:
+        raise ParameterError(
+            f"points: {pts.shape[0]} points is outside the allowed range "
+            f"[1, {MAX_AUDIT_POINTS}] (one Jacobian each; audit chunks of points)"
+        )
     est = [jacobian(collision_map, p, method=method) for p in pts]
     return LiouvilleAudit(
         pts,
@@ -317,109 +349,3 @@ def liouville_audit(
         np.array([e.error for e in est]),
         float(tolerance),
     )
-
-
-def level_change_map(energy_change: float, mass: float, dt: float) -> Callable:
-    r"""Eq. (20): (y, v) -> (y', v') of a particle that collides within dt, s -> s'.
-
-    :math:`v' = \sqrt{v^2 - 2(\epsilon_{s'}-\epsilon_s)/m}`,
-    :math:`y' = v'(\Delta t + y/v)` (collision at t_c = -y/v, free flight afterwards).
-    Valid for 0 < -y < v dt and v^2 > 2 (eps_s' - eps_s)/m; Eq. (21) says |det J| = 1.
-
-    Parameters
-    ----------
-    energy_change : float
-        eps_s' - eps_s (any sign).
-    mass, dt : float, > 0
-
-    Notes
-    -----
-    The paper prints 2m(eps_s' - eps_s) under the square root; energy conservation with
-    kinetic energy m v^2/2 gives 2(eps_s' - eps_s)/m (the two agree for m = 1, the value
-    behind Fig. 1). See docs/physics.md (classical section).
-    """
-    de = float(as_float_array("energy_change", energy_change))
-    require_positive("mass", mass)
-    require_positive("dt", dt)
-    drop = 2.0 * de / mass
-
-    def collision(x):
-        y, v = x
-        vp = np.sqrt(v * v - drop)
-        return np.stack([vp * (dt + y / v), vp])
-
-    return collision
-
-
-def level_change_velocity_map(energy_change: float, mass: float) -> Callable:
-    """The velocity part alone, v -> v' (Eq. 19): |dv'/dv| = v/v', not volume preserving."""
-    de = float(as_float_array("energy_change", energy_change))
-    require_positive("mass", mass)
-    drop = 2.0 * de / mass
-
-    def velocity(x):
-        (v,) = x
-        return np.stack([np.sqrt(v * v - drop)])
-
-    return velocity
-
-
-def free_flight_map(dt: float) -> Callable:
-    """(y, v) -> (y + v dt, v): the no-collision branch of Eq. (22), |det J| = 1."""
-    require_positive("dt", dt)
-
-    def flight(x):
-        y, v = x
-        return np.stack([y + v * dt, v])
-
-    return flight
-
-
-def rectangle_boundary(y_range, v_range, n_per_side: int) -> np.ndarray:
-    """Counter-clockwise boundary of a rectangle in the (y, v) plane, shape (4 n, 2).
-
-    Examples
-    --------
-    >>> round(polygon_area(rectangle_boundary((0, 2), (1, 4), 3)), 12)
-    6.0
-    """
-    (y0, y1), (v0, v1) = as_float_array("y_range", y_range), as_float_array("v_range", v_range)
-    if not (y1 > y0 and v1 > v0):
-        raise ParameterError(f"y_range={y_range!r} and v_range={v_range!r} must be increasing")
-    if not isinstance(n_per_side, (int, np.integer)) or n_per_side < 1:
-        raise ParameterError(f"n_per_side={n_per_side!r} is outside the allowed range: ints >= 1")
-    t = np.arange(n_per_side) / n_per_side
-    sides = [
-        (y0 + (y1 - y0) * t, np.full_like(t, v0)),
-        (np.full_like(t, y1), v0 + (v1 - v0) * t),
-        (y1 - (y1 - y0) * t, np.full_like(t, v1)),
-        (np.full_like(t, y0), v1 - (v1 - v0) * t),
-    ]
-    return np.concatenate([np.stack(s, axis=1) for s in sides])
-
-
-def map_boundary(collision_map: Callable, boundary) -> np.ndarray:
-    """Image of boundary points (shape (N, 2)) under a 2D map, shape (N, 2)."""
-    b = as_float_array("boundary", boundary, ndim=2)
-    out = _call(collision_map, b.T).T
-    if not np.all(np.isfinite(out)):
-        raise ParameterError("collision_map returned non-finite values on the boundary")
-    return out
-
-
-def polygon_area(points) -> float:
-    """Area enclosed by a closed polygon (shoelace formula), vertices shape (N, 2), in order.
-
-    The area of a finely sampled curved boundary converges like 1/N^2.
-
-    Examples
-    --------
-    >>> polygon_area(np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]))
-    0.5
-    """
-    p = as_float_array("points", points, ndim=2)
-    if p.shape[1] != 2 or p.shape[0] < 3:
-        raise ParameterError(f"points must have shape (N, 2) with N >= 3, got {p.shape}")
-    p = p - p.mean(axis=0)  # centring keeps the rounding of the cross products small
-    x, y = p[:, 0], p[:, 1]
-    return float(0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, require_in_range
+from ..errors import ParameterError, as_float_array, require_in_range, require_real
 
 __all__ = ["CallableRule", "UniformOpenRule", "open_levels"]
 
@@ -42,9 +42,17 @@ def open_levels(kinetic_energy: np.ndarray, level: np.ndarray, levels: np.ndarra
     array([[ True, False],
            [ True,  True]])
     """
-    k = np.asarray(kinetic_energy, dtype=float)
-    lv = np.asarray(levels, dtype=float)
-    gap = lv[None, :] - lv[np.asarray(level)][:, None]
+    for name, value in (("kinetic_energy", kinetic_energy), ("levels", levels)):
+        if isinstance(value, (str, bytes)) or value is None:
+            require_real(name, value)  # "expected a real number, got ..."
+    k = as_float_array("kinetic_energy", kinetic_energy, ndim=1)
+    lv = as_float_array("levels", levels, ndim=1)
+    s = np.asarray(level)
+    if s.shape != k.shape or s.dtype.kind not in "iu" or np.any((s < 0) | (s >= lv.size)):
+        raise ParameterError(
+            f"level must be integers in [0, {lv.size - 1}] of shape {k.shape}, got {level!r}"
+        )
+    gap = lv[None, :] - lv[s][:, None]
     return gap <= k[:, None]
 
 
@@ -70,7 +78,9 @@ class UniformOpenRule:
     reflection_probability: float = 0.0
 
     def __post_init__(self) -> None:
-        require_in_range("reflection_probability", self.reflection_probability, 0.0, 1.0)
+        r = require_real("reflection_probability", self.reflection_probability)
+        require_in_range("reflection_probability", r, 0.0, 1.0)
+        object.__setattr__(self, "reflection_probability", r)
 
     @classmethod
     def example(cls) -> UniformOpenRule:

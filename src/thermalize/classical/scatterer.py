@@ -10,8 +10,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import NonUniqueSteadyStateError, ParameterError, as_float_array, require_positive
+from ..errors import (
+    NonUniqueSteadyStateError,
+    ParameterError,
+    as_float_array,
+    require_dense_size,
+    require_int,
+    require_real,
+)
+from ._checks import positive_real, with_temperature
 from ._kicks import check_kicks, kinetic_from_survival, kinetic_survival
+from .microreversibility import MicroreversibilityReport, check_microreversibility
 from .rules import CallableRule, UniformOpenRule, open_levels
 
 __all__ = [
@@ -26,6 +35,8 @@ __all__ = [
 RULE_SUM_TOL = 1e-9
 #: A closed level may carry at most this much probability (rounding of user formulas).
 RULE_CLOSED_TOL = 1e-12
+#: Most levels of a `DiscreteScatterer` (the 10-level Markov matrix takes ~2 ms, n^3 growth).
+MAX_LEVELS = 1000
 
 
 @dataclass(frozen=True)
@@ -53,9 +64,14 @@ class DiscreteScatterer:
     rule: UniformOpenRule | CallableRule | Callable | str = field(default_factory=UniformOpenRule)
 
     def __post_init__(self) -> None:
+        if isinstance(self.levels, (str, bytes)) or self.levels is None:
+            require_real("levels", self.levels)  # "expected a real number, got ..."
         lv = as_float_array("levels", self.levels, ndim=1)
-        if lv.size == 0:
-            raise ParameterError("levels must contain at least one energy, got an empty array")
+        if lv.size == 0 or lv.size > MAX_LEVELS:
+            raise ParameterError(
+                f"levels must contain at least one energy and at most {MAX_LEVELS} (the exact "
+                f"Markov matrix costs O(n^3) rule evaluations); got {lv.size}"
+            )
         if np.any(np.diff(lv) <= 0):
             raise ParameterError(
                 f"levels={lv.tolist()!r} must be strictly ascending (sorted, no duplicates)"
@@ -88,14 +104,72 @@ class DiscreteScatterer:
         """Number of levels n."""
         return int(self.levels.size)
 
+    @with_temperature
+    def markov_matrix(
+        self, *, beta: float, mass: float = 1.0, kicks: str = "effusion", nodes: int = 32
+    ) -> np.ndarray:
+        """Collision-to-collision Markov matrix M[s, s'] in a gas at `beta` (Eq. 26).
+
+        `kick_markov_matrix` of this scatterer; ``temperature=`` may replace `beta`.
+        """
+        return kick_markov_matrix(self, beta, mass, kicks, nodes=nodes)
+
+    @with_temperature
+    def steady_state(
+        self, *, beta: float, mass: float = 1.0, kicks: str = "effusion", nodes: int = 32
+    ) -> np.ndarray:
+        """Stationary level populations in a gas at `beta`, shape (n,) (Eqs. 12, 26).
+
+        The stationary law of `markov_matrix`; equal to the Gibbs populations
+        e^{-beta eps_s}/Z iff the rule is micro-reversible and the kicks are effusive.
+
+        Examples
+        --------
+        >>> sc = DiscreteScatterer.example()
+        >>> p = sc.steady_state(beta=1.0)
+        >>> bool(np.allclose(p, np.exp(-sc.levels) / np.exp(-sc.levels).sum(), atol=1e-12))
+        True
+        """
+        return stationary_distribution(self.markov_matrix(beta=beta, mass=mass, kicks=kicks,
+                                                          nodes=nodes))
+
+    @with_temperature
+    def audit(
+        self, *, beta: float, mass: float = 1.0, kicks: str = "effusion",
+        tolerance: float = 1e-9,
+    ):
+        """Micro-reversibility, Liouville, detailed balance and Gibbs verdicts (Sec. 4).
+
+        Returns
+        -------
+        thermalize.classical.audits.ScattererAudit
+            ``passed`` is True iff Eq. (17), Eq. (21), detailed balance of the exact Markov
+            matrix and the Gibbs stationary state all hold within `tolerance` (1e-8 at least
+            for the last two: the quadrature's rounding).
+
+        Examples
+        --------
+        >>> DiscreteScatterer.example().audit(beta=1.0).passed
+        True
+        >>> rep = DiscreteScatterer.example().audit(beta=1.0, kicks="maxwell")
+        >>> rep.microreversible, rep.detailed_balance, rep.passed
+        (True, False, False)
+        """
+        from .audits import audit_scatterer
+
+        beta = positive_real("beta", beta)
+        return audit_scatterer(self, beta, positive_real("mass", mass), kicks, tolerance)
+
     def channels(self, kinetic_energy, level) -> tuple[np.ndarray, np.ndarray]:
         """Checked (transmission, reflection) probabilities, each of shape (k, n).
 
         Raises ParameterError if the rule returns the wrong shape, NaN, negative entries,
         probability on a closed level (energy not conserved) or rows not summing to one.
         """
+        if isinstance(kinetic_energy, (str, bytes)) or kinetic_energy is None:
+            require_real("kinetic_energy", kinetic_energy)
         k = as_float_array("kinetic_energy", kinetic_energy, ndim=1)
-        s = np.asarray(level)
+        s = np.asarray(level) if not isinstance(level, (str, bytes)) else np.asarray(0.5)
         if s.shape != k.shape or not np.issubdtype(s.dtype, np.integer):
             raise ParameterError(
                 f"level must be an integer array of shape {k.shape}, got "
@@ -151,95 +225,7 @@ class DiscreteScatterer:
         return np.clip(p, 0.0, None)
 
 
-@dataclass(frozen=True)
-class MicroreversibilityReport:
-    """Result of `check_microreversibility`.
-
-    Attributes
-    ----------
-    transmission_violation, reflection_violation : ndarray, shape (n, n)
-        max over the tested total energies of |p(s'|E - eps_s, s) - p(s|E - eps_s', s')|,
-        per channel (Eq. 17; reflection: Eq. A.6 for a symmetric scatterer).
-    total_energies : ndarray, shape (m,)
-        The total energies E = eps_s + K tested.
-    tolerance : float
-    """
-
-    transmission_violation: np.ndarray
-    reflection_violation: np.ndarray
-    total_energies: np.ndarray
-    tolerance: float
-
-    @property
-    def holds(self) -> bool:
-        """True if no pair violates Eq. (17) by more than `tolerance`."""
-        return not self.violating_pairs()
-
-    def violating_pairs(self) -> list[tuple[int, int, str, float]]:
-        """(s, s', channel, violation) for every pair s < s' above tolerance."""
-        out = []
-        for name, v in (
-            ("transmission", self.transmission_violation),
-            ("reflection", self.reflection_violation),
-        ):
-            for s, sp in zip(*np.nonzero(np.triu(v > self.tolerance, 1))):
-                out.append((int(s), int(sp), name, float(v[s, sp])))
-        return out
-
-
-def check_microreversibility(
-    scatterer: DiscreteScatterer, *, total_energies=None, tolerance: float = 1e-10
-) -> MicroreversibilityReport:
-    r"""Test Eq. (17), :math:`p(s'|v,s) = p(s|v_{s'},s')`, for every pair of levels.
-
-    At fixed total energy E the forward collision starts with K = E - eps_s and the reverse
-    one with K' = E - eps_s' (that is v_s' of Eq. 17), so Eq. (17) says the matrix
-    P(E)[s, s'] = p(s'|E - eps_s, s) is symmetric on the levels open at E. The reflected
-    channel is tested the same way (Eq. A.6 for a left-right symmetric scatterer).
-
-    Parameters
-    ----------
-    scatterer : DiscreteScatterer
-    total_energies : array_like, optional
-        Energies E to test; default: 25 points log-spaced from 1e-6 to 10 (times the level
-        spread, at least 1) above every level, which also probes just above each threshold.
-    tolerance : float
-        Largest |difference| accepted (default 1e-10: rules given by formulas agree to
-        rounding).
-
-    Returns
-    -------
-    MicroreversibilityReport
-
-    Examples
-    --------
-    >>> rep = check_microreversibility(DiscreteScatterer.example())
-    >>> rep.holds
-    True
-    """
-    require_positive("tolerance", tolerance)
-    lv = scatterer.levels
-    n = lv.size
-    if total_energies is None:
-        spread = max(float(lv[-1] - lv[0]), 1.0)
-        x = spread * np.geomspace(1e-6, 10.0, 25)
-        total_energies = np.unique((lv[:, None] + x[None, :]).ravel())
-    e = as_float_array("total_energies", total_energies, ndim=1)
-    m = e.size
-    ss, ee = np.meshgrid(np.arange(n), np.arange(m), indexing="ij")
-    ok = e[ee] >= lv[ss]
-    kin = (e[ee] - lv[ss])[ok]
-    trans, refl = scatterer.channels(kin, ss[ok])
-    viol = []
-    for ch in (trans, refl):
-        p = np.full((n, m, n), np.nan)
-        p[ok] = ch
-        # both directions exist iff E >= max(eps_s, eps_s'); compare P[s, E, s'] with P[s', E, s]
-        d = np.abs(p - np.transpose(p, (2, 1, 0)))
-        viol.append(np.nan_to_num(np.nanmax(np.where(np.isnan(d), -np.inf, d), axis=1), neginf=0.0))
-    return MicroreversibilityReport(viol[0], viol[1], e, float(tolerance))
-
-
+@with_temperature
 def kick_markov_matrix(
     scatterer: DiscreteScatterer,
     beta: float,
@@ -259,10 +245,11 @@ def kick_markov_matrix(
     ----------
     scatterer : DiscreteScatterer
     beta, mass : float, > 0
-        Inverse temperature and particle mass of the gas.
+        Inverse temperature (or ``temperature=`` T = 1/beta) and particle mass of the gas.
     kicks : {"effusion", "maxwell"}
     nodes : int
-        Gauss-Legendre nodes per interval between level-opening energies (default 32).
+        Gauss-Legendre nodes per interval between level-opening energies (default 32, at
+        most 4096).
 
     Returns
     -------
@@ -287,13 +274,18 @@ def kick_markov_matrix(
     array([[0.81606, 0.18394],
            [0.5    , 0.5    ]])
     """
-    require_positive("beta", beta)
-    require_positive("mass", mass)
+    if not isinstance(scatterer, DiscreteScatterer):
+        raise ParameterError(
+            f"scatterer must be a DiscreteScatterer, got {type(scatterer).__name__}"
+        )
+    beta = positive_real("beta", beta)
+    positive_real("mass", mass)
     check_kicks(kicks)
-    if isinstance(nodes, bool) or not isinstance(nodes, (int, np.integer)) or nodes < 1:
-        raise ParameterError(f"nodes={nodes!r} is outside the allowed range: integers >= 1")
+    nodes = require_int("nodes", nodes, low=1, high=4096)
     lv = scatterer.levels
     n = lv.size
+    # rule evaluations: n rows x (n + ~60 tail) intervals x nodes, each returning (n,) floats
+    require_dense_size("nodes", (n * (n + 64) * nodes, n), itemsize=16)
     xg, wg = np.polynomial.legendre.leggauss(int(nodes))
     kin, lev, wts = [], [], []
     for s in range(n):
@@ -338,7 +330,8 @@ def stationary_distribution(matrix: np.ndarray) -> np.ndarray:
     """
     m = as_float_array("matrix", matrix, ndim=2)
     n = m.shape[0]
-    if m.shape != (n, n) or np.any(m < 0) or np.any(np.abs(m.sum(axis=1) - 1) > 1e-9):
+    require_dense_size("matrix", m.shape, itemsize=24)  # SVD work arrays
+    if n == 0 or m.shape != (n, n) or np.any(m < 0) or np.any(np.abs(m.sum(axis=1) - 1) > 1e-9):
         raise ParameterError("matrix must be square, nonnegative, with rows summing to one")
     a = m.T - np.eye(n)
     sv = np.linalg.svd(a, compute_uv=False)

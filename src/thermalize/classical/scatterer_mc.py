@@ -15,9 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from ..errors import ParameterError, PhysicsWarning, require_positive
+from ..errors import ParameterError, PhysicsWarning, require_int
+from ._checks import check_samples, positive_real, with_temperature
 from ._crossing import CrossingSampler
 from ._kicks import check_kicks
+from ._occupancy import PopulationEstimate, _estimate, _Occupancy
 from ._progress import bar, steps
 from .gas import _check_count, _check_rng
 from .scatterer import DiscreteScatterer
@@ -58,9 +60,8 @@ class Thinned:
     cells: int = 256
 
     def __post_init__(self) -> None:
-        c = self.cells
-        if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 1:
-            raise ParameterError(f"cells={c!r} is outside the allowed range: integers >= 1")
+        # 2^16 cells: a table of ~1.5 MB, far beyond the ~97 % efficiency of 256
+        object.__setattr__(self, "cells", require_int("cells", self.cells, low=1, high=1 << 16))
 
 
 @dataclass(frozen=True)
@@ -70,42 +71,6 @@ class DirectDraw:
     The literal Eqs. (22)-(23) of Ehrich et al. (2020); the reference for `Thinned`, about
     3x slower (one Maxwell draw per particle-step).
     """
-
-
-@dataclass(frozen=True)
-class PopulationEstimate:
-    """Time-averaged level populations from independent replicas of a Markov chain.
-
-    Attributes
-    ----------
-    populations : ndarray, shape (n,)
-        Mean over replicas of each replica's fraction of (post burn-in) steps in level s.
-    standard_error : ndarray, shape (n,)
-        Standard deviation over replicas / sqrt(n_replicas): the replicas are independent,
-        so this is an honest error bar for the mean even though steps are correlated.
-    n_replicas, n_steps, burn_in : int
-    collision_fraction : float
-        Fraction of steps with a collision (1 for the kick chain; pi_c for explicit particles).
-    collision_fraction_se : float
-        Its standard error over replicas (0 for the kick chain).
-    method : Thinned, DirectDraw or None
-        The explicit-particle method that produced it (None for the kick chain).
-    """
-
-    populations: np.ndarray
-    standard_error: np.ndarray
-    n_replicas: int
-    n_steps: int
-    burn_in: int
-    collision_fraction: float
-    collision_fraction_se: float
-    method: Thinned | DirectDraw | None = None
-
-    def z_scores(self, exact: np.ndarray) -> np.ndarray:
-        """(populations - exact) / standard_error, shape (n,) (inf where the error is 0)."""
-        diff = self.populations - np.asarray(exact, dtype=float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(diff == 0, 0.0, diff / self.standard_error)
 
 
 def _collide(
@@ -141,73 +106,30 @@ def _setup(scatterer, n_steps, n_replicas, burn_in, initial, rng):
     if burn_in >= n_steps:
         raise ParameterError(f"burn_in={burn_in} must be smaller than n_steps={n_steps}")
     n = scatterer.n_levels
+    # per replica: state, occupancy counts (n levels) and ~8 float work arrays
+    check_samples("n_steps x n_replicas", n_steps, n_replicas, per_sample_bytes=8 * (n + 10),
+                  rows=n_replicas)
     if initial is None:
         state = rng.integers(n, size=n_replicas)
     else:
-        state = np.broadcast_to(np.asarray(initial), (n_replicas,)).astype(np.int64)
+        arr = np.asarray(initial) if not isinstance(initial, (str, bytes)) else np.asarray(0.5)
+        if arr.dtype.kind not in "iu" or arr.ndim > 1:
+            raise ParameterError(
+                f"initial: expected a level index or an integer array, got {initial!r} "
+                f"({type(initial).__name__})"
+            )
+        try:
+            state = np.broadcast_to(arr, (n_replicas,)).astype(np.int64)
+        except ValueError as exc:
+            raise ParameterError(
+                f"initial has shape {arr.shape}; allowed: a scalar or shape ({n_replicas},)"
+            ) from exc
         if np.any((state < 0) | (state >= n)):
             raise ParameterError(f"initial level(s) {initial!r} outside the range [0, {n - 1}]")
     return n_steps, n_replicas, burn_in, state.copy()
 
 
-class _Occupancy:
-    """Steps spent in each level per replica, booked only when a replica changes level.
-
-    The level after the update of step t is counted for t >= burn_in. A stay in a level
-    from step t_in to t_out (exclusive) lasts max(t_out, b) - max(t_in, b) counted steps
-    (b = burn_in), so the occupancy is linear in the events: a change at step t adds
-    max(t, b) to the level left and subtracts it from the level entered (a "change" to
-    the same level cancels), the start subtracts b and the end adds n_steps.
-    """
-
-    def __init__(self, state: np.ndarray, n_levels: int, burn_in: int):
-        self.n = n_levels
-        self.burn_in = burn_in
-        self.counts = np.zeros(state.size * n_levels)
-        self.counts[np.arange(state.size) * n_levels + state] -= burn_in
-
-    def change(self, step, idx: np.ndarray, old: np.ndarray, new: np.ndarray) -> None:
-        """Replicas `idx` (distinct) go from `old` to `new` at `step` (int, or one each)."""
-        at = np.maximum(step, self.burn_in)
-        base = idx * self.n
-        self.counts[base + old] += at
-        self.counts[base + new] -= at
-
-    def change_many(self, rows, col, old, new, step) -> None:
-        """Changes of replicas ``rows[col]`` (rows sorted and distinct; repeats of a column
-        allowed) from `old` to `new` at `step`."""
-        at = np.maximum(step, self.burn_in)
-        size = rows.size * self.n
-        base = col * self.n
-        booked = np.bincount(base + old, weights=at, minlength=size)
-        booked -= np.bincount(base + new, weights=at, minlength=size)
-        counts = self.counts.reshape(-1, self.n)
-        if rows[-1] - rows[0] + 1 == rows.size:  # sorted and contiguous: a slice is cheaper
-            counts[rows[0] : rows[-1] + 1] += booked.reshape(rows.size, self.n)
-        else:
-            counts[rows] += booked.reshape(rows.size, self.n)
-
-    def close(self, n_steps: int, state: np.ndarray) -> np.ndarray:
-        self.counts[np.arange(state.size) * self.n + state] += n_steps
-        return self.counts
-
-
-def _estimate(counts, hits, n_replicas, n_steps, burn_in, n):
-    frac = counts.reshape(n_replicas, n) / (n_steps - burn_in)
-    pop = frac.mean(axis=0)
-    se = frac.std(axis=0, ddof=1) / np.sqrt(n_replicas)
-    hit_frac = hits / n_steps
-    return PopulationEstimate(
-        pop,
-        se,
-        n_replicas,
-        n_steps,
-        burn_in,
-        float(hit_frac.mean()),
-        float(hit_frac.std(ddof=1) / np.sqrt(n_replicas)),
-    )
-
-
+@with_temperature
 def simulate_kick_chain(
     scatterer: DiscreteScatterer,
     beta: float,
@@ -253,8 +175,8 @@ def simulate_kick_chain(
     >>> est.populations.shape
     (3,)
     """
-    require_positive("beta", beta)
-    require_positive("mass", mass)
+    beta = positive_real("beta", beta)
+    positive_real("mass", mass)
     check_kicks(kicks)
     n_steps, n_replicas, burn_in, state = _setup(
         scatterer, n_steps, n_replicas, burn_in, initial, rng
@@ -280,6 +202,7 @@ def simulate_kick_chain(
     )
 
 
+@with_temperature
 def simulate_explicit_particles(
     scatterer: DiscreteScatterer,
     beta: float,
@@ -343,14 +266,23 @@ def simulate_explicit_particles(
     >>> 0.0 < est.collision_fraction < 1.0
     True
     """
-    for name, value in (("beta", beta), ("mass", mass), ("length", length), ("dt", dt)):
-        require_positive(name, value)
+    beta, mass, length, dt = (
+        positive_real(name, value)
+        for name, value in (("beta", beta), ("mass", mass), ("length", length), ("dt", dt))
+    )
     if not isinstance(method, (Thinned, DirectDraw)):
         raise ParameterError(f"method={method!r} must be Thinned(...) or DirectDraw()")
     n_steps, n_replicas, burn_in, state = _setup(
         scatterer, n_steps, n_replicas, burn_in, initial, rng
     )
     sigma = 1.0 / np.sqrt(beta * mass)
+    reach = sigma * dt / (2.0 * length)  # the thermal flight in one step, in box units
+    if not (1e-12 <= reach <= 1e12) or not np.isfinite(sigma * sigma * mass):
+        raise ParameterError(
+            f"sigma dt/(2 L) = {reach:.3g} (sigma = 1/sqrt(beta mass)) is outside [1e-12, 1e12] "
+            f"at beta={beta!r}, mass={mass!r}, length={length!r}, dt={dt!r}: pi_c would "
+            "under- or overflow; move length/dt towards a few thermal speeds"
+        )
     fast = float(special.erfc(length / (np.sqrt(2.0) * sigma * dt)))  # P(|v| dt > L)
     if fast > FAST_FRACTION_WARN:
         warnings.warn(

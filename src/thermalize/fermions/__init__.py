@@ -6,6 +6,7 @@ from .effective import (
     global_reference,
     grand_canonical_entropy,
 )
+from .deletion import multi_deletion_spectrum
 from .entropy import (
     Eigvalsh,
     SecularEquation,
@@ -17,7 +18,12 @@ from .entropy import (
 from .model import SYSTEM, QuadraticModel, single_electron_transistor
 from .production import entropy_production
 from .realisations import pure_state_realisations
-from .states import gibbs_correlation_matrix, sample_fock_correlation_matrix
+from .states import (
+    fock_correlation_matrix,
+    gibbs_correlation_matrix,
+    part_generators,
+    sample_fock_correlation_matrix,
+)
 
 __all__ = [
     "SYSTEM",
@@ -31,10 +37,13 @@ __all__ = [
     "deletion_spectrum",
     "effective_temperature_chemical_potential",
     "entropy_production",
+    "fock_correlation_matrix",
     "evolve_correlations",
     "gibbs_correlation_matrix",
     "global_reference",
     "grand_canonical_entropy",
+    "multi_deletion_spectrum",
+    "part_generators",
     "pure_state_realisations",
     "sample_fock_correlation_matrix",
     "single_electron_transistor",

@@ -7,7 +7,8 @@ from fractions import Fraction
 import numpy as np
 from scipy.linalg import blas
 
-from ..errors import ParameterError, as_float_array, require_hermitian
+from .._qutip import is_qobj, like, to_array
+from ..errors import ParameterError, as_float_array, require_dense_size, require_hermitian, require_real
 from .model import QuadraticModel, require_model
 
 __all__ = [
@@ -69,8 +70,8 @@ def accurate_phases(energies, time: float) -> np.ndarray:
     >>> round(float(accurate_phases(np.array([1.0]), 1e8)[0]), 9)   # 1e8 mod 2 pi
     1.942695135
     """
-    e = np.asarray(energies, dtype=float)
-    t = float(time)
+    e = as_float_array("energies", energies)
+    t = require_real("time", time)
     p = e * t
     ah, al = _split(e)
     bh, bl = _split(np.float64(t))
@@ -87,14 +88,19 @@ def accurate_phases(energies, time: float) -> np.ndarray:
     return r + err
 
 
-def validate_correlation_matrix(c, n: int, name: str = "c0") -> np.ndarray:
-    """Check that `c` is an (n, n) Hermitian matrix with spectrum in [0, 1] (within 1e-9)."""
-    arr = require_hermitian(name, c)
-    if arr.shape != (n, n):
+def validate_correlation_matrix(c, n: int | None = None, name: str = "c0") -> np.ndarray:
+    """Check that `c` is an (n, n) Hermitian matrix with spectrum in [0, 1] (within 1e-9).
+
+    A diagonal matrix is checked on its diagonal (no eigvalsh); `n=None` accepts any size.
+    A ``qutip.Qobj`` is converted to its matrix.
+    """
+    arr = require_hermitian(name, to_array(c))
+    if n is not None and arr.shape != (n, n):
         raise ParameterError(
             f"{name} must have shape ({n}, {n}) to match the model, got {arr.shape}"
         )
-    ev = np.linalg.eigvalsh(arr)
+    diagonal = np.count_nonzero(arr - np.diag(np.diag(arr))) == 0
+    ev = np.sort(np.diag(arr).real) if diagonal else np.linalg.eigvalsh(arr)
     if ev[0] < -SPECTRUM_ATOL or ev[-1] > 1 + SPECTRUM_ATOL:
         raise ParameterError(
             f"{name} has eigenvalues in [{ev[0]:.3g}, {ev[-1]:.3g}], outside the allowed range [0, 1]"
@@ -119,6 +125,9 @@ class CorrelationEvolver:
     local : bool
         Work in the model's local basis (:attr:`QuadraticModel.local_basis`), where every
         part's block of h is diagonal; ``c0`` is always given in the site basis.
+    check : bool
+        Validate ``c0`` (Hermitian, spectrum in [0, 1]; one eigvalsh unless diagonal). Pass
+        False only for a matrix the caller has already validated.
 
     Notes
     -----
@@ -135,9 +144,12 @@ class CorrelationEvolver:
     ((2, 2), True)
     """
 
-    def __init__(self, model: QuadraticModel, c0, *, local: bool = False):
+    def __init__(self, model: QuadraticModel, c0, *, local: bool = False, check: bool = True):
         require_model(model)
-        c0 = validate_correlation_matrix(c0, model.n_modes)
+        if check:
+            c0 = validate_correlation_matrix(c0, model.n_modes)
+        else:
+            c0 = np.asarray(to_array(c0))
         energies, v = model.eigensystem
         if local and not model.is_locally_diagonal:
             t = model.local_basis[0]
@@ -201,7 +213,7 @@ def evolve_correlations(model: QuadraticModel, c0, times) -> np.ndarray:
 
     Returns
     -------
-    ndarray, shape (nt, n, n), complex
+    ndarray, shape (nt, n, n), complex; a ``qutip.Qobj`` per time (a list) if ``c0`` is one
 
     Examples
     --------
@@ -215,9 +227,13 @@ def evolve_correlations(model: QuadraticModel, c0, times) -> np.ndarray:
     ts = np.atleast_1d(as_float_array("times", times))
     if ts.ndim != 1:
         raise ParameterError(f"times must be a 1D array, got shape {ts.shape}")
+    require_dense_size("evolve_correlations: C(t) at every time", (ts.size, model.n_modes, model.n_modes))
     ev = CorrelationEvolver(model, c0)
-    return (
+    out = (
         np.stack([ev.full(t) for t in ts])
         if ts.size
         else np.zeros((0, model.n_modes, model.n_modes), complex)
     )
+    if is_qobj(c0):
+        return [like(c0, c) for c in out]
+    return out

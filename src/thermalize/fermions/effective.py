@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from ..errors import ConvergenceError, ParameterError, as_float_array
+from ..errors import ConvergenceError, ParameterError, as_float_array, require_real
 from .dynamics import validate_correlation_matrix
 from .model import QuadraticModel, require_model
 
@@ -24,6 +24,14 @@ MATCH_RTOL = 1e-11
 BOUNDARY_RTOL = 1e-13
 # Newton steps below this (relative) mean quadratic convergence has reached rounding level
 STEP_RTOL = 1e-12
+
+
+class _ExtremeState(ConvergenceError):
+    """The target is the ground (end=+1, beta* = +inf) or top (end=-1, beta* = -inf) state at N."""
+
+    def __init__(self, message: str, end: int):
+        super().__init__(message)
+        self.end = end
 
 
 def _numeric(value) -> bool:
@@ -198,11 +206,12 @@ def _natural_parameters(
             )
         if e_lo - margin <= e_t <= e_hi + margin:  # at a bound up to rounding
             end = "lowest" if e_t - e_lo < e_hi - e_t else "highest"
-            raise ConvergenceError(
+            raise _ExtremeState(
                 f"bath {bath!r}: energy E={e_t!r} is the {end} energy at N={n_t!r} up to "
                 f"{margin:.3g} ({BOUNDARY_RTOL:g} x sum|eps|): the bath is in its "
                 f"{'ground' if end == 'lowest' else 'top'} state at that N (beta* = "
-                f"{'+' if end == 'lowest' else '-'}inf), so beta*, mu* do not exist"
+                f"{'+' if end == 'lowest' else '-'}inf), so beta*, mu* do not exist",
+                1 if end == "lowest" else -1,
             )
         raise ConvergenceError(
             f"bath {bath!r}: energy E={e_t!r} at N={n_t!r} is outside the open range "
@@ -270,10 +279,13 @@ def grand_canonical_entropy(levels, beta: float, mu: float) -> float:
     1.386294
     """
     eps = as_float_array("levels", levels, ndim=1)
-    for name, value in (("beta", beta), ("mu", mu)):
-        if not (_numeric(value) and np.ndim(value) == 0) or np.isnan(float(value)):
-            raise ParameterError(f"{name}={value!r} must be a real number (+-inf allowed), not NaN")
-    x = float(beta) * (eps - float(mu)) if np.isfinite(mu) else np.full(eps.shape, -np.inf * mu)
+    beta = require_real("beta", beta, allow_inf=True)
+    mu = require_real("mu", mu, allow_inf=True)
+    if np.isinf(beta) and np.isinf(mu):
+        raise ParameterError(f"beta={beta!r} and mu={mu!r} cannot both be infinite")
+    with np.errstate(invalid="ignore"):
+        x = beta * (eps - mu) if np.isfinite(mu) else np.full(eps.shape, -np.inf * mu * np.sign(beta or 1.0))
+    x = np.where(np.isnan(x), 0.0, x)  # beta = +-inf at a level equal to mu: f = 1/2
     f = special.expit(-x)
     return float((special.entr(f) + special.entr(1.0 - f)).sum())
 

@@ -7,7 +7,20 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from ..errors import ConvergenceError, ParameterError, require_finite, require_positive
+from .._qutip import to_array
+from ..errors import (
+    ConvergenceError,
+    ParameterError,
+    as_float_array,
+    require_finite,
+    require_hermitian,
+    require_int,
+    require_real,
+)
+
+#: Eigenvalues of a valid correlation matrix lie in [0, 1]; LAPACK returns them to ~n eps,
+#: so values outside by more than this flag an invalid matrix (as in dynamics.SPECTRUM_ATOL).
+SPECTRUM_ATOL = 1e-9
 
 __all__ = [
     "Eigvalsh",
@@ -23,7 +36,8 @@ def binary_entropy(occupations) -> np.ndarray:
     r"""Entropy :math:`h(\lambda) = -\lambda\ln\lambda - (1-\lambda)\ln(1-\lambda)` per eigenvalue.
 
     The summand of Eq. (21) of Usui et al. (2024). Eigenvalues from LAPACK may leave [0, 1]
-    by rounding (~n eps); they are clipped to [0, 1] explicitly, so the result is never NaN.
+    by rounding (~n eps); values within ``SPECTRUM_ATOL`` (1e-9) of [0, 1] are clipped to it,
+    so the result is never NaN; values further outside, NaN or inf raise ParameterError.
 
     Parameters
     ----------
@@ -39,12 +53,12 @@ def binary_entropy(occupations) -> np.ndarray:
     >>> np.round(binary_entropy([0.0, 0.5, 1.0, 1.0 + 1e-15]), 6)
     array([0.      , 0.693147, 0.      , 0.      ])
     """
-    try:
-        x = np.asarray(occupations, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(f"occupations={occupations!r} must be real numbers") from None
-    if np.isnan(x).any():
-        raise ParameterError("occupations contain NaN (eigenvalues of a correlation matrix)")
+    x = as_float_array("occupations", occupations)
+    if x.size and (x.min() < -SPECTRUM_ATOL or x.max() > 1 + SPECTRUM_ATOL):
+        raise ParameterError(
+            f"occupations span [{x.min():.3g}, {x.max():.3g}], outside the allowed range [0, 1] "
+            f"(tolerance {SPECTRUM_ATOL:g}): not eigenvalues of a correlation matrix"
+        )
     x = np.clip(x, 0.0, 1.0)
     return special.entr(x) + special.entr(1.0 - x)
 
@@ -56,21 +70,36 @@ def correlation_entropy(c) -> float:
 
     Parameters
     ----------
-    c : ndarray, shape (k, k)
-        Hermitian correlation (sub)matrix.
+    c : ndarray or qutip.Qobj, shape (k, k)
+        Hermitian correlation (sub)matrix, eigenvalues in [0, 1] (within 1e-9; checked:
+        ParameterError otherwise).
 
     Examples
     --------
     >>> round(correlation_entropy(np.diag([0.5, 0.5, 1.0])), 6)   # 2 ln 2
     1.386294
     """
-    arr = np.asarray(c)
-    if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
-        raise ParameterError(f"c must be a square matrix, got shape {arr.shape}")
+    arr = _square("c", c)
     if arr.size == 0:
         return 0.0
-    require_finite("c", arr)
-    return float(np.sum(binary_entropy(np.linalg.eigvalsh(arr))))
+    require_hermitian("c", arr)
+    lam = np.linalg.eigvalsh(arr)
+    if lam[0] < -SPECTRUM_ATOL or lam[-1] > 1 + SPECTRUM_ATOL:
+        raise ParameterError(
+            f"c has eigenvalues in [{lam[0]:.3g}, {lam[-1]:.3g}], outside the allowed range "
+            f"[0, 1] (tolerance {SPECTRUM_ATOL:g}): not a correlation matrix"
+        )
+    return float(np.sum(binary_entropy(lam)))
+
+
+def _square(name: str, c) -> np.ndarray:
+    arr = np.asarray(to_array(c))
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        raise ParameterError(f"{name} must be a numeric square matrix, got dtype {arr.dtype}")
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
+        raise ParameterError(f"{name} must be a square matrix, got shape {arr.shape}")
+    require_finite(name, arr)
+    return arr
 
 
 def subset_entropy(c, modes) -> float:
@@ -82,9 +111,7 @@ def subset_entropy(c, modes) -> float:
     >>> round(subset_entropy(c, [0]), 6), round(subset_entropy(c, [0, 1]), 6)
     (0.693147, 0.0)
     """
-    arr = np.asarray(c)
-    if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
-        raise ParameterError(f"c must be a square matrix, got shape {arr.shape}")
+    arr = _square("c", c)
     ix = np.asarray(modes)
     if ix.ndim != 1 or (ix.size and not np.issubdtype(ix.dtype, np.integer)):
         raise ParameterError(f"modes={modes!r} must be a 1D sequence of integer mode indices")
@@ -115,11 +142,10 @@ class SecularEquation:
     max_iter: int = 60
 
     def __post_init__(self) -> None:
-        require_positive("deflation_tol", self.deflation_tol)
-        if not (isinstance(self.max_iter, int) and self.max_iter >= 1):
-            raise ParameterError(
-                f"max_iter={self.max_iter!r} is outside the allowed range [1, inf)"
-            )
+        tol = require_real("deflation_tol", self.deflation_tol)
+        if not 0 < tol < 1:
+            raise ParameterError(f"deflation_tol={tol!r} is outside the allowed range (0, 1)")
+        require_int("max_iter", self.max_iter, low=1, high=10_000)
 
 
 @dataclass(frozen=True)
@@ -166,11 +192,16 @@ def deletion_spectrum(eigenvalues, weights, *, method: SecularEquation | None = 
     method = SecularEquation() if method is None else method
     if not isinstance(method, SecularEquation):
         raise ParameterError(f"method must be SecularEquation(...), got {method!r}")
-    lam = np.asarray(eigenvalues, dtype=float)
-    w = np.asarray(weights, dtype=float)
+    lam = as_float_array("eigenvalues", eigenvalues)
+    w = as_float_array("weights", weights)
     if lam.shape != w.shape or lam.ndim != 1 or lam.size == 0:
         raise ParameterError(
             f"eigenvalues and weights must be 1D of equal length, got {lam.shape} and {w.shape}"
+        )
+    if w.min() < -1e-12 or abs(w.sum() - 1.0) > 1e-8:
+        raise ParameterError(
+            f"weights must be non-negative and sum to 1 (squared moduli of a unit row), got "
+            f"min {w.min():.3g}, sum {w.sum():.12g}"
         )
     order = np.argsort(lam, kind="stable")
     lam, w = lam[order], np.clip(w[order], 0.0, None)
@@ -188,8 +219,8 @@ def deletion_spectrum(eigenvalues, weights, *, method: SecularEquation | None = 
     fixed = np.repeat(g_lam, g_size - 1 + (~live))
     poles, pw = g_lam[live], g_w[live]
     pw = pw / pw.sum()
-    roots = _secular_roots(poles, pw, method.max_iter)
-    return np.sort(np.concatenate([fixed, roots]))
+    origin, tau = _secular_roots(poles, pw, method.max_iter)
+    return np.sort(np.concatenate([fixed, origin + tau]))
 
 
 _CHUNK = 256  # roots per block: bounds the work arrays to _CHUNK x p (cache- and memory-friendly)
@@ -214,11 +245,15 @@ def _secular_sums(d, w, origin, tau, rows):
     return f, dpsi, dall - dpsi
 
 
-def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int) -> np.ndarray:
-    """Roots of sum_j w_j/(d_j - x) in each (d_i, d_{i+1}); d strictly ascending, w > 0."""
+def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int, *, vectors: bool = False):
+    """Roots ``origin + tau`` of sum_j w_j/(d_j - x) in each (d_i, d_{i+1}); d strictly
+    ascending, w > 0. Returned split so that d_j - root = (d_j - origin) - tau stays exact.
+
+    ``vectors=True`` converges tau to its own relative precision (not the root's), as the
+    eigenvectors x_j ~ 1/(d_j - root) need when two poles are only a few ulps apart."""
     p = d.size
     if p < 2:
-        return np.zeros(0)
+        return np.zeros(0), np.zeros(0)
     lo_pole, hi_pole = d[:-1], d[1:]
     mid = 0.5 * (lo_pole + hi_pole)
     # poles a few ulps apart (pure states: occupations 0 or 1 up to rounding) can put mid on
@@ -237,9 +272,10 @@ def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int) -> np.ndarray:
     hi = np.where(left, mid - lo_pole, 0.0)
     tau = 0.5 * (lo + hi)
     active = np.ones(p - 1, dtype=bool)
+    coarse = np.zeros(p - 1, dtype=bool)  # converged relative to the root (vectors=True)
     # an iterate on a pole (poles a few ulps apart) gives inf/nan sums: the step is then
     # rejected as non-finite and the bracket bisected, so these are not worth a warning
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for _ in range(max_iter):
             ix = np.flatnonzero(active)
             if ix.size == 0:
@@ -267,16 +303,20 @@ def _secular_roots(d: np.ndarray, w: np.ndarray, max_iter: int) -> np.ndarray:
             new = np.where(bad, 0.5 * (lo[ix] + hi[ix]), new)
             step = np.abs(new - t)
             tau[ix] = new
+            eps4 = 4 * np.finfo(float).eps
             scale = np.maximum(np.abs(new), np.abs(origin[ix]))
-            done = (
-                (step <= 4 * np.finfo(float).eps * scale)
-                | (f == 0)
-                | (hi[ix] - lo[ix] <= 4 * np.finfo(float).eps * scale)
-            )
+            done = (step <= eps4 * scale) | (f == 0) | (hi[ix] - lo[ix] <= eps4 * scale)
+            if vectors:
+                coarse[ix[done]] = True
+                scale = np.abs(new)
+                done = (step <= eps4 * scale) | (f == 0) | (hi[ix] - lo[ix] <= eps4 * scale)
             active[ix[done]] = False
+    # vectors=True: a root converged to the root's precision but not to tau's (a rounding
+    # limit cycle) is accepted
+    active &= ~coarse
     if np.any(active):
         raise ConvergenceError(
             f"secular equation: {np.count_nonzero(active)} of {p - 1} roots not converged "
             f"after {max_iter} iterations"
         )
-    return origin + tau
+    return origin, tau

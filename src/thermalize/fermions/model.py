@@ -9,7 +9,14 @@ from functools import cached_property
 
 import numpy as np
 
-from ..errors import ParameterError, as_float_array, require_hermitian, require_nonnegative
+from .._qutip import to_array
+from ..errors import (
+    ParameterError,
+    as_float_array,
+    require_dense_size,
+    require_hermitian,
+    require_nonnegative,
+)
 
 __all__ = ["SYSTEM", "QuadraticModel", "single_electron_transistor"]
 
@@ -28,8 +35,8 @@ class QuadraticModel:
 
     Parameters
     ----------
-    single_particle_hamiltonian : ndarray, shape (n, n)
-        Hermitian matrix :math:`h`, real or complex.
+    single_particle_hamiltonian : ndarray or qutip.Qobj, shape (n, n)
+        Hermitian matrix :math:`h`, real or complex (a Qobj is stored as its matrix).
     partition : mapping str -> sequence of int
         Mode indices of each part. Must contain ``"system"`` (at least one mode) and at least
         one bath; parts are disjoint and together cover ``range(n)``. Order is kept.
@@ -51,7 +58,9 @@ class QuadraticModel:
     partition: Mapping[str, Sequence[int]]
 
     def __post_init__(self) -> None:
-        h = require_hermitian("single_particle_hamiltonian", self.single_particle_hamiltonian)
+        h = require_hermitian(
+            "single_particle_hamiltonian", to_array(self.single_particle_hamiltonian)
+        )
         h = np.array(h, dtype=complex if np.iscomplexobj(h) else float)
         h = 0.5 * (h + h.conj().T)
         h.setflags(write=False)
@@ -225,6 +234,9 @@ def single_electron_transistor(
             f"levels_per_bath={levels_per_bath!r} is outside the allowed range [2, inf) "
             "(the level spacing W/(K-1) needs K >= 2)"
         )
+    require_dense_size(
+        "single_electron_transistor: h", (1 + int(k_arr.sum()),) * 2, itemsize=8 * 12
+    )  # h plus ~11 n x n work arrays of an entropy_production run
     w = float(as_float_array("bandwidth", bandwidth))
     if not w > 0:
         raise ParameterError(f"bandwidth={bandwidth!r} is outside the allowed range (0, inf)")

@@ -9,118 +9,18 @@ import xarray as xr
 from scipy import linalg, special
 from tqdm import tqdm
 
+from .._qutip import to_array
 from .._version import __version__
-from ..errors import ConvergenceError, ParameterError, as_float_array
-from .dynamics import CorrelationEvolver
-from .effective import _beta_mu, _natural_parameters, effective_temperature_chemical_potential
-from .entropy import Eigvalsh, SecularEquation, binary_entropy, deletion_spectrum
-from .model import QuadraticModel
+from ..errors import ParameterError, as_float_array, require_dense_size
+from ._metadata import VARIABLES, attrs
+from ._snapshot import Snapshots, bernoulli_divergence, prepare
+from .effective import BOUNDARY_RTOL
+from .entropy import Eigvalsh, SecularEquation
+from .model import QuadraticModel, require_model
 
 __all__ = ["entropy_production"]
 
 LN2 = math.log(2.0)
-
-_DESCRIPTIONS = {
-    "beta_eff": "effective inverse temperature beta*_nu, Eqs. (5)-(6)",
-    "mu_eff": "effective chemical potential mu*_nu, Eqs. (5)-(6)",
-    "energy": "bath energy tr[H_nu rho_nu]",
-    "particle_number": "bath particle number tr[N_nu rho_nu]",
-    "heat": "heat from bath nu, Q = -(dE - mu*(0) dN), Eq. (4)",
-    "bath_entropy": "S(rho_nu), Eq. (21)",
-    "gc_entropy": "S(pi_nu(beta*, mu*)), below Eq. (7)",
-    "intra_bath_mi": "I_o,nu, Eq. (10)",
-    "local_athermality": "share of bath nu in D*_env, Eq. (11)",
-    "athermality_distance": "D[rho_nu || pi_nu] / S(pi_nu), Fig. 4 bottom row",
-    "finite_bath_effect_bath": "share of bath nu in D_env^eq, Eq. (14)",
-    "intra_bath_mi_normalised": "I_o,nu / ((K_nu - 1) ln 2)",
-    "system_entropy": "S(rho_S), Eq. (21)",
-    "joint_bath_entropy": "S(rho_B), Eq. (21)",
-    "system_bath_mi": "I_S-B, Eq. (8)",
-    "inter_bath_mi": "I_L-R (multi-information for > 2 baths), Eq. (9)",
-    "intra_bath_mi_total": "sum_nu I_o,nu, Eq. (10)",
-    "local_athermality_total": "D*_env, Eq. (11)",
-    "entropy_production": "Sigma, Eq. (7)",
-    "decomposition_sum": "I_S-B + I_L-R + sum I_o,nu + D*_env, right side of Eq. (12)",
-    "decomposition_residual": "Sigma(t) - [X(t) - X(0)], X the right side of Eq. (12)",
-    "pure_state_expression": "right side of Eq. (23)",
-    "sigma": "sigma, Eq. (13)",
-    "finite_bath_effect": "D_env^eq, Eq. (14)",
-    "eq14_residual": "sigma - Sigma - D_env^eq, Eq. (14)",
-    "system_bath_mi_normalised": "I_S-B / min(ln d_S, ln d_B)",
-    "inter_bath_mi_normalised": "I_L-R / (sum_nu K_nu - max_nu K_nu) ln 2",
-}
-
-
-def _fermi_pair(levels: np.ndarray, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
-    """(f, 1 - f) of the grand-canonical state in natural parameters (a, b) = (beta, -beta mu),
-    each without cancellation (finite also at beta = 0, where mu may be infinite)."""
-    x = a * levels + b
-    return special.expit(-x), special.expit(x)
-
-
-def _bernoulli_divergence(p, q, q_bar) -> np.ndarray:
-    """D[Bernoulli(p) || Bernoulli(q)] per mode (natural log); q_bar = 1 - q given separately."""
-    p = np.clip(p, 0.0, 1.0)
-    return special.rel_entr(p, q) + special.rel_entr(1.0 - p, q_bar)
-
-
-class _Snapshots:
-    """Per-time entropies, energies and effective parameters of every part (local basis)."""
-
-    def __init__(self, model: QuadraticModel, c0, joint_bath):
-        self.model = model
-        self.ev = CorrelationEvolver(model, c0, local=True)
-        self.sys_rows = model.system_modes
-        self.baths = model.bath_labels
-        self.rows = {b: model.modes(b) for b in self.baths}
-        self.levels = {b: model.levels(b) for b in self.baths}
-        self.use_secular = isinstance(joint_bath, SecularEquation) and self.sys_rows.size == 1
-        self.joint_bath = joint_bath
-        self.fallbacks = 0
-        self.guess: dict[str, tuple[float, float] | None] = {b: None for b in self.baths}
-
-    def __call__(self, t: float) -> dict:
-        ev = self.ev
-        phi = ev.eigenvectors(t)
-        out: dict = {}
-        c_ss = (phi[self.sys_rows] * ev.occupations) @ phi[self.sys_rows].conj().T
-        out["system_entropy"] = float(binary_entropy(linalg.eigvalsh(c_ss)).sum())
-        for b in self.baths:
-            up = ev.hermitian_block_upper(phi[self.rows[b]])
-            occ = np.clip(np.diag(up).real, 0.0, 1.0)
-            lev = self.levels[b]
-            e, n = float(lev @ occ), float(occ.sum())
-            nat = _natural_parameters(lev, e, n, bath=b, start=self.guess[b])
-            self.guess[b] = nat
-            beta, mu = _beta_mu(*nat)
-            f, f_bar = _fermi_pair(lev, *nat)
-            out[b] = {
-                "occupations": occ,
-                "energy": e,
-                "particle_number": n,
-                "bath_entropy": float(binary_entropy(linalg.eigvalsh(up, lower=False)).sum()),
-                "mode_entropy_sum": float(binary_entropy(occ).sum()),
-                "beta_eff": beta,
-                "mu_eff": mu,
-                "natural": nat,
-                "gc_entropy": float((special.entr(f) + special.entr(f_bar)).sum()),
-                "local_athermality": float(_bernoulli_divergence(occ, f, f_bar).sum()),
-            }
-        out["joint_bath_entropy"] = self._joint_bath_entropy(phi)
-        return out
-
-    def _joint_bath_entropy(self, phi: np.ndarray) -> float:
-        ev = self.ev
-        if self.use_secular:
-            weights = np.abs(phi[self.sys_rows[0]]) ** 2
-            try:
-                mu = deletion_spectrum(ev.occupations, weights, method=self.joint_bath)
-                return float(binary_entropy(mu).sum())
-            except ConvergenceError:
-                self.fallbacks += 1  # rare: fall back to LAPACK on the joint bath block
-        rows = np.concatenate([self.rows[b] for b in self.baths])
-        up = ev.hermitian_block_upper(phi[rows])
-        return float(binary_entropy(linalg.eigvalsh(up, lower=False)).sum())
 
 
 def entropy_production(
@@ -128,8 +28,10 @@ def entropy_production(
     c0,
     times,
     *,
+    quantities=None,
     joint_bath: SecularEquation | Eigvalsh | None = None,
     progress: bool = False,
+    check: bool = True,
 ) -> xr.Dataset:
     r"""Entropy production and all its microscopic components at every time (Usui et al. 2024).
 
@@ -157,22 +59,61 @@ def entropy_production(
         Initial correlation matrix (site basis), e.g. :func:`gibbs_correlation_matrix`.
     times : array_like, shape (nt,)
         Finite times (any order; t = 0 need not be included: initial values are computed apart).
+    quantities : sequence of str, optional
+        Names of the variables to compute (default: all, see Notes). Each time point costs,
+        for n modes, K levels per bath and m system modes:
+
+        - *occupations* (always): the rows of :math:`\Phi(t)` (one n x n product), the
+          local-mode occupations and the m x m system block, O(n^3) BLAS but no
+          diagonalisation: ``beta_eff``, ``mu_eff``, ``ground_state_limit``, ``energy``,
+          ``particle_number``, ``heat``, ``gc_entropy``, ``local_athermality(_total)``,
+          ``finite_bath_effect(_bath)``, ``system_occupation``, ``system_energy``,
+          ``interaction_energy``, ``total_energy``, ``total_particle_number``,
+          ``system_entropy``, ``entropy_production`` (Sigma), ``sigma``, ``eq14_residual``,
+          ``beta_ref``, ``mu_ref``;
+        - *bath spectra*: one K x K block and its eigvalsh per bath (about 3 x the above at
+          K = 1000): ``bath_entropy``, ``intra_bath_mi(_total, _normalised)``,
+          ``athermality_distance``;
+        - *joint bath*: the spectrum of the bath block from m secular equations, O(m n^2):
+          ``joint_bath_entropy``, ``system_bath_mi(_normalised)``; with the bath spectra,
+          ``inter_bath_mi(_normalised)``, ``decomposition_sum``, ``decomposition_residual``,
+          ``pure_state_expression``.
     joint_bath : SecularEquation or Eigvalsh, optional
         How :math:`S_B` is obtained. ``SecularEquation()`` (default, None) uses the conserved
-        spectrum of C(t) and the secular equation of the one-mode deletion (O(n^2)); it needs
-        a one-mode system and falls back to ``Eigvalsh`` otherwise (recorded in attrs).
+        spectrum of C(t) and m successive secular equations (:func:`deletion_spectrum` for
+        one system mode, :func:`multi_deletion_spectrum` for m), checked against
+        :math:`\mathrm{tr}\,C_{BB}`; if a root fails to converge or the check fails it
+        warns (:class:`~thermalize.errors.PhysicsWarning`) and uses eigvalsh of the
+        (n - m) x (n - m) block, O(n^3) (counted in ``attrs["parameters"]``).
+        ``Eigvalsh()`` always uses eigvalsh.
     progress : bool
         Show a tqdm bar over time points.
+    check : bool
+        Validate ``c0`` (Hermitian, spectrum in [0, 1]); False skips the eigvalsh of a
+        non-diagonal ``c0`` for a matrix the caller has already validated.
 
     Returns
     -------
     xarray.Dataset
         Coordinates ``time`` (nt,) and ``bath`` (labels). Variables: see Notes.
         ``attrs["parameters"]`` holds the model sizes and method, plus the global reference
-        ``beta_ref``, ``mu_ref`` (Appendix B) and the conserved totals.
+        ``beta_ref``, ``mu_ref`` (Appendix B) and the conserved totals. Every variable and
+        coordinate carries ``long_name``, ``units`` and ``symbol`` attributes.
 
     Notes
     -----
+    Everything that depends only on ``(model, c0)`` (validation of C(0), its spectrum, the
+    t = 0 snapshot taken from C(0) itself, the Appendix B reference) is computed once and
+    cached for the same model object and the same ``c0`` values (two most recent pairs), so
+    a sweep over single times pays it once.
+
+    A bath in its ground (top) state at its particle number has :math:`\beta^* = +\infty`
+    (:math:`-\infty`), :math:`\mu^*` mid-gap (or the energy of a partly filled shell) and
+    ``ground_state_limit`` +1 (-1): :math:`\mathcal S_\nu` and :math:`\Sigma` stay finite,
+    while :math:`\sigma` and :math:`D^{\rm eq}_{\rm env}` are +inf once the bath leaves
+    that state (``eq14_residual`` is 0 where both are +inf). An empty or full bath (N = 0 or
+    K) still raises ConvergenceError.
+
     Per (bath, time): ``beta_eff``, ``mu_eff``, ``energy``, ``particle_number``, ``heat``
     (:math:`Q_\nu = -(\Delta E_\nu - \mu^*_\nu(0)\Delta N_\nu)`), ``bath_entropy`` :math:`S_\nu`,
     ``gc_entropy`` :math:`\mathcal S_\nu`, ``intra_bath_mi`` :math:`I_{o\nu}`,
@@ -187,7 +128,11 @@ def entropy_production(
     ``eq14_residual`` (:math:`\sigma - \Sigma - D^{\rm eq}_{\rm env}`),
     ``system_bath_mi_normalised`` (bound :math:`\min(\ln d_S, \ln d_B)`),
     ``inter_bath_mi_normalised`` (bound :math:`\sum_\nu K_\nu\ln 2 - \max_\nu K_\nu \ln 2`,
-    i.e. :math:`\min(K_L,K_R)\ln 2` for two baths).
+    i.e. :math:`\min(K_L,K_R)\ln 2` for two baths), ``system_energy``,
+    ``interaction_energy`` (all matrix elements of h between different parts),
+    ``total_energy`` and ``total_particle_number`` (conserved: a check), and the scalars
+    ``beta_ref``, ``mu_ref`` (Appendix B). Per (system_mode, time): ``system_occupation``
+    (:math:`n_d`).
 
     Examples
     --------
@@ -197,156 +142,200 @@ def entropy_production(
     >>> ds = entropy_production(m, c0, [1.0, 10.0])
     >>> bool((ds.entropy_production > 0).all()), bool(abs(ds.decomposition_residual).max() < 1e-9)
     (True, True)
+    >>> fast = entropy_production(m, c0, [1.0, 10.0], quantities=["beta_eff", "sigma"])
+    >>> sorted(fast.data_vars), fast.beta_eff.attrs["units"]
+    (['beta_eff', 'sigma'], '1/energy')
     """
-    if not isinstance(model, QuadraticModel):
-        raise ParameterError(f"model must be a QuadraticModel, got {type(model).__name__}")
+    require_model(model)
     joint_bath = SecularEquation() if joint_bath is None else joint_bath
     if not isinstance(joint_bath, (SecularEquation, Eigvalsh)):
         raise ParameterError(
             f"joint_bath must be SecularEquation() or Eigvalsh(), got {joint_bath!r}"
         )
+    wanted = _parse_quantities(quantities)
     ts = np.atleast_1d(as_float_array("times", times))
     if ts.ndim != 1:
         raise ParameterError(f"times must be a 1D array, got shape {ts.shape}")
-    snap = _Snapshots(model, c0, joint_bath)
-    first = snap(0.0)
-    snap.guess = {b: first[b]["natural"] for b in snap.baths}
+    if not isinstance(check, bool):
+        raise ParameterError(f"check={check!r} must be True or False")
+    n = model.n_modes
+    require_dense_size("entropy_production: C(t) eigenvectors", (3, n, n))
+    needs = frozenset().union(*(VARIABLES[q][3] for q in wanted))
+    snap = Snapshots(prepare(model, to_array(c0), check), joint_bath, needs)
+    first = snap.initial()
     iterator = tqdm(ts, desc="entropy production", unit="t") if progress else ts
     rows = [snap(float(t)) for t in iterator]
-    return _assemble(model, snap, first, rows, ts)
+    return _assemble(model, snap, first, rows, ts, wanted)
 
 
-def _assemble(model, snap: _Snapshots, first: dict, rows: list[dict], ts: np.ndarray) -> xr.Dataset:
-    baths = snap.baths
-    s_total = float(binary_entropy(snap.ev.occupations).sum())  # conserved S_SB
+def _parse_quantities(quantities) -> list[str]:
+    if quantities is None:
+        return list(VARIABLES)
+    if isinstance(quantities, str):
+        quantities = [quantities]
+    try:
+        names = list(quantities)
+    except TypeError:
+        raise ParameterError(
+            f"quantities={quantities!r} must be None or a sequence of variable names"
+        ) from None
+    bad = [q for q in names if not isinstance(q, str) or q not in VARIABLES]
+    if bad or not names:
+        raise ParameterError(
+            f"quantities={quantities!r}: unknown or empty {bad!r}; allowed: {sorted(VARIABLES)}"
+        )
+    return list(dict.fromkeys(names))
+
+
+def _assemble(model, snap: Snapshots, first: dict, rows: list[dict], ts, wanted) -> xr.Dataset:
+    p = snap.p
+    baths = p.baths
+    nb, nt = len(baths), ts.size
 
     def per_bath(key, src=rows):
-        return np.array([[r[b][key] for r in src] for b in baths]).reshape(len(baths), len(src))
+        return np.array([[r[b][key] for r in src] for b in baths], dtype=float).reshape(nb, len(src))
 
-    def per_time(key):
-        return np.array([r[key] for r in rows])
+    def per_time(key, src=rows):
+        return np.array([r[key] for r in src], dtype=float)
 
-    def terms(snapshots):
-        s_sys = np.array([r["system_entropy"] for r in snapshots])
-        s_b = np.array([r["joint_bath_entropy"] for r in snapshots])
-        s_nu = per_bath("bath_entropy", snapshots)
-        s_k = per_bath("mode_entropy_sum", snapshots)
-        d_star = per_bath("local_athermality", snapshots)
-        return {
-            "system_bath_mi": s_sys + s_b - s_total,
-            "inter_bath_mi": s_nu.sum(axis=0) - s_b,
-            "intra_bath_mi": s_k - s_nu,
-            "local_athermality": d_star,
-        }
-
-    x_t, x_0 = terms(rows), terms([first])
-
-    def x_sum(x):
-        return (
-            x["system_bath_mi"]
-            + x["inter_bath_mi"]
-            + x["intra_bath_mi"].sum(axis=0)
-            + x["local_athermality"].sum(axis=0)
-        )
-
-    gc = per_bath("gc_entropy")
-    gc0 = per_bath("gc_entropy", [first])
     s_sys = per_time("system_entropy")
-    sigma_big = s_sys - first["system_entropy"] + (gc - gc0).sum(axis=0)  # Eq. (7)
-    mu0 = np.array([first[b]["mu_eff"] for b in baths])[:, None]
+    s_sys0 = first["system_entropy"]
+    gc, gc0 = per_bath("gc_entropy"), per_bath("gc_entropy", [first])
+    sigma_big = s_sys - s_sys0 + (gc - gc0).sum(axis=0)  # Eq. (7)
     d_e = per_bath("energy") - per_bath("energy", [first])
     d_n = per_bath("particle_number") - per_bath("particle_number", [first])
+    mu0 = np.array([first[b]["mu_eff"] for b in baths])[:, None]
     heat = -(d_e - np.where(d_n == 0, 0.0, mu0 * d_n))
-    # Eq. (13): -beta0 Q = beta0 (dE - mu0 dN) = a0 dE + b0 dN, finite also at beta0 = 0
-    a0 = np.array([first[b]["natural"][0] for b in baths])[:, None]
-    b0 = np.array([first[b]["natural"][1] for b in baths])[:, None]
-    sigma_small = s_sys - first["system_entropy"] + (a0 * d_e + b0 * d_n).sum(axis=0)
-    d_eq = np.zeros((len(baths), ts.size))
+    # Eq. (13): -beta0 Q = beta0 (dE - mu0 dN) = a0 dE + b0 dN, finite also at beta0 = 0; a
+    # bath that starts in its ground (top) state (beta0 = +-inf) adds +-inf once dE - mu0 dN > 0
+    bath_terms = np.zeros((nb, nt))
     for i, b in enumerate(baths):
-        lev = snap.levels[b]
-        f0, f0_bar = _fermi_pair(lev, *first[b]["natural"])
+        if first[b]["limit"]:
+            tol = BOUNDARY_RTOL * float(np.abs(p.levels[b]).sum())
+            x = d_e[i] - mu0[i] * d_n[i]
+            bath_terms[i] = np.where(np.abs(x) <= tol, 0.0, first[b]["limit"] * np.sign(x) * np.inf)
+        else:
+            a0, b0 = first[b]["natural"]
+            bath_terms[i] = a0 * d_e[i] + b0 * d_n[i]
+    sigma_small = s_sys - s_sys0 + bath_terms.sum(axis=0)
+    d_eq = np.zeros((nb, nt))
+    for i, b in enumerate(baths):
+        f0, f0_bar = first[b]["fermi"]
         for j, r in enumerate(rows):
-            ft, _ = _fermi_pair(lev, *r[b]["natural"])
-            d_eq[i, j] = _bernoulli_divergence(ft, f0, f0_bar).sum()  # Eq. (14) summand
-    k_nu = np.array([len(snap.rows[b]) for b in baths])
-    n_sys = snap.sys_rows.size
-    s_nu = per_bath("bath_entropy")
-    decomposition = x_sum(x_t)
+            d_eq[i, j] = bernoulli_divergence(r[b]["fermi"][0], f0, f0_bar).sum()  # Eq. (14)
+    d_eq_tot = d_eq.sum(axis=0)
+    with np.errstate(invalid="ignore"):
+        eq14 = sigma_small - sigma_big - d_eq_tot
+    eq14 = np.where(np.isposinf(sigma_small) & np.isposinf(d_eq_tot), 0.0, eq14)
+    d_star = per_bath("local_athermality")
+    e_sys = per_time("system_energy")
+    e_int = per_time("interaction_energy")
     data = {
         "beta_eff": (("bath", "time"), per_bath("beta_eff")),
         "mu_eff": (("bath", "time"), per_bath("mu_eff")),
+        "ground_state_limit": (("bath", "time"), per_bath("limit").astype(int)),
         "energy": (("bath", "time"), per_bath("energy")),
         "particle_number": (("bath", "time"), per_bath("particle_number")),
         "heat": (("bath", "time"), heat),
-        "bath_entropy": (("bath", "time"), s_nu),
         "gc_entropy": (("bath", "time"), gc),
-        "intra_bath_mi": (("bath", "time"), x_t["intra_bath_mi"]),
-        "local_athermality": (("bath", "time"), x_t["local_athermality"]),
-        "athermality_distance": (("bath", "time"), (gc - s_nu) / np.where(gc > 0, gc, np.inf)),
+        "local_athermality": (("bath", "time"), d_star),
         "finite_bath_effect_bath": (("bath", "time"), d_eq),
-        "intra_bath_mi_normalised": (
-            ("bath", "time"),
-            x_t["intra_bath_mi"] / (np.maximum(k_nu - 1, 1) * LN2)[:, None],
+        "system_occupation": (
+            ("system_mode", "time"),
+            np.array([r["system_occupation"] for r in rows]).reshape(nt, -1).T,
+        ),
+        "system_energy": ("time", e_sys),
+        "interaction_energy": ("time", e_int),
+        "total_energy": ("time", e_sys + e_int + per_bath("energy").sum(axis=0)),
+        "total_particle_number": (
+            "time",
+            np.array([r["system_occupation"].sum() for r in rows]).reshape(nt)
+            + per_bath("particle_number").sum(axis=0),
         ),
         "system_entropy": ("time", s_sys),
-        "joint_bath_entropy": ("time", per_time("joint_bath_entropy")),
-        "system_bath_mi": ("time", x_t["system_bath_mi"]),
-        "inter_bath_mi": ("time", x_t["inter_bath_mi"]),
-        "intra_bath_mi_total": ("time", x_t["intra_bath_mi"].sum(axis=0)),
-        "local_athermality_total": ("time", x_t["local_athermality"].sum(axis=0)),
         "entropy_production": ("time", sigma_big),
-        "decomposition_sum": ("time", decomposition),
-        "decomposition_residual": ("time", sigma_big - (decomposition - x_sum(x_0))),
-        "pure_state_expression": ("time", decomposition - x_0["local_athermality"].sum()),
+        "local_athermality_total": ("time", d_star.sum(axis=0)),
         "sigma": ("time", sigma_small),
-        "finite_bath_effect": ("time", d_eq.sum(axis=0)),
-        "eq14_residual": ("time", sigma_small - sigma_big - d_eq.sum(axis=0)),
-        "system_bath_mi_normalised": (
-            "time",
-            x_t["system_bath_mi"] / (min(n_sys, k_nu.sum()) * LN2),
-        ),
-        "inter_bath_mi_normalised": (
-            "time",
-            x_t["inter_bath_mi"] / ((k_nu.sum() - k_nu.max()) * LN2)
-            if len(baths) > 1
-            else np.zeros(ts.size),
-        ),
+        "finite_bath_effect": ("time", d_eq_tot),
+        "eq14_residual": ("time", eq14),
     }
-    beta_ref, mu_ref = _global_reference_from(snap)
+    k_nu = np.array([len(p.rows[b]) for b in baths])
+    n_sys = p.sys_rows.size
     params = {
         "n_modes": model.n_modes,
         "system_modes": n_sys,
         "levels_per_bath": {b: int(k) for b, k in zip(baths, k_nu)},
-        "joint_bath_method": type(snap.joint_bath).__name__ if snap.use_secular else "Eigvalsh",
+        "joint_bath_method": type(snap.joint_bath).__name__,
         "secular_fallbacks": snap.fallbacks,
         "initial_beta_eff": {b: first[b]["beta_eff"] for b in baths},
         "initial_mu_eff": {b: first[b]["mu_eff"] for b in baths},
-        "initial_decomposition_sum": float(x_sum(x_0)[0]),
-        "initial_local_athermality": float(x_0["local_athermality"].sum()),
-        "total_entropy": s_total,
-        "beta_ref": beta_ref,
-        "mu_ref": mu_ref,
+        "initial_local_athermality": float(sum(first[b]["local_athermality"] for b in baths)),
+        "total_entropy": p.s_total,
     }
-    data = {
-        k: (dims, values, {"description": _DESCRIPTIONS[k]}) for k, (dims, values) in data.items()
-    }
+    if "beta_ref" in wanted or "mu_ref" in wanted:
+        beta_ref, mu_ref = p.reference()
+        data["beta_ref"], data["mu_ref"] = ((), beta_ref), ((), mu_ref)
+        params.update(beta_ref=beta_ref, mu_ref=mu_ref)
+    if "bath_spectra" in snap.needs:
+        s_nu = per_bath("bath_entropy")
+        intra = per_bath("mode_entropy_sum") - s_nu
+        data.update(
+            bath_entropy=(("bath", "time"), s_nu),
+            intra_bath_mi=(("bath", "time"), intra),
+            intra_bath_mi_total=("time", intra.sum(axis=0)),
+            athermality_distance=(("bath", "time"), (gc - s_nu) / np.where(gc > 0, gc, np.inf)),
+            intra_bath_mi_normalised=(
+                ("bath", "time"), intra / (np.maximum(k_nu - 1, 1) * LN2)[:, None]
+            ),
+        )
+    if "joint_bath" in snap.needs:
+        s_b = per_time("joint_bath_entropy")
+        i_sb = s_sys + s_b - p.s_total
+        data.update(
+            joint_bath_entropy=("time", s_b),
+            system_bath_mi=("time", i_sb),
+            system_bath_mi_normalised=("time", i_sb / (min(n_sys, k_nu.sum()) * LN2)),
+        )
+        if "bath_spectra" in snap.needs:
+            _decomposition(data, snap, first, rows, k_nu, params)
+    data = {k: (v[0], v[1], attrs(k)) for k, v in data.items() if k in wanted}
+    coords = {"time": ("time", ts, attrs("time")), "bath": ("bath", list(baths), attrs("bath"))}
+    if "system_occupation" in data:
+        coords["system_mode"] = ("system_mode", p.sys_rows.copy(), attrs("system_mode"))
     return xr.Dataset(
-        data,
-        coords={"time": ts, "bath": list(baths)},
-        attrs={"parameters": params, "thermalize_version": __version__},
+        data, coords=coords, attrs={"parameters": params, "thermalize_version": __version__}
     )
 
 
-def _global_reference_from(snap: _Snapshots) -> tuple[float, float]:
-    """Appendix B reference from the evolver's conserved spectrum (no extra diagonalisation)."""
-    ev = snap.ev
-    phi0 = ev.eigenvectors(0.0)  # eigenvectors of C(0) in the local basis
-    energies, v = snap.model.eigensystem
-    if not snap.model.is_locally_diagonal:
-        v = snap.model.local_basis[0].conj().T @ v
-    # <H> = sum_n E_n <f_n^dag f_n>,  <f_n^dag f_n> = sum_j |(V^T Phi)_{nj}|^2 n_j
-    weights = np.abs(v.T @ phi0) ** 2
-    mode_occ = weights @ ev.occupations
-    return effective_temperature_chemical_potential(
-        energies, float(energies @ mode_occ), float(ev.occupations.sum()), bath="global"
+def _decomposition(data: dict, snap: Snapshots, first: dict, rows, k_nu, params) -> None:
+    """Eqs. (9), (12) and (23): the terms that need both the bath and joint-bath spectra."""
+    p = snap.p
+    baths = p.baths
+
+    def x_terms(src):
+        s_sys = np.array([r["system_entropy"] for r in src])
+        s_b = np.array([r["joint_bath_entropy"] for r in src])
+        s_nu = np.array([[r[b]["bath_entropy"] for r in src] for b in baths])
+        s_k = np.array([[r[b]["mode_entropy_sum"] for r in src] for b in baths])
+        d_star = np.array([[r[b]["local_athermality"] for r in src] for b in baths])
+        mi_ab = s_nu.sum(axis=0) - s_b
+        total = s_sys + s_b - p.s_total + mi_ab + (s_k - s_nu).sum(axis=0) + d_star.sum(axis=0)
+        return mi_ab, total
+
+    mi_ab, x_t = x_terms(rows)
+    _, x_0 = x_terms([first])
+    d0 = float(sum(first[b]["local_athermality"] for b in baths))
+    sigma_big = data["entropy_production"][1]
+    with np.errstate(invalid="ignore"):
+        residual = sigma_big - (x_t - x_0[0])
+    data.update(
+        inter_bath_mi=("time", mi_ab),
+        inter_bath_mi_normalised=(
+            "time",
+            mi_ab / ((k_nu.sum() - k_nu.max()) * LN2) if len(baths) > 1 else np.zeros(len(rows)),
+        ),
+        decomposition_sum=("time", x_t),
+        decomposition_residual=("time", residual),
+        pure_state_expression=("time", x_t - d0),
     )
+    params["initial_decomposition_sum"] = float(x_0[0])

@@ -22,9 +22,10 @@ def pure_state_realisations(
     times,
     *,
     n_realisations: int,
-    rng: np.random.Generator,
+    rng,
     system_occupation=0.0,
     joint_bath: SecularEquation | Eigvalsh | None = None,
+    quantities=None,
     progress: bool = False,
 ) -> xr.Dataset:
     r"""`entropy_production` from independent pure Fock states, one per realisation.
@@ -37,8 +38,9 @@ def pure_state_realisations(
     ``ds.entropy_production.std("realisation") / np.sqrt(ds.sizes["realisation"])``.
 
     A cold bath with few levels is often sampled in its ground state at the drawn N; its
-    beta* is then +inf and `entropy_production` raises `ConvergenceError` saying so (use
-    more levels or a warmer bath, as the paper's K = 1000 does).
+    beta* is then +inf (``ground_state_limit`` = 1): Sigma and the decomposition stay finite,
+    sigma and D_env^eq are +inf for that realisation (see :func:`entropy_production`), so
+    average those over the realisations with ``ground_state_limit`` 0 at t = 0.
 
     Because C(t) is linear in C(0) and the Fock draws average to the Gibbs correlation
     matrix, realisation means of every quantity linear in C(t) (energies, particle numbers,
@@ -52,18 +54,22 @@ def pure_state_realisations(
     times : array_like, shape (nt,)
     n_realisations : int
         Number of independent pure states (>= 1).
-    rng : numpy.random.Generator
-        Source of all draws: the same seed gives the same dataset.
+    rng : numpy.random.Generator, SeedSequence or int
+        Source of all draws: the same seed gives the same dataset. Realisation r is the
+        r-th call of :func:`sample_fock_correlation_matrix` with this generator (each call
+        takes four 64-bit numbers from it and spawns one child per part).
     system_occupation : float or ndarray
         Occupation probabilities of the system modes (as in `sample_fock_correlation_matrix`).
-    joint_bath, progress
+    joint_bath, quantities, progress
         As in :func:`entropy_production` (the bar runs over realisations).
 
     Returns
     -------
     xarray.Dataset
         The variables of :func:`entropy_production` with a leading ``realisation``
-        dimension (coordinate 0 .. n-1); ``attrs["parameters"]`` of the first realisation
+        dimension (coordinate 0 .. n-1), plus ``initial_occupation`` (realisation, mode): the
+        drawn 0/1 occupation of every local mode (rebuild a realisation's C(0) with
+        :func:`fock_correlation_matrix`); ``attrs["parameters"]`` of the first realisation
         plus ``n_realisations`` and the Fermi parameters.
 
     Examples
@@ -84,16 +90,45 @@ def pure_state_realisations(
         raise ParameterError(
             f"n_realisations={n_realisations!r} is outside the allowed range: integers >= 1"
         )
-    draws = range(int(n_realisations))
-    parts = []
-    for k in tqdm(draws, desc="pure states", unit="state", disable=not progress):
-        c0 = sample_fock_correlation_matrix(model, beta, mu, system_occupation, rng=rng)
+    if isinstance(rng, (np.random.SeedSequence, int, np.integer)) and not isinstance(rng, bool):
+        if not isinstance(rng, np.random.SeedSequence) and rng < 0:
+            raise ParameterError(f"rng={rng!r} must be a non-negative integer seed")
+        rng = np.random.default_rng(rng)
+    if not isinstance(rng, np.random.Generator):
+        raise ParameterError(
+            f"rng must be a numpy.random.Generator, a SeedSequence or a non-negative integer "
+            f"seed, got {rng!r} ({type(rng).__name__})"
+        )
+    parts, drawn = [], []
+    for k in tqdm(range(int(n_realisations)), desc="pure states", unit="state", disable=not progress):
+        c0, occ = sample_fock_correlation_matrix(
+            model, beta, mu, system_occupation, rng=rng, return_occupations=True
+        )
+        drawn.append(occ)
         try:
-            parts.append(entropy_production(model, c0, times, joint_bath=joint_bath))
+            parts.append(
+                entropy_production(
+                    model, c0, times, joint_bath=joint_bath, quantities=quantities, check=False
+                )
+            )
         except ConvergenceError as err:
             raise ConvergenceError(f"realisation {k} of {n_realisations}: {err}") from err
     ds = xr.concat(parts, dim="realisation", combine_attrs="override")
     ds = ds.assign_coords(realisation=np.arange(len(parts)))
+    ds["initial_occupation"] = xr.DataArray(
+        np.array(drawn),
+        dims=("realisation", "mode"),
+        attrs={
+            "long_name": "drawn occupation of each local mode at t = 0",
+            "units": "dimensionless (hbar = k_B = 1)",
+            "symbol": r"$n_k(0)$",
+        },
+    )
+    ds = ds.assign_coords(mode=("mode", np.arange(model.n_modes), {
+        "long_name": "mode index", "units": "dimensionless (hbar = k_B = 1)", "symbol": "$k$"}))
+    ds["realisation"].attrs.update(
+        long_name="pure-state realisation", units="dimensionless (hbar = k_B = 1)", symbol="$r$"
+    )
     params = dict(parts[0].attrs.get("parameters", {}))
     params.update(
         n_realisations=int(n_realisations),

@@ -5,10 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..distributions import fermi_dirac, sample_fermi_occupations
-from ..errors import ParameterError, as_float_array, require_in_range
-from .model import QuadraticModel, require_model
+from ..errors import ParameterError, as_float_array, require_in_range, require_real
+from .model import SYSTEM, QuadraticModel, require_model
 
-__all__ = ["gibbs_correlation_matrix", "sample_fock_correlation_matrix"]
+__all__ = [
+    "fock_correlation_matrix",
+    "gibbs_correlation_matrix",
+    "part_generators",
+    "sample_fock_correlation_matrix",
+]
 
 
 def _bath_values(name: str, value, model: QuadraticModel, *, allow_inf: bool = False):
@@ -27,14 +32,7 @@ def _bath_values(name: str, value, model: QuadraticModel, *, allow_inf: bool = F
         vals = list(np.broadcast_to(arr, (len(labels),)))
     out = {}
     for b, v in zip(labels, vals):
-        try:
-            x = float(v)
-        except (TypeError, ValueError):
-            raise ParameterError(f"{name}[{b!r}]={v!r} must be a real number") from None
-        if np.isnan(x) or (np.isinf(x) and not allow_inf):
-            allowed = "[-inf, inf]" if allow_inf else "(-inf, inf) (finite)"
-            raise ParameterError(f"{name}[{b!r}]={v!r} is outside the allowed range {allowed}")
-        out[b] = x
+        out[b] = require_real(f"{name}[{b!r}]", v, allow_inf=allow_inf)
     return out
 
 
@@ -79,7 +77,30 @@ def _assemble(model: QuadraticModel, sys_block: np.ndarray, bath_occ: dict[str, 
     return c
 
 
-def gibbs_correlation_matrix(model: QuadraticModel, beta, mu, system_occupation=0.0) -> np.ndarray:
+def _betas(model, beta, temperature) -> dict[str, float]:
+    """Per-bath inverse temperatures from `beta=` or, alternatively, `temperature=`."""
+    if (beta is None) == (temperature is None):
+        raise ParameterError(
+            f"give exactly one of beta={beta!r} and temperature={temperature!r}"
+        )
+    if beta is not None:
+        return _bath_values("beta", beta, model, allow_inf=True)
+    temps = _bath_values("temperature", temperature, model, allow_inf=True)
+    for b, t in temps.items():
+        if not t >= 0:
+            raise ParameterError(f"temperature[{b!r}]={t!r} is outside the allowed range [0, inf]")
+    return {b: (np.inf if t == 0 else 1.0 / t) for b, t in temps.items()}
+
+
+def _mus(model, mu) -> dict[str, float]:
+    if mu is None:
+        raise ParameterError("mu (one chemical potential per bath) is required")
+    return _bath_values("mu", mu, model)
+
+
+def gibbs_correlation_matrix(
+    model: QuadraticModel, beta=None, mu=None, system_occupation=0.0, *, temperature=None
+) -> np.ndarray:
     r"""Correlation matrix :math:`\mathcal C_{ij} = \mathrm{tr}[c_i^\dagger c_j \rho]` of Eq. (2).
 
     :math:`\rho = \rho_S \otimes \prod_\nu \pi_\nu(\beta_\nu, \mu_\nu)` with the grand-canonical
@@ -91,6 +112,8 @@ def gibbs_correlation_matrix(model: QuadraticModel, beta, mu, system_occupation=
     model : QuadraticModel
     beta, mu : float, sequence (one per bath, partition order) or dict label -> float
         Inverse temperature (any real, or inf) and chemical potential of each bath.
+    temperature : float, sequence or dict, optional
+        Alternative to ``beta`` (``beta = 1/temperature``; 0 means beta = inf); give one.
     system_occupation : float, ndarray (m,) or ndarray (m, m)
         Initial system occupations :math:`n_d \in [0, 1]` or the system correlation matrix.
 
@@ -106,15 +129,54 @@ def gibbs_correlation_matrix(model: QuadraticModel, beta, mu, system_occupation=
     array([0.   , 0.731, 0.269, 0.731, 0.269])
     """
     require_model(model)
-    betas = _bath_values("beta", beta, model, allow_inf=True)
-    mus = _bath_values("mu", mu, model)
+    betas = _betas(model, beta, temperature)
+    mus = _mus(model, mu)
     occ = {b: fermi_dirac(model.levels(b), betas[b], mus[b]) for b in model.bath_labels}
     return _assemble(model, _system_block(model, system_occupation), occ)
 
 
+def part_generators(model: QuadraticModel, rng) -> dict[str, np.random.Generator]:
+    """One independent generator per part (``"system"``, then each bath in partition order).
+
+    ``rng`` is an integer seed, a ``numpy.random.SeedSequence`` or a ``Generator``. The
+    children are ``SeedSequence(seed).spawn(1 + n_baths)`` (a Generator contributes four
+    64-bit draws as the seed, a fixed amount whatever is sampled afterwards), so the draw of a
+    part does not depend on what is drawn for the others: with an integer seed ``s``, bath
+    ``i`` (0-based) uses ``np.random.default_rng(np.random.SeedSequence(s).spawn(1 +
+    n_baths)[1 + i])``.
+
+    Examples
+    --------
+    >>> m = QuadraticModel.example()
+    >>> sorted(part_generators(m, 7))
+    ['L', 'R', 'system']
+    """
+    require_model(model)
+    if isinstance(rng, np.random.Generator):
+        seq = np.random.SeedSequence(rng.integers(0, 2**63, size=4).tolist())
+    elif isinstance(rng, np.random.SeedSequence):
+        seq = rng
+    elif isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0:
+        seq = np.random.SeedSequence(int(rng))
+    else:
+        raise ParameterError(
+            f"rng must be a numpy.random.Generator, a SeedSequence or a non-negative integer "
+            f"seed, got {rng!r} ({type(rng).__name__})"
+        )
+    labels = (SYSTEM,) + model.bath_labels
+    return {lab: np.random.default_rng(c) for lab, c in zip(labels, seq.spawn(len(labels)))}
+
+
 def sample_fock_correlation_matrix(
-    model: QuadraticModel, beta, mu, system_occupation=0.0, *, rng: np.random.Generator
-) -> np.ndarray:
+    model: QuadraticModel,
+    beta=None,
+    mu=None,
+    system_occupation=0.0,
+    *,
+    rng,
+    return_occupations=False,
+    temperature=None,
+):
     r"""Correlation matrix of a random Fock state whose occupations are drawn from Fermi laws.
 
     Each local bath mode k is occupied with probability :math:`f(\beta_\nu(\epsilon_{\nu k} -
@@ -123,18 +185,27 @@ def sample_fock_correlation_matrix(
     state (eigenvalues exactly 0 or 1) whose average over draws is
     :func:`gibbs_correlation_matrix`.
 
+    Draw order: every part has its own child generator (:func:`part_generators`: the system
+    first, then the baths in partition order), and each draws one uniform number per local
+    mode with ``sample_fermi_occupations``. A bath's draw therefore depends only on the seed
+    and its position, not on ``system_occupation`` or the other baths.
+
     Parameters
     ----------
     model : QuadraticModel
-    beta, mu : float, sequence or dict
+    beta, mu, temperature : float, sequence or dict
         As in :func:`gibbs_correlation_matrix`.
     system_occupation : float or ndarray (m,)
         Occupation probabilities of the system modes.
-    rng : numpy.random.Generator
+    rng : numpy.random.Generator, numpy.random.SeedSequence or int
+        Source of the draws (see :func:`part_generators`).
+    return_occupations : bool
+        Also return the drawn occupations (0/1, shape (n,), index = local mode, in the
+        order of the model's modes).
 
     Returns
     -------
-    ndarray, shape (n, n)
+    ndarray, shape (n, n); with ``return_occupations``, ``(c0, occupations)``
 
     Examples
     --------
@@ -144,10 +215,9 @@ def sample_fock_correlation_matrix(
     [0.0, 1.0]
     """
     require_model(model)
-    if not isinstance(rng, np.random.Generator):
-        raise ParameterError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    betas = _bath_values("beta", beta, model, allow_inf=True)
-    mus = _bath_values("mu", mu, model)
+    gens = part_generators(model, rng)
+    betas = _betas(model, beta, temperature)
+    mus = _mus(model, mu)
     p_sys = as_float_array("system_occupation", system_occupation)
     m = model.system_modes.size
     if p_sys.ndim > 1 or (p_sys.ndim == 1 and p_sys.size != m):
@@ -155,9 +225,68 @@ def sample_fock_correlation_matrix(
             f"system_occupation has shape {p_sys.shape}; expected a scalar or ({m},) probabilities"
         )
     require_in_range("system_occupation", p_sys, 0.0, 1.0)
-    sys_occ = (rng.random(m) < np.broadcast_to(p_sys, (m,))).astype(float)
+    sys_occ = (gens[SYSTEM].random(m) < np.broadcast_to(p_sys, (m,))).astype(float)
     occ = {
-        b: sample_fermi_occupations(model.levels(b), betas[b], mus[b], rng=rng).astype(float)
+        b: sample_fermi_occupations(model.levels(b), betas[b], mus[b], rng=gens[b]).astype(float)
         for b in model.bath_labels
     }
-    return _assemble(model, np.diag(sys_occ), occ)
+    c = _assemble(model, np.diag(sys_occ), occ)
+    if not return_occupations:
+        return c
+    drawn = np.zeros(model.n_modes)
+    drawn[model.system_modes] = sys_occ
+    for b, o in occ.items():
+        drawn[model.modes(b)] = o
+    return c, drawn
+
+
+def fock_correlation_matrix(occupied, model: QuadraticModel | None = None) -> np.ndarray:
+    r"""Correlation matrix of the Fock state with the given occupied local modes.
+
+    :math:`\mathcal C = \mathrm{diag}(n)` in the local-mode basis (Sec. IV C of Usui et al.
+    2024), returned in the site basis of ``model`` (:attr:`QuadraticModel.local_basis`); without
+    a model the local modes are the sites.
+
+    Parameters
+    ----------
+    occupied : array_like of 0/1 or bool, shape (n,)
+        Occupation of each mode (index = mode index of the model; for a bath, the k-th
+        mode of a part is its k-th local eigenmode).
+    model : QuadraticModel, optional
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+
+    Examples
+    --------
+    >>> fock_correlation_matrix([1, 0, 1])
+    array([[1., 0., 0.],
+           [0., 0., 0.],
+           [0., 0., 1.]])
+    """
+    arr = np.asarray(occupied)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ) or np.iscomplexobj(arr):
+        raise ParameterError(f"occupied={occupied!r} must be a 1D array of 0/1 occupations")
+    if arr.ndim != 1 or arr.size == 0:
+        raise ParameterError(f"occupied must be a non-empty 1D array, got shape {arr.shape}")
+    occ = arr.astype(float)
+    if not np.all((occ == 0.0) | (occ == 1.0)):
+        raise ParameterError(
+            f"occupied={occupied!r} must contain only 0 and 1 (a Fock state); use "
+            "gibbs_correlation_matrix for fractional occupations"
+        )
+    if model is None:
+        return np.diag(occ)
+    require_model(model)
+    if occ.size != model.n_modes:
+        raise ParameterError(
+            f"occupied has {occ.size} entries but the model has {model.n_modes} modes"
+        )
+    parts = {b: occ[model.modes(b)] for b in model.bath_labels}
+    t = model.local_basis[0]
+    s = model.system_modes
+    w = t[np.ix_(s, s)]
+    return _assemble(model, (w.conj() * occ[s]) @ w.T, parts)

@@ -10,18 +10,38 @@ from .collision_rates import CollisionRates
 from .integral import log_rate_integral, rate_integral
 from .ladder import birth_death_evolve, birth_death_generator, birth_death_stationary
 from .model import GasModel
-from .spin import SpinGasModel, populations_ergotropy, spin_operators
+from .repeated import RepeatedInteractionModel, fitted_temperature
+from .spin import SpinGasModel, SpinRates, populations_ergotropy, spin_operators
+from .thermo import (
+    EnergyFlows,
+    energy_flows,
+    entropy_production_rate,
+    entropy_rate,
+    heat_current,
+    local_detailed_balance_residual,
+    two_temperature_entropy_production,
+)
 
 __all__ = [
     "BornGaussian",
     "CollisionRates",
+    "EnergyFlows",
     "GasModel",
+    "RepeatedInteractionModel",
     "SpinGasModel",
+    "SpinRates",
     "birth_death_evolve",
     "birth_death_generator",
     "birth_death_stationary",
+    "energy_flows",
+    "entropy_production_rate",
+    "entropy_rate",
+    "fitted_temperature",
+    "heat_current",
+    "local_detailed_balance_residual",
     "log_rate_integral",
     "populations_ergotropy",
     "rate_integral",
     "spin_operators",
+    "two_temperature_entropy_production",
 ]

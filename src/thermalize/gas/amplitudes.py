@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, PhysicsWarning, require_hermitian, require_positive
+from ..errors import (
+    ParameterError,
+    PhysicsWarning,
+    require_hermitian,
+    require_positive,
+    require_real,
+)
 
 __all__ = ["BornGaussian"]
 
@@ -22,9 +28,11 @@ class BornGaussian:
         \exp\!\Big(-\frac{|\mathbf q - \mathbf p|^2}{2 p_R^2}\Big),
         \quad p_R = \hbar/R,\ E_R = p_R^2/2m.
 
-    Units hbar = 1. Callable as ``f(i, j, k, l, q, p, cos_theta)`` with broadcastable
-    integer index arrays and momentum magnitudes q = |q|, p = |p| and the scattering angle
-    cos_theta = q.p/(qp): the amplitude protocol used by `GasModel`.
+    Units hbar = 1. Callable initial state first (docs/conventions.md) as
+    ``f(j, l, p, i, k, q, cos_theta)``: system j -> i, ancilla l -> k, incoming momentum
+    magnitude p = |p|, outgoing q = |q|, scattering angle cos_theta = q.p/(qp); broadcastable
+    arrays. This is the amplitude protocol of `GasModel` (``amplitude_order = "initial_first"``).
+    Until this release it was called final first, ``f(i, j, k, l, q, p, cos_theta)``.
 
     Attributes
     ----------
@@ -42,9 +50,12 @@ class BornGaussian:
     Examples
     --------
     >>> f = BornGaussian(np.array([[0.0, 1.0], [1.0, 0.0]]), 1.0, 1.0, 0.5, 2)
-    >>> round(float(f(0, 0, 0, 1, 1.0, 1.0, 1.0)), 6)  # forward, E_R = 1: -sqrt(pi/2)
+    >>> round(float(f(0, 1, 1.0, 0, 0, 1.0, 1.0)), 6)  # forward, E_R = 1: -sqrt(pi/2)
     -1.253314
     """
+
+    #: argument order of __call__ (read by `GasModel`): initial state first
+    amplitude_order = "initial_first"
 
     coupling: np.ndarray
     strength: float
@@ -53,7 +64,14 @@ class BornGaussian:
     ancilla_dimension: int
 
     def __post_init__(self) -> None:
-        v = require_hermitian("coupling", np.asarray(self.coupling))
+        c = np.asarray(self.coupling)
+        if not np.issubdtype(c.dtype, np.number) or c.dtype == bool:
+            raise ParameterError(f"coupling must be a numeric matrix, got dtype {c.dtype}")
+        if c.ndim != 2 or c.shape[0] != c.shape[1] or c.size == 0:
+            raise ParameterError(f"coupling must be a non-empty square matrix, got {c.shape}")
+        if not np.all(np.isfinite(c)):
+            raise ParameterError("coupling must be finite (no NaN or inf entries)")
+        v = require_hermitian("coupling", c)
         if not (
             isinstance(self.ancilla_dimension, (int, np.integer))
             and self.ancilla_dimension >= 1
@@ -64,8 +82,8 @@ class BornGaussian:
                 f"dividing coupling.shape[0]={v.shape[0]}"
             )
         object.__setattr__(self, "coupling", v)
-        if not np.isfinite(self.strength):
-            raise ParameterError(f"strength={self.strength!r} must be finite")
+        for name in ("strength", "interaction_range", "mass"):
+            object.__setattr__(self, name, require_real(name, getattr(self, name)))
         require_positive("interaction_range", self.interaction_range)
         require_positive("mass", self.mass)
 
@@ -89,7 +107,8 @@ class BornGaussian:
                 stacklevel=3,
             )
 
-    def __call__(self, i, j, k, l, q, p, cos_theta) -> np.ndarray:
+    def __call__(self, j, l, p, i, k, q, cos_theta) -> np.ndarray:
+        """f_ij^kl(q, p): system j -> i, ancilla l -> k, momentum p -> q (initial first)."""
         d_a = self.ancilla_dimension
         pre = -np.sqrt(np.pi / 2.0) * self.interaction_range * self.strength / self.recoil_energy
         elem = self.coupling[

@@ -8,8 +8,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.integrate import quad_vec
 
-from ..errors import ConvergenceError, ParameterError
+from ..errors import (
+    ConvergenceError,
+    ParameterError,
+    require_dense_size,
+    require_int,
+    require_real,
+)
 from ..superop import liouvillian
+from ..superop import steady_state as _core_steady_state
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import GasModel
@@ -86,6 +93,12 @@ class CollisionRates:
         ops, rates = self.jump_operators()
         return liouvillian(h, ops, rates)
 
+    def steady_state(self) -> np.ndarray:
+        r"""Stationary state of Eq. (6), shape (d, d): the core `superop.steady_state` of
+        `generator()`. Diagonal with the null vector of W (Eq. 11) when the populations
+        decouple (Eqs. 10-11, App. C); Gibbs at T when T_A = T_M = T (Eq. 13)."""
+        return _core_steady_state(self.generator())
+
     def dissipator(self) -> np.ndarray:
         """Matrix form of the collision term C alone (no Hamiltonian), shape (d*d, d*d)."""
         ops, rates = self.jump_operators()
@@ -118,12 +131,17 @@ def collision_rates(
     model: GasModel, *, rtol: float = 1e-8, angular_nodes: int = 48
 ) -> CollisionRates:
     """Evaluate the collision integrals of `model` (see `GasModel.rates`)."""
-    if not (np.isfinite(rtol) and 0 < rtol < 1):
+    rtol = require_real("rtol", rtol)
+    if not 0 < rtol < 1:
         raise ParameterError(f"rtol={rtol!r} is outside the allowed range (0, 1)")
-    if not (isinstance(angular_nodes, (int, np.integer)) and angular_nodes >= 4):
-        raise ParameterError(f"angular_nodes={angular_nodes!r} must be an integer >= 4")
+    angular_nodes = require_int("angular_nodes", angular_nodes, low=4, high=_MAX_ANGULAR_NODES)
     e, a = model.system_energies, model.ancilla_energies
     d, da = e.size, a.size
+    # amplitude tables (d_S^2 d_A^2 channel entries at both angular resolutions), before any work
+    require_dense_size(
+        "collision_rates amplitude table (d_S^2 d_A^2 channels x angular nodes)",
+        (d * d * da * da, 2 * _MAX_ANGULAR_NODES),
+    )
     pl = model.internal_populations()
     m, temp, n = model.mass, model.temperature_motional, model.density
     blocks = _transition_blocks(e, model.energy_atol)
@@ -165,13 +183,13 @@ def collision_rates(
             p, q, w = radial(x)
             fh, fl = (
                 np.broadcast_to(
-                    model.amplitude(
-                        ei[:, None],
+                    model.scattering_amplitude(
                         ej[:, None],
-                        ek[:, None],
                         el[:, None],
-                        q[:, None],
                         p[:, None],
+                        ei[:, None],
+                        ek[:, None],
+                        q[:, None],
                         c[None, :],
                     ),
                     (ei.size, c.size),
@@ -220,7 +238,7 @@ def collision_rates(
         p = sigma * x
         mu = 4.0 * np.pi * p * p * norm_mu * np.exp(-x * x / 2.0) * sigma
         return mu * np.real(
-            np.asarray(model.amplitude(si, si, sk, sk, p, p, 1.0)) * np.ones(si.size)
+            np.asarray(model.scattering_amplitude(si, sk, p, si, sk, p, 1.0)) * np.ones(si.size)
         )
 
     fwd, ferr = quad_vec(forward, 0.0, _X_MAX, epsrel=rtol * 0.1, norm="max", points=points)

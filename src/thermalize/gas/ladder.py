@@ -5,13 +5,29 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from ..errors import ParameterError, as_float_array, require_nonnegative, require_positive
+from ..errors import (
+    ParameterError,
+    as_float_array,
+    require_dense_size,
+    require_nonnegative,
+    require_positive,
+    require_real,
+)
 
 __all__ = ["birth_death_evolve", "birth_death_generator", "birth_death_stationary"]
 
 #: 1-norm distance to the stationary populations below which later times return them: rounding
 #: of ~1e5 uniformization products accumulates to ~1e-14, so a tighter cut-off never fires.
+#: The cut-off grows with the dimension d (`_stationary_tol`): the 1-norm sums d entries, each
+#: with its own rounding error of a few eps relative to the mass.
 _STATIONARY_TOL = 1e-12
+#: Per-level rounding allowance of the scaled cut-off, in units of the machine epsilon.
+_STATIONARY_EPS_PER_LEVEL = 64.0
+
+
+def _stationary_tol(d: int) -> float:
+    """Stationarity cut-off for a ladder of d levels: max(1e-12, 64 d eps) (2.8e-11 at d = 2001)."""
+    return max(_STATIONARY_TOL, _STATIONARY_EPS_PER_LEVEL * d * np.finfo(float).eps)
 
 #: Up to this dimension the propagator e^{dt W} of each distinct output interval is built once as
 #: a dense (non-negative) matrix and reused; above it, vectors are propagated term by term.
@@ -28,6 +44,15 @@ _WINDOW_MARGIN = 128
 #: Largest Lambda*h per uniformization sub-step: the Poisson weights e^{-Lambda h}(Lambda h)^n/n!
 #: stay far above underflow (e^{-400} ~ 2e-174) while the truncation overhead stays small.
 _MAX_POISSON_MEAN = 400.0
+
+#: Most uniformization sub-steps of the windowed path for a reducible ladder (no stationary
+#: shortcut): ~1e6 sub-steps of O(window) work are minutes; beyond, ParameterError (no hang).
+_MAX_WINDOWED_STEPS = 10**6
+
+
+def _vec_columns(p: np.ndarray) -> int:
+    """Number of independent columns of p0 (1 for a vector)."""
+    return 1 if p.ndim == 1 else int(p.shape[1])
 
 
 def _check_rates(up, down) -> tuple[np.ndarray, np.ndarray]:
@@ -67,6 +92,7 @@ def birth_death_generator(up, down) -> np.ndarray:
            [ 1., -2.]])
     """
     u, w = _check_rates(up, down)
+    require_dense_size("birth_death_generator (d, d)", (u.size, u.size), itemsize=8)
     return np.diag(-(u + w)) + np.diag(u[:-1], -1) + np.diag(w[1:], 1)
 
 
@@ -146,15 +172,17 @@ def _windowed_step(
     """Propagate one column over dt by uniformization restricted to a moving window.
 
     If `target` (the stationary column, same mass) is given, stop as soon as the column is
-    within _STATIONARY_TOL of it (1-norm, relative to the mass) and return it: the distance
+    within `_stationary_tol(d)` of it (1-norm, relative to the mass) and return it: the distance
     cannot grow under the dynamics, so the cost is capped by the relaxation time, not by dt.
     """
     d = v.size
     v = v.copy()
+    mass = v.sum()
+    stol = _stationary_tol(d)
     mu_max = _max_window_mean(tol, cache)
     remaining = dt
     while remaining > 0:
-        if target is not None and np.abs(v - target).sum() <= _STATIONARY_TOL * v.sum():
+        if target is not None and np.abs(v - target).sum() <= stol * mass:
             return target.copy()
         floor = _WINDOW_FLOOR * v.sum()
         v[v < floor] = 0.0
@@ -169,6 +197,11 @@ def _windowed_step(
         st = 1.0 - exit_rate[lo : hi + 1] / lam
         uq, dq = u[lo:hi] / lam, w[lo + 1 : hi + 1] / lam
         v[lo : hi + 1] = _poisson_series(v[lo : hi + 1], st, uq, dq, wts)
+        # conservative scheme: Q is stochastic, so the exact step keeps the mass; restoring it
+        # removes the ~1e-12 drift of rounding and of the window floor (issue 18, item 1)
+        total = v.sum()
+        if total > 0:
+            v *= mass / total
     return v
 
 
@@ -190,8 +223,9 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
         Times >= 0, any order.
     tol : float
         Poisson tail mass dropped per sub-step (absolute error per sub-step in the 1-norm).
-        Once the state is within 1e-12 (1-norm) of the stationary populations, later times
-        return them directly (the 1-norm distance cannot grow under the dynamics).
+        Once the state is within max(1e-12, 64 d eps) (1-norm) of the stationary populations,
+        later times return them directly (the 1-norm distance cannot grow under the dynamics).
+        Every step restores each column's mass, so probability is conserved to rounding.
 
     Returns
     -------
@@ -222,7 +256,9 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
         else as_float_array("times", [times], ndim=1)
     )
     require_nonnegative("times", t)
+    tol = require_real("tol", tol)
     require_positive("tol", tol)
+    require_dense_size("birth_death_evolve result", (t.size,) + p.shape, itemsize=8)
     exit_rate = u + w
     lam = float(exit_rate.max())
     out = np.empty((t.size,) + p.shape)
@@ -234,6 +270,14 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
     downq = (w[1:] / lam)[:, None]
     irreducible = d == 1 or (np.all(u[:-1] > 0) and np.all(w[1:] > 0))
     pi = birth_death_stationary(u, w)[:, None] if irreducible else None
+    if pi is None and d > _DENSE_MAX and t.size:
+        steps = lam * float(t.max()) / _max_window_mean(tol, {}) * _vec_columns(p)
+        if steps > _MAX_WINDOWED_STEPS:
+            raise ParameterError(
+                f"times: t = {float(t.max()):.3g} on this reducible ladder (a zero inner rate, "
+                f"so no stationary shortcut) needs ~{steps:.2g} uniformization sub-steps, above "
+                f"the cap of {_MAX_WINDOWED_STEPS:.0e}; use shorter times"
+            )
     vec = p.reshape(d, -1).copy()
     mass = vec.sum(axis=0, keepdims=True)
     weights_cache: dict = {}
@@ -248,8 +292,15 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
     def weights(h: float) -> np.ndarray:
         return _poisson_weights(lam * h, tol, weights_cache)
 
+    stol = _stationary_tol(d)
+
     def close_to_stationary(v: np.ndarray) -> bool:
-        return pi is not None and np.abs(v - pi * mass).sum() <= _STATIONARY_TOL * mass.sum()
+        return pi is not None and np.abs(v - pi * mass).sum() <= stol * mass.sum()
+
+    def renormalise(v: np.ndarray) -> np.ndarray:
+        """Restore each column's mass (the exact propagator conserves it; rounding does not)."""
+        total = v.sum(axis=0, keepdims=True)
+        return v * np.where(total > 0, mass / np.where(total > 0, total, 1.0), 1.0)
 
     propagators: dict[float, np.ndarray] = {}
     order = np.argsort(t, kind="stable")
@@ -265,8 +316,9 @@ def birth_death_evolve(up, down, p0, times, *, tol: float = 1e-14) -> np.ndarray
                 prop = propagators.get(key)
                 if prop is None:
                     prop = np.linalg.matrix_power(series(np.eye(d), weights(h)), n_sub)
+                    prop /= prop.sum(axis=0, keepdims=True)  # columns of e^{dt W} sum to 1
                     propagators[key] = prop
-                vec = prop @ vec
+                vec = renormalise(prop @ vec)
                 if close_to_stationary(vec):
                     vec, converged = pi * mass, True
             else:

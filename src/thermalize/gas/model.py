@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,15 +11,15 @@ import numpy as np
 from ..errors import (
     ParameterError,
     as_float_array,
-    require_finite,
     require_in_range,
     require_nonnegative,
     require_positive,
+    require_real,
 )
 from ..quantum import gibbs_populations
 from .amplitudes import BornGaussian
 from .collision_rates import CollisionRates, collision_rates
-from .spin import SpinGasModel, spin_operators
+from .spin import SpinGasModel, _temperature, spin_operators
 
 __all__ = ["GasModel"]
 
@@ -44,17 +45,22 @@ class GasModel:
     density : float
         n = N/V >= 0.
     amplitude : callable
-        ``f(i, j, k, l, q, p, cos_theta)``: scattering amplitude f_ij^kl for system j -> i,
-        ancilla l -> k, incoming momentum magnitude p, outgoing q, angle between them;
-        broadcastable arrays in, complex or real array out. Rotational invariance of the
+        Scattering amplitude f_ij^kl for system j -> i, ancilla l -> k, incoming momentum
+        magnitude p, outgoing q, angle between them; broadcastable arrays in, complex or real
+        array out. Initial state first (docs/conventions.md): ``f(j, l, p, i, k, q,
+        cos_theta)`` with ``amplitude_order="initial_first"`` (or an `amplitude_order`
+        attribute on the callable, as `BornGaussian` has). Rotational invariance of the
         interaction region (V = V_0 v g(|x|)) is assumed, so only cos_theta enters.
-        `BornGaussian` implements Eq. (D2).
     temperature_internal : float, optional
         T_A > 0; give exactly one of this and `ancilla_populations`.
     ancilla_populations : ndarray, shape (d_A,), optional
         p(eps_k) >= 0 summing to 1.
     energy_atol : float
         Two transition energies closer than this are one Lindblad channel E (Eq. 7).
+    amplitude_order : {"initial_first", "final_first"}, optional
+        Argument order of `amplitude`. Default: the callable's own `amplitude_order`
+        attribute, else the old final-first order ``f(i, j, k, l, q, p, cos_theta)`` with a
+        DeprecationWarning (the default becomes "initial_first" in the next release).
 
     Examples
     --------
@@ -73,8 +79,27 @@ class GasModel:
     temperature_internal: float | None = None
     ancilla_populations: np.ndarray | None = None
     energy_atol: float = 1e-9
+    amplitude_order: str | None = None
 
     def __post_init__(self) -> None:
+        order = self.amplitude_order
+        if order is None:
+            order = getattr(self.amplitude, "amplitude_order", None)
+        if order is None:
+            warnings.warn(
+                "GasModel: an amplitude callable without amplitude_order is read in the old "
+                "final-first order f(i, j, k, l, q, p, cos_theta); pass "
+                "amplitude_order='initial_first' with f(j, l, p, i, k, q, cos_theta) "
+                "(docs/conventions.md), or amplitude_order='final_first' to keep the old order",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+            order = "final_first"
+        if order not in ("initial_first", "final_first"):
+            raise ParameterError(
+                f"amplitude_order={order!r} must be 'initial_first' or 'final_first'"
+            )
+        object.__setattr__(self, "amplitude_order", order)
         e = as_float_array("system_energies", self.system_energies, ndim=1)
         if e.size == 0 or np.any(np.diff(e) <= self.energy_atol):
             raise ParameterError(
@@ -86,6 +111,8 @@ class GasModel:
             raise ParameterError("ancilla_energies must be non-empty")
         object.__setattr__(self, "system_energies", e)
         object.__setattr__(self, "ancilla_energies", a)
+        for name in ("temperature_motional", "mass", "density", "energy_atol"):
+            object.__setattr__(self, name, require_real(name, getattr(self, name)))
         require_positive("temperature_motional", self.temperature_motional)
         require_positive("mass", self.mass)
         require_nonnegative("density", self.density)
@@ -93,7 +120,9 @@ class GasModel:
         if (self.temperature_internal is None) == (self.ancilla_populations is None):
             raise ParameterError("give exactly one of temperature_internal and ancilla_populations")
         if self.temperature_internal is not None:
-            require_positive("temperature_internal", self.temperature_internal)
+            t_a = require_real("temperature_internal", self.temperature_internal)
+            require_positive("temperature_internal", t_a)
+            object.__setattr__(self, "temperature_internal", t_a)
         else:
             p = as_float_array("ancilla_populations", self.ancilla_populations, ndim=1)
             require_nonnegative("ancilla_populations", p)
@@ -105,7 +134,7 @@ class GasModel:
             object.__setattr__(self, "ancilla_populations", p)
         if not callable(self.amplitude):
             raise ParameterError(
-                f"amplitude={self.amplitude!r} must be callable f(i, j, k, l, q, p, cos_theta)"
+                f"amplitude={self.amplitude!r} must be callable f(j, l, p, i, k, q, cos_theta)"
             )
         if isinstance(self.amplitude, BornGaussian):
             amp = self.amplitude
@@ -129,13 +158,23 @@ class GasModel:
         interaction_range: float,
         mass: float,
         density: float,
-        temperature_motional: float,
+        temperature_motional: float | None = None,
         temperature_internal: float | None = None,
         ancilla_populations=None,
+        beta_motional: float | None = None,
+        beta_internal: float | None = None,
     ) -> GasModel:
         """Model with first-Born amplitudes of a Gaussian region, Eq. (D2); coupling v is
-        (d_S*d_A, d_S*d_A) in the product energy basis (index i*d_A + k)."""
-        a = np.asarray(ancilla_energies, dtype=float)
+        (d_S*d_A, d_S*d_A) in the product energy basis (index i*d_A + k).
+
+        Temperatures as `beta_motional=` / `beta_internal=` or `temperature_motional=` /
+        `temperature_internal=` (never both for one; or `ancilla_populations=`)."""
+        temperature_motional = _temperature("motional", beta_motional, temperature_motional, None)
+        if beta_internal is not None or temperature_internal is not None:
+            temperature_internal = _temperature(
+                "internal", beta_internal, temperature_internal, None
+            )
+        a = as_float_array("ancilla_energies", ancilla_energies, ndim=1)
         amp = BornGaussian(np.asarray(coupling), strength, interaction_range, mass, int(a.size))
         return cls(
             system_energies,
@@ -169,9 +208,11 @@ class GasModel:
             "interaction_range": 1.0,
             "mass": 1.0,
             "density": 0.01,
-            "temperature_motional": 1.0,
-            "temperature_internal": 1.0,
         }
+        if not {"beta_motional", "temperature_motional"} & overrides.keys():
+            kw["temperature_motional"] = 1.0
+        if not {"beta_internal", "temperature_internal", "ancilla_populations"} & overrides.keys():
+            kw["temperature_internal"] = 1.0
         kw.update(overrides)
         return cls.born_gaussian(
             kw.pop("system_energies"), kw.pop("ancilla_energies"), kw.pop("coupling"), **kw
@@ -195,7 +236,13 @@ class GasModel:
         >>> round(float(up / (2 * sm.rates()[0])), 8)  # |<0|J_+|-1>|^2 = 2
         1.0
         """
+        if not isinstance(spin_model, SpinGasModel):
+            raise ParameterError(
+                f"spin_model must be a SpinGasModel, got {type(spin_model).__name__}"
+            )
+        mass = require_real("mass", mass)
         require_positive("mass", mass)
+        density_range_cubed = require_real("density_range_cubed", density_range_cubed)
         require_positive("density_range_cubed", density_range_cubed)
         sm = spin_model
         _, jp, jm = spin_operators(sm.spin)
@@ -218,6 +265,17 @@ class GasModel:
         )
 
     # ----------------------------------------------------------------- gas state
+    @property
+    def beta_motional(self) -> float:
+        """1/T_M."""
+        return 1.0 / self.temperature_motional
+
+    @property
+    def beta_internal(self) -> float | None:
+        """1/T_A (None when the ancilla populations are given instead of T_A)."""
+        t = self.temperature_internal
+        return None if t is None else 1.0 / t
+
     @property
     def dimension(self) -> int:
         """d_S."""
@@ -248,8 +306,10 @@ class GasModel:
         :math:`\sqrt{|q|/|p|} f_{ij}^{kl}(q, p)|i\rangle\langle j|`; closed channels
         (|p|^2 < 2mE) give zero. `cos_theta` is the angle between outgoing and incoming momentum.
         """
+        p = require_real("p", p)
         require_positive("p", p)
-        require_finite("energy", energy)
+        energy = require_real("energy", energy)
+        cos_theta = require_real("cos_theta", cos_theta)
         require_in_range("cos_theta", cos_theta, -1.0, 1.0)
         d_a = self.ancilla_energies.size
         for name, idx in (("k", k), ("l", l)):
@@ -266,8 +326,18 @@ class GasModel:
             q2 = p * p - 2.0 * self.mass * etot
             if q2 > 0:
                 q = np.sqrt(q2)
-                out[i, j] = np.sqrt(q / p) * self.amplitude(i, j, k, l, q, p, cos_theta)
+                f = self.scattering_amplitude(j, l, p, i, k, q, cos_theta)
+                out[i, j] = np.sqrt(q / p) * f
         return out
+
+    def scattering_amplitude(self, j, l, p, i, k, q, cos_theta):
+        """f_ij^kl(q, p), initial state first: system j -> i, ancilla l -> k, momentum p -> q.
+
+        Calls `amplitude` in its own `amplitude_order`; broadcastable arrays in and out.
+        """
+        if self.amplitude_order == "final_first":
+            return self.amplitude(i, j, k, l, q, p, cos_theta)
+        return self.amplitude(j, l, p, i, k, q, cos_theta)
 
     # ----------------------------------------------------------------- Eqs. (6), (12)
     def rates(self, *, rtol: float = 1e-8, angular_nodes: int = 48) -> CollisionRates:
@@ -287,3 +357,14 @@ class GasModel:
         CollisionRates
         """
         return collision_rates(self, rtol=rtol, angular_nodes=angular_nodes)
+
+    def generator(self, *, rtol: float = 1e-8) -> np.ndarray:
+        """Matrix form (d*d, d*d) of Eq. (6) (`CollisionRates.generator` of `rates(rtol=rtol)`)."""
+        return self.rates(rtol=rtol).generator()
+
+    def steady_state(self, *, rtol: float = 1e-8) -> np.ndarray:
+        """Stationary state of Eq. (6), shape (d, d) (`CollisionRates.steady_state`).
+
+        Gibbs at T for T_A = T_M = T (Eq. 13); the two-temperature gas generally is not.
+        """
+        return self.rates(rtol=rtol).steady_state()

@@ -7,12 +7,16 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg as sla
 
-from ..errors import ParameterError, require_finite, require_positive
+from ..errors import ParameterError, as_float_array, require_positive, require_real
 from ..quantum import gibbs_populations, gibbs_state
 from ..superop import steady_state
 from .spin import _check_spin_detuning, spin_operators
 
 __all__ = ["RepeatedInteractionModel", "fitted_temperature"]
+
+#: Largest 2J + 1 of the repeated-interaction model: its channel is (d^2, d^2) and one expm of
+#: the (2d, 2d) collision unitary is needed (J = 25: 2601^2 complex entries, ~0.1 GiB).
+_MAX_DIMENSION = 51
 
 
 def fitted_temperature(populations, omega_s: float) -> float:
@@ -26,8 +30,8 @@ def fitted_temperature(populations, omega_s: float) -> float:
     >>> round(fitted_temperature(np.exp(-np.arange(3) / 2.0), 1.0), 12)
     2.0
     """
-    p = np.asarray(populations, dtype=float)
-    require_finite("populations", p)
+    p = as_float_array("populations", populations)
+    omega_s = require_real("omega_s", omega_s)
     require_positive("omega_s", omega_s)
     if p.ndim != 1 or p.size < 2 or np.any(p <= 0):
         raise ParameterError("populations must be a 1D array of >= 2 positive entries")
@@ -76,8 +80,16 @@ class RepeatedInteractionModel:
 
     def __post_init__(self) -> None:
         _check_spin_detuning(self.spin, self.omega_s, self.detuning)
+        for name in ("omega_s", "detuning", "temperature", "coupling", "duration"):
+            object.__setattr__(self, name, require_real(name, getattr(self, name)))
         for name in ("temperature", "coupling", "duration"):
             require_positive(name, getattr(self, name))
+        d = round(2 * float(self.spin)) + 1
+        if d > _MAX_DIMENSION:
+            raise ParameterError(
+                f"spin={self.spin!r}: the collision map is a dense (d^2, d^2) matrix; "
+                f"2J+1 <= {_MAX_DIMENSION} is supported (got {d})"
+            )
 
     @property
     def omega_a(self) -> float:
@@ -102,6 +114,7 @@ class RepeatedInteractionModel:
 
     def generator(self, collision_rate: float = 1.0) -> np.ndarray:
         """Continuous-time version r (Phi - 1) for Poissonian collisions at `collision_rate`."""
+        collision_rate = require_real("collision_rate", collision_rate)
         require_positive("collision_rate", collision_rate)
         phi = self.channel()
         return collision_rate * (phi - np.eye(phi.shape[0]))

@@ -2,118 +2,111 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, as_float_array, require_finite, require_positive
-from ..quantum import DENSITY_MATRIX_ATOL, gibbs_populations, validate_density_matrix
-from ..quantum import ergotropy as _ergotropy
-from ..superop import evolve, liouvillian
-from ._bands import evolve_bands
+from ..errors import (
+    ParameterError,
+    PhysicsWarning,
+    require_dense_size,
+    require_positive,
+    require_real,
+)
+from ..quantum import gibbs_populations
+from ..superop import liouvillian
+from ._spin_dynamics import SpinDynamics
+from ._spin_ops import (
+    _check_spin,
+    _check_spin_detuning,  # noqa: F401 (re-exported for gas.repeated)
+    ladder_coefficients,
+    populations_ergotropy,
+    spin_operators,
+)
 from .integral import log_rate_integral
-from .ladder import birth_death_evolve
 
-#: Largest dimension for the dense Lindblad path: the (d^2, d^2) generator of J = 20 has
-#: 1681^2 entries and one eigendecomposition takes seconds; beyond, memory and time explode.
-_MAX_LINDBLAD_DIMENSION = 41
+__all__ = ["SpinGasModel", "SpinRates", "populations_ergotropy", "spin_operators"]
 
-#: Largest dimension for the band-by-band path (`_bands`): d expms of sizes d, d-1, ..., 1
-#: per distinct time step (~d^4/4 flops: seconds at J = 200) and a (nt, d, d) result.
-_MAX_BAND_DIMENSION = 401
+#: Largest dimension of the dense (d^2, d^2) Lindblad `generator()` (J = 50: 1e8 entries).
+_MAX_GENERATOR_DIMENSION = 101
 
-__all__ = ["SpinGasModel", "populations_ergotropy", "spin_operators"]
+#: |ln Gamma| beyond which exp underflows (or overflows) in float64: rates() then returns the
+#: documented scaled form (ratios exact, `SpinRates.log_scale` carries the common factor).
+_LOG_RATE_LIMIT = 700.0
 
 
-def _check_spin(spin) -> float:
-    try:
-        two_j = 2.0 * float(spin)
-    except (TypeError, ValueError):
-        raise ParameterError(
-            f"spin={spin!r} must be a non-negative half-integer (0, 1/2, 1, ...)"
-        ) from None
-    if not (np.isfinite(two_j) and two_j >= 0 and two_j == round(two_j)):
-        raise ParameterError(f"spin={spin!r} must be a non-negative half-integer (0, 1/2, 1, ...)")
-    return two_j / 2.0
 
+class SpinRates(tuple):
+    r"""(Gamma_+, Gamma_-) of Eq. (19), a 2-tuple whose ratio is exact even where the rates
+    themselves under- or overflow float64.
 
-def spin_operators(spin) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""Dimensionless :math:`J_z, J_+, J_-` in the basis m = -J, ..., J (ascending energy).
-
-    Parameters
-    ----------
-    spin : float
-        J, a non-negative half-integer.
-
-    Returns
-    -------
-    (jz, jplus, jminus) : ndarrays, shape (2J+1, 2J+1), float64
-        :math:`\langle m+1|J_+|m\rangle = \sqrt{(J-m)(J+m+1)}`.
-
-    Examples
-    --------
-    >>> jz, jp, jm = spin_operators(0.5)
-    >>> jp
-    array([[0., 0.],
-           [1., 0.]])
+    ``plus, minus = rates`` unpacks as before. The true rates are
+    ``(plus, minus) * exp(log_scale)``: `log_scale` is 0 (and the entries are the rates
+    themselves) unless the larger ln Gamma lies outside (-700, 700); then the larger entry
+    is 1 and `log_scale` its logarithm, so Gamma_+/Gamma_- (detailed balance, Eq. 21) stays
+    defined. `log` holds (ln Gamma_+, ln Gamma_-) unscaled.
     """
-    j = _check_spin(spin)
-    m = np.arange(-j, j + 0.5)
-    jp = np.diag(np.sqrt((j - m[:-1]) * (j + m[:-1] + 1.0)), -1)
-    return np.diag(m), jp, jp.T.copy()
+
+    log_scale: float
+    log: tuple
+
+    def __new__(cls, log_plus: float, log_minus: float) -> SpinRates:
+        top = max(log_plus, log_minus)
+        scale = top if abs(top) > _LOG_RATE_LIMIT else 0.0
+        pair = (float(np.exp(log_plus - scale)), float(np.exp(log_minus - scale)))
+        obj = super().__new__(cls, pair)
+        obj.log_scale = float(scale)
+        obj.log = (float(log_plus), float(log_minus))
+        return obj
+
+    @property
+    def scaled(self) -> bool:
+        """True when the entries are rates divided by exp(log_scale) (under- or overflow)."""
+        return self.log_scale != 0.0
+
+    @property
+    def log_ratio(self) -> float:
+        r""":math:`\ln(\Gamma_+/\Gamma_-) = -\omega_S/T` (Eq. 21), exact at any detuning."""
+        return self.log[0] - self.log[1]
 
 
-def _check_spin_detuning(spin, omega_s, detuning) -> None:
-    """Spin J a non-negative half-integer, omega_s > 0, ancilla gap omega_s + detuning > 0."""
-    _check_spin(spin)
-    require_positive("omega_s", omega_s)
-    require_finite("detuning", detuning)
-    if not omega_s + detuning > 0:
+def _temperature(kind: str, beta, temperature, legacy):
+    """T > 0 from exactly one of beta_<kind>=, temperature_<kind>= or a legacy positional T."""
+    given = [x is not None for x in (beta, temperature, legacy)]
+    if sum(given) > 1:
         raise ParameterError(
-            f"detuning={detuning!r} is outside the allowed range (-omega_s, inf) = "
-            f"({-omega_s!r}, inf): the ancilla gap omega_A = omega_s + detuning must be > 0"
+            f"give only one of beta_{kind}= and temperature_{kind}= (got both"
+            + (", one positionally)" if legacy is not None else ")")
         )
+    if not any(given):
+        raise ParameterError(f"missing beta_{kind}= (or temperature_{kind}=)")
+    if beta is not None:
+        b = require_real(f"beta_{kind}", beta)
+        require_positive(f"beta_{kind}", b)
+        t = 1.0 / b
+        if not np.isfinite(t):
+            raise ParameterError(f"beta_{kind}={b!r} is too small: 1/beta overflows float64")
+        return t
+    name = f"temperature_{kind}"
+    t = require_real(name, temperature if temperature is not None else legacy)
+    require_positive(name, t)
+    return t
 
 
-def populations_ergotropy(populations, energies) -> np.ndarray:
-    r"""Ergotropy of energy-diagonal states, Eq. (23) of Gaida et al. (2025).
-
-    :math:`\mathcal W = \sum_i \varepsilon_i^\uparrow [P(\varepsilon_i^\uparrow) - P^\downarrow(\varepsilon_i^\uparrow)]`:
-    the energy minus that of the same populations sorted descending onto ascending levels.
-
-    Parameters
-    ----------
-    populations : ndarray, shape (..., d)
-        Populations of the levels `energies`.
-    energies : ndarray, shape (d,)
-        Sorted ascending.
-
-    Returns
-    -------
-    ndarray, shape (...)
-        >= 0.
-
-    Examples
-    --------
-    >>> round(float(populations_ergotropy(np.array([0.2, 0.8]), np.array([0.0, 1.0]))), 12)
-    0.6
-    """
-    p = as_float_array("populations", populations)
-    e = as_float_array("energies", energies, ndim=1)
-    if np.any(np.diff(e) < 0):
-        raise ParameterError("energies must be sorted ascending")
-    if p.ndim < 1 or p.shape[-1] != e.size:
-        raise ParameterError(f"populations must have shape (..., {e.size}), got {p.shape}")
-    passive = np.sort(p, axis=-1)[..., ::-1]
-    return np.maximum(0.0, p @ e - passive @ e)
-
-
-@dataclass(frozen=True)
-class SpinGasModel:
+@dataclass(frozen=True, init=False)
+class SpinGasModel(SpinDynamics):
     r"""A spin J in a dilute gas of detuned two-level ancillas (Gaida et al. 2025, Eqs. 17-23).
 
     Master equation (18): :math:`\dot\rho = -i\omega_S[J_z,\rho] + \Gamma_+\mathcal D[J_+]\rho
     + \Gamma_-\mathcal D[J_-]\rho` with the rates of Eq. (19). Units hbar = k_B = 1.
+
+    ``SpinGasModel(spin, omega_s, detuning, *, beta_internal=, beta_motional=,
+    recoil_energy=, rate_scale=1.0)``; ``temperature_internal=`` / ``temperature_motional=``
+    are accepted instead of the betas (never both for one bath). The old positional form
+    ``SpinGasModel(spin, omega_s, detuning, T_A, T_M, E_R)`` still works with a
+    DeprecationWarning (two temperatures side by side are easy to swap).
+    `from_paper` takes the paper's dimensionless D and A.
 
     Attributes
     ----------
@@ -124,9 +117,9 @@ class SpinGasModel:
     detuning : float
         Delta = omega_A - omega_S; the ancilla gap omega_A must be > 0.
     temperature_internal : float
-        T_A > 0 of the ancilla populations.
+        T_A > 0 of the ancilla populations (`beta_internal` = 1/T_A).
     temperature_motional : float
-        T_M > 0 of the Maxwell momentum distribution.
+        T_M > 0 of the Maxwell momentum distribution (`beta_motional` = 1/T_M).
     recoil_energy : float
         E_R = hbar^2 / (2 m R^2) > 0 of the Gaussian interaction region.
     rate_scale : float
@@ -143,7 +136,7 @@ class SpinGasModel:
 
     Examples
     --------
-    >>> m = SpinGasModel.example()
+    >>> m = SpinGasModel(2, 1.0, 0.5, beta_internal=1.0, beta_motional=1.0, recoil_energy=1.0)
     >>> [round(float(g), 6) for g in m.rates()]
     [0.075033, 0.20396]
     """
@@ -156,30 +149,144 @@ class SpinGasModel:
     recoil_energy: float
     rate_scale: float = 1.0
 
-    def __post_init__(self) -> None:
-        _check_spin_detuning(self.spin, self.omega_s, self.detuning)
-        for name in ("temperature_internal", "temperature_motional", "recoil_energy", "rate_scale"):
-            require_positive(name, getattr(self, name))
+    def __init__(
+        self,
+        spin,
+        omega_s,
+        detuning,
+        *legacy,
+        beta_internal=None,
+        beta_motional=None,
+        temperature_internal=None,
+        temperature_motional=None,
+        recoil_energy=None,
+        rate_scale=None,
+    ) -> None:
+        if len(legacy) > 4:
+            raise ParameterError(
+                f"SpinGasModel takes at most 7 positional arguments, got {3 + len(legacy)}"
+            )
+        if legacy:
+            warnings.warn(
+                "positional temperatures in SpinGasModel(spin, omega_s, detuning, T_A, T_M, E_R) "
+                "are deprecated: pass beta_internal=, beta_motional= (or temperature_internal=, "
+                "temperature_motional=) and recoil_energy= as keywords",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+        leg = list(legacy) + [None] * (4 - len(legacy))
+        for name, kw, pos in (
+            ("recoil_energy", recoil_energy, leg[2]),
+            ("rate_scale", rate_scale, leg[3]),
+        ):
+            if kw is not None and pos is not None:
+                raise ParameterError(f"{name} given both positionally and as a keyword")
+        _check_spin_detuning(spin, omega_s, detuning)
+        t_a = _temperature("internal", beta_internal, temperature_internal, leg[0])
+        t_m = _temperature("motional", beta_motional, temperature_motional, leg[1])
+        e_r = recoil_energy if recoil_energy is not None else leg[2]
+        if e_r is None:
+            raise ParameterError("missing recoil_energy= (E_R = hbar^2/(2 m R^2) > 0)")
+        scale = rate_scale if rate_scale is not None else (leg[3] if leg[3] is not None else 1.0)
+        values = {
+            "spin": _check_spin(spin),
+            "omega_s": require_real("omega_s", omega_s),
+            "detuning": require_real("detuning", detuning),
+            "temperature_internal": t_a,
+            "temperature_motional": t_m,
+            "recoil_energy": require_real("recoil_energy", e_r),
+            "rate_scale": require_real("rate_scale", scale),
+        }
+        require_positive("recoil_energy", values["recoil_energy"])
+        require_positive("rate_scale", values["rate_scale"])
+        if float(spin) == int(float(spin)):
+            values["spin"] = int(float(spin))
+        for k, v in values.items():
+            object.__setattr__(self, k, v)
 
     @classmethod
     def example(cls, **overrides) -> SpinGasModel:
         """J = 2, omega_S = 1, Delta = 0.5, T_A = T_M = E_R = 1 (equilibrium gas)."""
-        kw = {
-            "spin": 2,
-            "omega_s": 1.0,
-            "detuning": 0.5,
-            "temperature_internal": 1.0,
-            "temperature_motional": 1.0,
-            "recoil_energy": 1.0,
-        }
+        kw = {"spin": 2, "omega_s": 1.0, "detuning": 0.5, "recoil_energy": 1.0}
+        if not {"beta_internal", "temperature_internal"} & overrides.keys():
+            kw["temperature_internal"] = 1.0
+        if not {"beta_motional", "temperature_motional"} & overrides.keys():
+            kw["temperature_motional"] = 1.0
         kw.update(overrides)
         return cls(**kw)
+
+    @classmethod
+    def from_paper(
+        cls,
+        *,
+        spin,
+        D,  # noqa: N803 - the paper's symbol
+        A,  # noqa: N803 - the paper's symbol
+        omega_s=1.0,
+        temperature_motional=1.0,
+        recoil_energy=None,
+        rate_scale=1.0,
+    ) -> SpinGasModel:
+        r"""Model from the dimensionless variables of Fig. 2 (Gaida et al. 2025).
+
+        :math:`D = \hbar\Delta/k_BT_M` and :math:`A = \hbar\omega_A/k_BT_A`, so
+        :math:`\Delta = D\,T_M`, :math:`\omega_A = \omega_S + \Delta`, :math:`T_A = \omega_A/A`.
+        `recoil_energy` defaults to `temperature_motional` (the paper's k_B T_M = E_R).
+        Ergotropy builds up iff D > A (then omega_S/T = A - D < 0, Eq. 21).
+
+        Examples
+        --------
+        >>> m = SpinGasModel.from_paper(spin=20, D=4.0, A=1.0)
+        >>> (m.D, m.A), round(m.effective_inverse_temperature(), 12)
+        ((4.0, 1.0), -3.0)
+        """
+        d_val, a_val = require_real("D", D), require_real("A", A)
+        require_positive("A", a_val)
+        t_m = require_real("temperature_motional", temperature_motional)
+        require_positive("temperature_motional", t_m)
+        omega_s = require_real("omega_s", omega_s)
+        require_positive("omega_s", omega_s)
+        delta = d_val * t_m
+        if not omega_s + delta > 0:
+            raise ParameterError(
+                f"D={d_val!r} is outside the allowed range (-omega_s/T_M, inf) = "
+                f"({-omega_s / t_m!r}, inf): the ancilla gap omega_S + D T_M must be > 0"
+            )
+        return cls(
+            spin,
+            omega_s,
+            delta,
+            temperature_internal=(omega_s + delta) / a_val,
+            temperature_motional=t_m,
+            recoil_energy=t_m if recoil_energy is None else recoil_energy,
+            rate_scale=rate_scale,
+        )
 
     # ----------------------------------------------------------------- structure
     @property
     def omega_a(self) -> float:
         """Ancilla gap omega_A = omega_S + Delta."""
         return self.omega_s + self.detuning
+
+    @property
+    def beta_internal(self) -> float:
+        """1/T_A."""
+        return 1.0 / self.temperature_internal
+
+    @property
+    def beta_motional(self) -> float:
+        """1/T_M."""
+        return 1.0 / self.temperature_motional
+
+    @property
+    def D(self) -> float:  # noqa: N802 - the paper's symbol
+        r"""The paper's :math:`D = \hbar\Delta/k_BT_M` (Fig. 2)."""
+        return self.detuning / self.temperature_motional
+
+    @property
+    def A(self) -> float:  # noqa: N802 - the paper's symbol
+        r"""The paper's :math:`A = \hbar\omega_A/k_BT_A` (Fig. 2)."""
+        return self.omega_a / self.temperature_internal
 
     @property
     def dimension(self) -> int:
@@ -202,22 +309,46 @@ class SpinGasModel:
         lm = base + float(log_rate_integral(alpha, s)) - float(np.logaddexp(0.0, -x))
         return lp, lm
 
-    def rates(self) -> tuple[float, float]:
-        r"""(Gamma_+, Gamma_-) of Eq. (19).
+    def rates(self) -> SpinRates:
+        r"""(Gamma_+, Gamma_-) of Eq. (19), as a `SpinRates` 2-tuple.
 
         :math:`\Gamma_\pm = \tilde\Gamma\, I(E_R/k_BT_M, \mp\hbar\Delta/E_R)/(1+e^{\pm\hbar\omega_A/k_BT_A})`.
+
+        Where the larger rate would under- or overflow float64 (|ln Gamma| > 700, e.g.
+        detuning 2500), the pair is returned in a documented scaled form: divided by
+        ``exp(rates.log_scale)`` so the larger entry is 1 and the ratio Gamma_+/Gamma_- (hence
+        detailed balance and T_eff, Eq. 21) stays exact; a PhysicsWarning says so. `log_rates`
+        gives the unscaled logarithms.
         """
         lp, lm = self.log_rates()
+        out = SpinRates(lp, lm)
+        if out.scaled:
+            warnings.warn(
+                f"Gamma_+- of Eq. (19) are outside float64 (ln Gamma = {lp:.4g}, {lm:.4g}); "
+                f"rates() returns them divided by exp({out.log_scale:.6g}) (SpinRates.log_scale)",
+                PhysicsWarning,
+                stacklevel=2,
+            )
+        return out
+
+    def _absolute_rates(self) -> tuple[float, float]:
+        """Unscaled rates for the dynamics (0 where they underflow: the state is then frozen
+        on every representable time scale); ParameterError where they overflow."""
+        lp, lm = self.log_rates()
+        if max(lp, lm) > _LOG_RATE_LIMIT:
+            raise ParameterError(
+                f"rate_scale={self.rate_scale!r}: the rates of Eq. (19) overflow float64 "
+                f"(ln Gamma = {lp:.4g}, {lm:.4g}); use a smaller rate_scale (time unit)"
+            )
         return float(np.exp(lp)), float(np.exp(lm))
 
     def effective_inverse_temperature(self) -> float:
-        r"""1/T of Eq. (21): :math:`\omega_S/T = \omega_A/T_A - \Delta/T_M` (any sign, finite).
+        r"""1/T of Eq. (21): :math:`\omega_S/T = \omega_A/T_A - \Delta/T_M = A - D` (any sign).
 
-        Equal to -ln(Gamma_+/Gamma_-)/omega_S by the identity I(alpha,-s) = e^{alpha s} I(alpha,s).
+        In the paper's variables (`A`, `D`, `from_paper`) omega_S/T = A - D. Equal to
+        -ln(Gamma_+/Gamma_-)/omega_S by the identity I(alpha,-s) = e^{alpha s} I(alpha,s).
         """
-        return (
-            self.omega_a / self.temperature_internal - self.detuning / self.temperature_motional
-        ) / self.omega_s
+        return (self.A - self.D) / self.omega_s
 
     def effective_temperature(self) -> float:
         r"""T of Eq. (21), :math:`\omega_S T_A T_M/(\omega_A T_M - \Delta T_A)`; +-inf when the
@@ -226,7 +357,9 @@ class SpinGasModel:
         return float(np.inf) if b == 0 else 1.0 / b
 
     def population_inverted(self) -> bool:
-        r"""Eq. (22): :math:`\Delta > 0` and :math:`T_M < \Delta T_A/(\omega_S + \Delta)`."""
+        r"""Eq. (22): :math:`\Delta > 0` and :math:`T_M < \Delta T_A/(\omega_S + \Delta)`.
+
+        Equivalently D > A in the paper's variables."""
         return bool(
             self.detuning > 0
             and self.temperature_motional
@@ -239,123 +372,32 @@ class SpinGasModel:
         return np.diag(self.energies())
 
     def generator(self) -> np.ndarray:
-        """Lindblad generator of Eq. (18), matrix form (d*d, d*d) for the core `evolve`."""
+        """Lindblad generator of Eq. (18), matrix form (d*d, d*d) for the core `evolve`.
+
+        Dense: limited to 2J + 1 <= 101 (the dynamics methods never build it).
+        """
+        d = self.dimension
+        if d > _MAX_GENERATOR_DIMENSION:
+            raise ParameterError(
+                f"spin={self.spin!r}: the dense (d^2, d^2) generator is limited to 2J+1 <= "
+                f"{_MAX_GENERATOR_DIMENSION} (got {d}); use populations/evolve instead"
+            )
+        require_dense_size("generator (d^2, d^2)", (d * d, d * d))
         _, jp, jm = spin_operators(self.spin)
-        return liouvillian(self.hamiltonian(), [jp, jm], list(self.rates()))
+        return liouvillian(self.hamiltonian(), [jp, jm], list(self._absolute_rates()))
 
     def ladder_rates(self) -> tuple[np.ndarray, np.ndarray]:
         r"""(up, down) rates of the population equation: up[i] = Gamma_+ |<i+1|J_+|i>|^2,
         down[i] = Gamma_- |<i-1|J_-|i>|^2; shape (d,) each."""
-        _, jp, _ = spin_operators(self.spin)
-        c = np.diag(jp, -1) ** 2
-        gp, gm = self.rates()
+        c = ladder_coefficients(self.spin) ** 2
+        gp, gm = self._absolute_rates()
         return np.append(gp * c, 0.0), np.insert(gm * c, 0, 0.0)
 
     def stationary_populations(self) -> np.ndarray:
         """Gibbs populations at the effective temperature of Eq. (21), shape (d,)."""
         return gibbs_populations(self.energies(), self.effective_inverse_temperature())
 
-    # ----------------------------------------------------------------- dynamics
-    def _initial(self, rho0) -> np.ndarray:
-        d = self.dimension
-        if rho0 is None:
-            r = np.zeros((d, d))
-            r[0, 0] = 1.0
-            return r
-        r = np.asarray(rho0)
-        if r.shape == (d,):
-            r = np.diag(r)
-        if r.shape != (d, d):
-            raise ParameterError(f"rho0 must have shape ({d},) or ({d}, {d}), got {r.shape}")
-        require_finite("rho0", r)
-        return validate_density_matrix(r, name="rho0")
-
-    def _diagonal_populations(self, rho0) -> np.ndarray | None:
-        """Validated populations of an energy-diagonal rho0 (None, (d,) or diagonal (d, d)).
-
-        Returns None when rho0 has coherences. A diagonal state's eigenvalues are its
-        populations, so positivity and normalisation are checked on them in O(d), not by
-        an O(d^3) eigendecomposition (d = 2001 at J = 1000).
-        """
-        d = self.dimension
-        if rho0 is None:
-            p = np.zeros(d)
-            p[0] = 1.0
-            return p
-        r = np.asarray(rho0)
-        if r.shape == (d, d):
-            require_finite("rho0", r)
-            if np.count_nonzero(r[~np.eye(d, dtype=bool)]):
-                return None
-            r = np.diagonal(r)
-        if r.shape != (d,):
-            raise ParameterError(f"rho0 must have shape ({d},) or ({d}, {d}), got {r.shape}")
-        require_finite("rho0", r)
-        if np.iscomplexobj(r) and np.any(r.imag != 0):
-            raise ParameterError("rho0 must have real populations (a Hermitian state)")
-        p = np.real(r).astype(float)
-        if p.min() < -DENSITY_MATRIX_ATOL:
-            raise ParameterError(
-                f"rho0 is not positive semidefinite: smallest population {p.min():.3g}"
-            )
-        if abs(p.sum() - 1.0) > DENSITY_MATRIX_ATOL:
-            raise ParameterError(f"rho0 must have unit trace, got trace {p.sum():.12g}")
-        return p
-
-    def populations(self, times, rho0=None) -> np.ndarray:
-        r"""Populations P(m, t) from the tridiagonal rate equation (fast path, Eq. 11).
-
-        Parameters
-        ----------
-        times : array_like, shape (nt,)
-            Times >= 0.
-        rho0 : ndarray, shape (d,) or (d, d), optional
-            Initial populations or state (only its diagonal matters: populations decouple
-            from coherences, Appendix C). Default: ground state m = -J.
-
-        Returns
-        -------
-        ndarray, shape (nt, d)
-        """
-        p = self._diagonal_populations(rho0)
-        if p is None:  # coherences present: validate the full state, keep its diagonal
-            p = np.real(np.diag(self._initial(rho0)))
-        up, down = self.ladder_rates()
-        return birth_death_evolve(up, down, p, times)
-
-    def evolve(self, times, rho0=None) -> np.ndarray:
-        """Full density-matrix evolution under Eq. (18), shape (nt, d, d).
-
-        For 2J + 1 <= 41 (J <= 20) the dense (d^2 x d^2) generator and the core `evolve`;
-        up to 2J + 1 = 401 (J = 200) band by band (each superdiagonal of rho evolves on its
-        own, see `thermalize.gas._bands`; agrees with the dense path to ~1e-15).
-        """
-        times = np.asarray(times, dtype=float)
-        if times.ndim != 1 or not np.all(np.isfinite(times)) or np.any(times < 0):
-            raise ParameterError(f"times must be a 1D array of finite times >= 0, got {times!r}")
-        if self.dimension > _MAX_BAND_DIMENSION:
-            raise NotImplementedError(
-                f"the density-matrix paths are limited to 2J+1 <= {_MAX_BAND_DIMENSION} "
-                f"(got {self.dimension}: the (nt, d, d) result and d^4 work grow too large); "
-                "use an energy-diagonal rho0 (rate-equation fast path, J up to 1000+)"
-            )
-        r = self._initial(rho0).astype(complex)
-        if self.dimension > _MAX_LINDBLAD_DIMENSION:
-            _, jp, _ = spin_operators(self.spin)
-            gp, gm = self.rates()
-            return evolve_bands(np.diag(jp, -1), gp, gm, self.omega_s, r, times)
-        return evolve(self.generator(), r, times)
-
-    def ergotropy(self, times, rho0=None) -> np.ndarray:
-        r"""Ergotropy W(t) along the evolution, shape (nt,).
-
-        Energy-diagonal initial states (default: ground state) use the rate equation and
-        Eq. (23); states with coherences use the Lindblad path and the general ergotropy
-        (core `thermalize.quantum.ergotropy`).
-        """
-        p = self._diagonal_populations(rho0)
-        if p is not None:
-            return populations_ergotropy(self.populations(times, p), self.energies())
-        r = self._initial(rho0)
-        h = self.energies()
-        return np.array([_ergotropy(x, h) for x in self.evolve(times, r)])
+    def steady_state(self) -> np.ndarray:
+        """Unique stationary state of Eq. (18): Gibbs at T_eff (Eq. 21), diagonal, shape (d, d)."""
+        require_dense_size("steady_state (d, d)", (self.dimension,) * 2, itemsize=8)
+        return np.diag(self.stationary_populations())

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, as_float_array, require_finite
+from .._qutip import is_qobj, to_array
+from ..errors import (
+    ParameterError,
+    as_float_array,
+    require_finite,
+    require_positive,
+    require_real,
+)
 from ..superop import to_matrix
 from .collision_rates import CollisionRates
 
@@ -24,6 +31,13 @@ __all__ = [
 #: a zero eigenvalue contributes 0 * ln 0 = 0 to S, but its rate of filling makes S-dot
 #: logarithmically large; 1e-300 keeps the value finite (it then reads as ~ 690 x the flux).
 _EIGENVALUE_FLOOR = 1e-300
+
+
+def _require_rates(rates) -> None:
+    if not isinstance(rates, CollisionRates):
+        raise ParameterError(
+            f"rates must be a CollisionRates (from GasModel.rates()), got {type(rates).__name__}"
+        )
 
 
 def local_detailed_balance_residual(rates: CollisionRates, beta: float) -> float:
@@ -47,7 +61,8 @@ def local_detailed_balance_residual(rates: CollisionRates, beta: float) -> float
     >>> local_detailed_balance_residual(GasModel.example().rates(), 1.0) < 1e-10
     True
     """
-    require_finite("beta", beta)
+    _require_rates(rates)
+    beta = require_real("beta", beta)
     r = rates.rate_matrix()
     e = rates.energies
     flow = r * np.exp(-beta * (e - e.min()))[None, :]
@@ -56,7 +71,13 @@ def local_detailed_balance_residual(rates: CollisionRates, beta: float) -> float
 
 
 def _states(states, d: int) -> np.ndarray:
+    if is_qobj(states):
+        states = to_array(states)
+    elif isinstance(states, (list, tuple)) and states and is_qobj(states[0]):
+        states = np.array([to_array(x) for x in states])
     s = np.asarray(states)
+    if not np.issubdtype(s.dtype, np.number):
+        raise ParameterError(f"states must be a numeric array, got dtype {s.dtype}")
     if s.shape[-2:] != (d, d):
         raise ParameterError(f"states must have shape (..., {d}, {d}), got {s.shape}")
     require_finite("states", s)
@@ -75,11 +96,11 @@ def heat_current(generator, energies, states) -> np.ndarray:
         Eq. (6) (e.g. ``CollisionRates.generator()`` or ``SpinGasModel.generator()``).
     energies : ndarray, shape (d,)
         Levels of h_S (the generator's basis).
-    states : ndarray, shape (..., d, d)
+    states : ndarray, shape (..., d, d), a qutip.Qobj or a list of Qobj
 
     Returns
     -------
-    ndarray, shape (...)
+    ndarray, shape (...) (a float for a single state)
 
     Examples
     --------
@@ -144,7 +165,7 @@ def entropy_production_rate(generator, energies, beta: float, states) -> np.ndar
     >>> bool(entropy_production_rate(m.generator(), m.energies(), 1.0, rho) >= 0)
     True
     """
-    require_finite("beta", beta)
+    beta = require_real("beta", beta)
     return entropy_rate(generator, states) - beta * heat_current(generator, energies, states)
 
 
@@ -185,9 +206,10 @@ def energy_flows(rates: CollisionRates, populations) -> EnergyFlows:
     >>> bool(abs(fl.first_law_residual()[0]) < 1e-15)
     True
     """
+    _require_rates(rates)
     e, a = rates.energies, rates.ancilla_energies
-    p = np.atleast_2d(np.asarray(populations, dtype=float))
-    if p.shape[-1] != e.size:
+    p = np.atleast_2d(as_float_array("populations", populations))
+    if p.ndim != 2 or p.shape[-1] != e.size:
         raise ParameterError(f"populations must have shape (nt, {e.size}), got {p.shape}")
     flux = np.einsum("ijkl,tj->tijkl", rates.channel_rates, p)
     de_s = e[:, None] - e[None, :]
@@ -221,11 +243,28 @@ def two_temperature_entropy_production(
 
     Returns
     -------
-    ndarray, shape (nt,)
+    ndarray, shape (nt,), or float for populations of shape (d,)
+
+    Examples
+    --------
+    >>> from thermalize.gas import GasModel
+    >>> r = GasModel.example(temperature_internal=2.0).rates()
+    >>> s = two_temperature_entropy_production(r, [0.5, 0.3, 0.2], 2.0, 1.0)
+    >>> isinstance(s, float) and s >= 0
+    True
     """
-    p = np.atleast_2d(np.asarray(populations, dtype=float))
+    _require_rates(rates)
+    t_a = require_real("temperature_internal", temperature_internal)
+    t_m = require_real("temperature_motional", temperature_motional)
+    require_positive("temperature_internal", t_a)
+    require_positive("temperature_motional", t_m)
+    p_in = as_float_array("populations", populations)
+    p = np.atleast_2d(p_in)
     w = rates.population_generator()
+    if p.ndim != 2 or p.shape[-1] != w.shape[0]:
+        raise ParameterError(f"populations must have shape (nt, {w.shape[0]}), got {p.shape}")
     pdot = p @ w.T
     s_dot = -np.sum(pdot * np.log(np.maximum(p, _EIGENVALUE_FLOOR)), axis=-1)
     fl = energy_flows(rates, p)
-    return s_dot + fl.ancilla / temperature_internal + fl.motion / temperature_motional
+    out = s_dot + fl.ancilla / t_a + fl.motion / t_m
+    return float(out[0]) if p_in.ndim == 1 else out

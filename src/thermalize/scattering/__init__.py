@@ -1,6 +1,10 @@
 """Quantum scattering maps and Poissonian bombardment (Tabanera-Bravo et al., PRL 130, 200402 (2023)).
 
-Model -> amplitudes -> scattering map -> (audits | master equation | trajectories).
+Model -> amplitudes -> scattering map -> (audits | master equation | trajectories)::
+
+    model = ScatteringModel.example()                   # H_S, V, L, mass, hbar (Eq. 16)
+    smap = scattering_map(model, model.packet(beta=0.1, delta_x=1.0, x0=-10.0))  # Eq. (17)
+    smap.audit().passed, smap.steady_state([0.1, 1.0])  # verdicts; Eq. (9) per rate
 """
 
 from .amplitudes import Amplitudes, amplitudes
@@ -14,7 +18,8 @@ from .dynamics import (
     free_evolution,
     perturbative_steady_state,
 )
-from .maps import ScatteringMap, scattering_map, scattering_maps
+from .laws import MomentumLaw, gaussian_momentum
+from .maps import ScatteringMap, quadrature_nodes, scattering_map, scattering_maps
 from .model import IncidentPacket, ScatteringModel
 from .packets import PositivityAudit, momentum_law, packet_density_matrix, packet_positivity
 from .trajectories import TrajectoryEnsemble, poisson_trajectories
@@ -23,6 +28,7 @@ __all__ = [
     "Amplitudes",
     "IncidentPacket",
     "MapAudit",
+    "MomentumLaw",
     "PerturbativeSteadyState",
     "PositivityAudit",
     "ScatteringMap",
@@ -35,12 +41,14 @@ __all__ = [
     "collision_steady_state",
     "dephased_fixed_point",
     "free_evolution",
+    "gaussian_momentum",
     "microreversibility_residual",
     "momentum_law",
     "packet_density_matrix",
     "packet_positivity",
     "perturbative_steady_state",
     "poisson_trajectories",
+    "quadrature_nodes",
     "scattering_map",
     "scattering_maps",
 ]

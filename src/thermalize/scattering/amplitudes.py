@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, as_float_array
-from .model import ScatteringModel
+from ..errors import ParameterError, as_float_array, require_dense_size
+from .model import MAX_PHASE, ScatteringModel
 
-__all__ = ["METHODS", "Amplitudes", "amplitudes"]
+__all__ = ["METHODS", "Amplitudes", "amplitudes", "require_method"]
 
 #: Amplitude methods: "S1" is Eq. (S1) of the Supplement of Tabanera-Bravo et al. (2023),
 #: "exact" the multichannel matching solution of the square scattering region.
@@ -37,7 +37,7 @@ class Amplitudes:
     open_channels : ndarray, shape (..., d), bool
         E > e_j.
     method : str
-        "S1" or "exact".
+        "S1", "exact" or "user" (a callable).
 
     Notes
     -----
@@ -200,7 +200,10 @@ def amplitudes(model: ScatteringModel, energy, method: str = "S1") -> Amplitudes
     model : ScatteringModel
     energy : float or array_like, shape (...)
         Total energies E.
-    method : {"S1", "exact"}
+    method : {"S1", "exact"} or callable
+        A callable ``f(energy) -> transmission`` or ``-> (transmission, reflection)``, energy
+        of shape (n,) (total energies), each array (n, d, d) flux-normalised with outgoing j'
+        as row and incoming j as column (user amplitudes; checked for shape and finiteness).
 
     Returns
     -------
@@ -219,15 +222,63 @@ def amplitudes(model: ScatteringModel, energy, method: str = "S1") -> Amplitudes
     """
     if not isinstance(model, ScatteringModel):
         raise ParameterError(f"model must be a ScatteringModel, got {type(model).__name__}")
-    if method not in METHODS:
-        raise ParameterError(f"method={method!r} is outside the allowed set {METHODS}")
+    require_method(method)
     e = as_float_array("energy", energy)
-    return _from_kinetic(model, e, *_kinetic(model, e.ravel()), method)
+    require_dense_size("energy", (e.size, 4 * model.dimension, 4 * model.dimension))
+    kin_e, kin_t = _kinetic(model, e.ravel())
+    require_phase(model, kin_e, kin_t)
+    return _from_kinetic(model, e, kin_e, kin_t, method)
 
 
-def _from_kinetic(model, energy, kin_e, kin_t, method: str) -> Amplitudes:
+def require_method(method) -> None:
+    """ParameterError unless `method` is one of METHODS or a callable."""
+    if callable(method):
+        return
+    if not isinstance(method, str) or method not in METHODS:
+        raise ParameterError(
+            f"method={method!r} is outside the allowed set {METHODS} (or a callable "
+            "energy -> transmission or (transmission, reflection))"
+        )
+
+
+def require_phase(model: ScatteringModel, *kinetic) -> None:
+    """ParameterError if q L / hbar exceeds MAX_PHASE (no meaningful double phase; issue 15)."""
+    top = max(float(np.max(np.abs(k), initial=0.0)) for k in kinetic)
+    phase = np.sqrt(2 * model.mass * top) * model.length / model.hbar
+    if not (np.isfinite(phase) and phase <= MAX_PHASE):
+        raise ParameterError(
+            f"energy: a kinetic energy {top:.3g} with length={model.length!r}, "
+            f"mass={model.mass!r} gives a phase q L/hbar = {phase:.3g} outside the "
+            f"representable range [0, {MAX_PHASE:g}]"
+        )
+
+
+def _user(method, model, energy: np.ndarray):
+    """Call a user amplitude function and check what it returns (shapes, finiteness)."""
+    n, d = energy.size, model.dimension
+    out = method(energy.copy())
+    t, r = out if isinstance(out, tuple) else (out, np.zeros((n, d, d), dtype=complex))
+    t, r = np.asarray(t), np.asarray(r)
+    name = getattr(method, "__name__", type(method).__name__)
+    for label, x in (("transmission", t), ("reflection", r)):
+        if x.shape != (n, d, d) or not np.issubdtype(x.dtype, np.number):
+            raise ParameterError(
+                f"method {name!r} returned {label} of shape {x.shape}; expected {(n, d, d)} "
+                "(energies, outgoing j', incoming j)"
+            )
+        if not np.all(np.isfinite(x)):
+            raise ParameterError(f"method {name!r} returned non-finite {label} amplitudes")
+    return t.astype(complex), r.astype(complex)
+
+
+def _from_kinetic(model, energy, kin_e, kin_t, method) -> Amplitudes:
     """`Amplitudes` of shape energy.shape from kinetic energies kin_e, kin_t of shape (n, d)."""
-    t, r = (_s1 if method == "S1" else _exact)(model, kin_e, kin_t)
+    if callable(method):
+        t, r = _user(method, model, np.asarray(energy, dtype=float).ravel())
+        label = "user"
+    else:
+        t, r = (_s1 if method == "S1" else _exact)(model, kin_e, kin_t)
+        label = method
     d = model.dimension
     shape = np.shape(energy)
     return Amplitudes(
@@ -235,5 +286,5 @@ def _from_kinetic(model, energy, kin_e, kin_t, method: str) -> Amplitudes:
         transmission=t.reshape(shape + (d, d)),
         reflection=r.reshape(shape + (d, d)),
         open_channels=(kin_e > 0).reshape(shape + (d,)),
-        method=method,
+        method=label,
     )

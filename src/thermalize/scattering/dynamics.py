@@ -6,9 +6,83 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, as_float_array, require_positive
-from ..superop import commutator_superop, steady_state
+from .._qutip import is_qobj, like
+from ..errors import (
+    NonUniqueSteadyStateError,
+    ParameterError,
+    as_float_array,
+    require_dense_size,
+    require_positive,
+    require_real,
+)
+from ..superop import _to_qobj_super, commutator_superop, steady_state, to_tensor
 from .maps import ScatteringMap
+
+
+def require_same_energies(given, own: np.ndarray) -> None:
+    """ParameterError unless `given` energies equal a map's own (rtol 1e-12)."""
+    g = as_float_array("energies", given)
+    if g.shape != own.shape or not np.allclose(g, own, rtol=1e-12, atol=0):
+        raise ParameterError(
+            f"energies={_short(given)} differ from the map's own {own!r} "
+            f"({own.size} levels); leave them out"
+        )
+
+
+def _short(x) -> str:
+    text = repr(x)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _scalar_positive(name: str, value) -> float:
+    """A finite real number > 0 (strings, None and arrays are ParameterErrors)."""
+    x = require_real(name, value)
+    require_positive(name, x)
+    return x
+
+
+def _solve_unique(a: np.ndarray, b: np.ndarray, what: str) -> np.ndarray:
+    """Solve W - 1 (first row replaced by the trace condition) = b, or raise
+    NonUniqueSteadyStateError when W has more than one stationary distribution."""
+    sv = np.linalg.svd(a, compute_uv=False)
+    if not sv[-1] > 1e-13 * sv[0]:
+        kernel = int(np.sum(sv <= 1e-13 * sv[0]))
+        raise NonUniqueSteadyStateError(
+            f"{what}: the transition matrix W[j', j] = S[j', j', j, j] has "
+            f"{kernel + 1} stationary distributions (smallest singular value {sv[-1]:.3g}); "
+            "the dephased fixed point is not unique", kernel_dimension=kernel + 1,
+        )
+    return np.linalg.solve(a, b)
+
+
+def _hbar(scattering_map, hbar) -> float:
+    """hbar of the maps (a ScatteringMap carries its model's); a given one must agree."""
+    maps = scattering_map if isinstance(scattering_map, list | tuple) else [scattering_map]
+    own = {m.hbar for m in maps if isinstance(m, ScatteringMap)}
+    if len(own) > 1:
+        raise ParameterError(f"the maps of a batch have different hbar {sorted(own)}")
+    if hbar is None:
+        return own.pop() if own else 1.0
+    hbar = _scalar_positive("hbar", hbar)
+    if own and not np.isclose(float(hbar), next(iter(own)), rtol=1e-12, atol=0):
+        raise ParameterError(f"hbar={hbar!r} differs from the map's model hbar={own.pop()!r}")
+    return float(hbar)
+
+
+def _rates(rate, lead: tuple, outer: bool, *, positive: bool) -> np.ndarray:
+    """Rates as an array; with outer=True shaped to broadcast as (maps..., rates...)."""
+    if rate is None:
+        raise ParameterError("rate (the collision rate Gamma) is required")
+    g = as_float_array("rate", rate)
+    bad = ~(g > 0) if positive else g < 0
+    if np.any(bad):
+        allowed = "(0, inf)" if positive else "[0, inf)"
+        extra = (" (at rate 0 the steady state is not unique: every diagonal state is "
+                 "stationary)") if positive else ""
+        raise ParameterError(f"rate={rate!r} is outside the allowed range {allowed}{extra}")
+    if outer:  # maps first, then rates: g gets leading singleton axes for the maps
+        g = g.reshape((1,) * len(lead) + g.shape)
+    return g
 
 __all__ = [
     "PerturbativeSteadyState",
@@ -22,11 +96,13 @@ __all__ = [
 ]
 
 
-def map_tensor(scattering_map, energies, *, batch: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """(tensor (d, d, d, d), energies (d,)) from a ScatteringMap or an array (checked).
+def map_tensor(scattering_map, energies=None, *,
+               batch: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(tensor (d, d, d, d), energies (d,)) from a ScatteringMap, an array or a Qobj (checked).
 
     With ``batch=True`` an array of maps with leading axes, shape (..., d, d, d, d), or a
-    sequence of ScatteringMap, is accepted.
+    sequence of ScatteringMap, is accepted. `energies` may be left out for ScatteringMap
+    input (their own are used; given ones must agree).
 
     Examples
     --------
@@ -34,13 +110,31 @@ def map_tensor(scattering_map, energies, *, batch: bool = False) -> tuple[np.nda
     >>> t.shape
     (2, 2, 2, 2)
     """
+    own = None
     if isinstance(scattering_map, ScatteringMap):
-        s = scattering_map.tensor
+        s, own = scattering_map.tensor, [scattering_map]
     elif batch and isinstance(scattering_map, list | tuple) and scattering_map and all(
             isinstance(x, ScatteringMap) for x in scattering_map):
-        s = np.stack([x.tensor for x in scattering_map])
+        s, own = np.stack([x.tensor for x in scattering_map]), list(scattering_map)
+    elif is_qobj(scattering_map):
+        s = to_tensor(scattering_map)
     else:
         s = np.asarray(scattering_map)
+        if not np.issubdtype(s.dtype, np.number):
+            raise ParameterError(
+                f"scattering_map must be a ScatteringMap or a numeric array, got "
+                f"{type(scattering_map).__name__} (dtype {s.dtype})"
+            )
+    if own is not None:
+        for m in own[1:]:
+            if not np.array_equal(m.energies, own[0].energies):
+                raise ParameterError("the maps of a batch must share their energies")
+        if energies is None:
+            energies = own[0].energies
+        else:
+            require_same_energies(energies, own[0].energies)
+    if energies is None:
+        raise ParameterError("energies are required for a bare map tensor")
     e = as_float_array("energies", energies, ndim=1)
     if e.size < 2 or np.any(np.diff(e) <= 0):
         raise ParameterError(f"energies={e!r} must be strictly ascending with at least 2 levels")
@@ -78,25 +172,31 @@ def free_evolution(energies, tau, *, hbar: float = 1.0) -> np.ndarray:
     (-1+0j)
     """
     e = as_float_array("energies", energies, ndim=1)
-    require_positive("hbar", hbar)
+    hbar = _scalar_positive("hbar", hbar)
     tau = as_float_array("tau", tau)
     d = e.size
+    require_dense_size("free_evolution", tau.shape + (d,) * 4)
     phase = np.exp(-1j * np.multiply.outer(tau, e[:, None] - e[None, :]) / hbar)
     eye = np.eye(d)
     return np.einsum("aj,bk,...jk->...abjk", eye, eye, phase)
 
 
-def collision_generator(scattering_map, energies, rate, *, hbar: float = 1.0) -> np.ndarray:
+def collision_generator(scattering_map, energies=None, rate=None, *,
+                        hbar: float | None = None, outer: bool = False) -> np.ndarray:
     r"""Generator of Eq. (8): :math:`-\tfrac{i}{\hbar}[H_S,\cdot] + \Gamma(\mathbb S - \mathbb I)`.
 
     Parameters
     ----------
     scattering_map : ScatteringMap, sequence of them, or ndarray, shape (..., d, d, d, d)
-    energies : ndarray, shape (d,)
-        Levels of H_S (the basis of the map).
+    energies : ndarray, shape (d,), optional
+        Levels of H_S (the basis of the map); a ScatteringMap carries its own.
     rate : float or ndarray, shape (...)
-        Collision rates Gamma >= 0, broadcast against the leading axes of the maps.
-    hbar : float
+        Collision rates Gamma >= 0 (required), broadcast against the leading axes of the maps.
+    hbar : float, optional
+        A ScatteringMap's model hbar by default (given: must agree), else 1.
+    outer : bool
+        If True, every map with every rate: shape (maps..., rates..., d*d, d*d), no manual
+        ``[:, None]``.
 
     Returns
     -------
@@ -110,17 +210,26 @@ def collision_generator(scattering_map, energies, rate, *, hbar: float = 1.0) ->
     array([0.+0.j, 0.+1.j, 0.-1.j, 0.+0.j])
     """
     s, e = map_tensor(scattering_map, energies, batch=True)
-    require_positive("hbar", hbar)
-    g = as_float_array("rate", rate)
-    if np.any(g < 0):
-        raise ParameterError(f"rate={rate!r} is outside the allowed range [0, inf)")
+    hbar = _hbar(scattering_map, hbar)
+    g = _rates(rate, s.shape[:-4], outer, positive=False)
     d = e.size
+    extra = (1,) * (g.ndim - len(s.shape[:-4])) if outer else ()
+    try:
+        lead = np.broadcast_shapes(s.shape[:-4] + extra, g.shape)
+    except ValueError:
+        raise ParameterError(
+            f"rate of shape {g.shape} does not broadcast against {s.shape[:-4]} maps; "
+            "use outer=True for every map with every rate"
+        ) from None
+    require_dense_size("collision generator", lead + (d * d, d * d))
     coherent = -1j / hbar * commutator_superop(np.diag(e))
-    coll = s.reshape(s.shape[:-4] + (d * d, d * d)) - np.eye(d * d)
-    return coherent + g[..., None, None] * coll
+    coll = s.reshape(s.shape[:-4] + extra + (d * d, d * d)) - np.eye(d * d)
+    out = coherent + g[..., None, None] * coll
+    return _to_qobj_super(out) if is_qobj(scattering_map) and out.ndim == 2 else out
 
 
-def collision_steady_state(scattering_map, energies, rate, *, hbar: float = 1.0) -> np.ndarray:
+def collision_steady_state(scattering_map, energies=None, rate=None, *,
+                           hbar: float | None = None, outer: bool = False) -> np.ndarray:
     r"""Steady state of Poissonian bombardment, Eq. (9) / Eq. (S2) of Tabanera-Bravo (2023).
 
     Solves :math:`-\tfrac{i}{\hbar}\Delta_{jk}\rho_{jk} + \Gamma\sum_{j'k'}
@@ -131,12 +240,15 @@ def collision_steady_state(scattering_map, energies, rate, *, hbar: float = 1.0)
     ----------
     scattering_map : ScatteringMap, sequence of them, or ndarray, shape (..., d, d, d, d)
         One map, or a batch of maps broadcast against `rate`.
-    energies : ndarray, shape (d,)
-        Non-degenerate levels of H_S.
+    energies : ndarray, shape (d,), optional
+        Non-degenerate levels of H_S; a ScatteringMap carries its own.
     rate : float or ndarray, shape (...)
-        Gamma > 0. (At Gamma = 0 every diagonal state is stationary; the limit Gamma -> 0+
+        Gamma > 0 (required; ``rate=`` as keyword when `energies` are left out). (At Gamma = 0 every diagonal state is stationary; the limit Gamma -> 0+
         is `perturbative_steady_state(...).zeroth`.)
-    hbar : float
+    hbar : float, optional
+        A ScatteringMap's model hbar by default (given: must agree), else 1.
+    outer : bool
+        If True, the grid of every map with every rate, shape (maps..., rates..., d, d).
 
     Returns
     -------
@@ -146,21 +258,18 @@ def collision_steady_state(scattering_map, energies, rate, *, hbar: float = 1.0)
     --------
     >>> from thermalize.scattering import ScatteringModel, IncidentPacket, scattering_map
     >>> smap = scattering_map(ScatteringModel.example(), IncidentPacket.example(), nodes=16)
-    >>> rho = collision_steady_state(smap, smap.energies, [0.01, 10.0])
+    >>> rho = collision_steady_state(smap, rate=[0.01, 10.0])  # = smap.steady_state(...)
     >>> np.round(np.abs(rho[:, 0, 1]), 5)  # coherence grows with the rate
     array([6.0000e-05, 1.0684e-01])
     """
-    g = as_float_array("rate", rate)
-    if np.any(~(g > 0)):
-        raise ParameterError(
-            f"rate={rate!r} is outside the allowed range (0, inf) (at rate 0 the steady state "
-            "is not unique: every diagonal state is stationary)"
-        )
-    gen = collision_generator(scattering_map, energies, g, hbar=hbar)
-    return np.asarray(steady_state(gen), dtype=complex)
+    g = _rates(rate, (), False, positive=True)
+    plain = to_tensor(scattering_map) if is_qobj(scattering_map) else scattering_map
+    gen = collision_generator(plain, energies, g, hbar=hbar, outer=outer)
+    rho = np.asarray(steady_state(gen), dtype=complex)
+    return like(scattering_map, rho) if rho.ndim == 2 else rho
 
 
-def dephased_fixed_point(scattering_map, energies) -> np.ndarray:
+def dephased_fixed_point(scattering_map, energies=None) -> np.ndarray:
     r"""Fixed point of :math:`\mathbb D\mathbb S`, Eqs. (3)-(4): diagonal, populations
     stationary under the transition matrix :math:`W_{j'j} = \mathbb S^{jj}_{j'j'}`.
 
@@ -184,7 +293,7 @@ def dephased_fixed_point(scattering_map, energies) -> np.ndarray:
     a[0, :] = 1.0
     b = np.zeros(d)
     b[0] = 1.0
-    return np.diag(np.linalg.solve(a, b))
+    return np.diag(_solve_unique(a, b, "dephased_fixed_point"))
 
 
 @dataclass(frozen=True)
@@ -209,7 +318,8 @@ class PerturbativeSteadyState:
         return self.zeroth + g[..., None, None] * self.first
 
 
-def perturbative_steady_state(scattering_map, energies, *, hbar: float = 1.0) -> PerturbativeSteadyState:
+def perturbative_steady_state(scattering_map, energies=None, *,
+                              hbar: float | None = None) -> PerturbativeSteadyState:
     r"""Eqs. (10)-(15) of Tabanera-Bravo et al. (2023) with the index typos corrected.
 
     * Eq. (13): :math:`\sum_{j'}\mathbb S^{j'j'}_{jj}\rho^{(0)}_{j'j'} = \rho^{(0)}_{jj}`,
@@ -242,7 +352,7 @@ def perturbative_steady_state(scattering_map, energies, *, hbar: float = 1.0) ->
     0.514996
     """
     s, e = map_tensor(scattering_map, energies)
-    require_positive("hbar", hbar)
+    hbar = _hbar(scattering_map, hbar)
     d = e.size
     rho0 = dephased_fixed_point(s, e)
     p0 = rho0.diagonal()
@@ -255,7 +365,7 @@ def perturbative_steady_state(scattering_map, energies, *, hbar: float = 1.0) ->
     a = np.einsum("jjkk->jk", s) - np.eye(d)
     a[0, :] = 1.0  # replace the redundant row (columns of S sum to 1) by the trace condition
     rhs[0] = 0.0
-    rho1[np.diag_indices(d)] = np.linalg.solve(a.astype(complex), rhs)
+    rho1[np.diag_indices(d)] = _solve_unique(a.astype(complex), rhs, "perturbative_steady_state")
     return PerturbativeSteadyState(zeroth=rho0, first=rho1)
 
 
@@ -288,9 +398,10 @@ def coherence_estimate(rate, gap, delta_x, beta, mass, *, s: float = 0.01,
     g = as_float_array("rate", rate)
     if np.any(g < 0):
         raise ParameterError(f"rate={rate!r} is outside the allowed range [0, inf)")
-    for name, val in (("gap", gap), ("delta_x", delta_x), ("beta", beta), ("mass", mass),
-                      ("s", s), ("hbar", hbar)):
-        require_positive(name, val)
+    for name, val in (("gap", gap), ("delta_x", delta_x)):
+        require_positive(name, as_float_array(name, val))
+    beta, mass, s, hbar = (_scalar_positive(n, v) for n, v in
+                           (("beta", beta), ("mass", mass), ("s", s), ("hbar", hbar)))
     omega = np.asarray(gap, dtype=float) / hbar
     dx = np.asarray(delta_x, dtype=float)
     return s**2 * g / omega * np.exp(-beta * mass * dx**2 * omega**2 / 2)

@@ -7,16 +7,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._qutip import like, to_array
 from ..errors import (
     ParameterError,
     PhysicsWarning,
     as_float_array,
-    require_finite,
+    require_dense_size,
     require_hermitian,
     require_positive,
+    require_real,
+    require_shape,
 )
+from .laws import MomentumLaw, thermal_law, user_law
 
-__all__ = ["DISTRIBUTIONS", "IncidentPacket", "ScatteringModel"]
+__all__ = ["DISTRIBUTIONS", "MAX_PHASE", "IncidentPacket", "ScatteringModel"]
 
 #: Momentum laws of the incident particles: "effusion" is Eq. (18) of Tabanera-Bravo et al.
 #: (2023), "maxwell" the half-Maxwell law of particles moving right (normalised on p > 0).
@@ -29,26 +33,53 @@ def _frozen_array(arr: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Largest phase L k / hbar (k the momentum scale of the level spread) that double precision
+#: still resolves; beyond it every phase e^{i q L/hbar} is rounding noise (issue 15).
+MAX_PHASE = 1e12
+
+
+def _require_model_scalar(name: str, value) -> float:
+    x = require_real(name, value)
+    require_positive(name, x)
+    return x
+
+
 @dataclass(frozen=True, eq=False)
 class ScatteringModel:
     r"""A d-level system hit by a 1D particle: Eq. (16) of Tabanera-Bravo et al. (2023).
 
-    :math:`H = \hat p^2/2m + H_S + V f(\hat x)` with :math:`H_S = \mathrm{diag}(e_j)` in its
-    eigenbasis and f the indicator of the scattering region of length L.
+    :math:`H = \hat p^2/2m + H_S + V f(\hat x)` with f the indicator of the scattering region
+    of length L. Everything is stored in the eigenbasis of H_S (levels ascending).
 
     Parameters
     ----------
-    energies : array_like, shape (d,)
-        Levels e_j of H_S, strictly ascending (non-degenerate; index 0 is the ground state).
-    coupling : array_like, shape (d, d)
-        Hermitian V in the eigenbasis of H_S.
+    energies : array_like, shape (d,), or Hermitian matrix (d, d), or qutip.Qobj
+        Levels e_j of H_S, strictly ascending (non-degenerate; index 0 is the ground state),
+        or the full H_S in any basis: it is then diagonalised and `coupling` is read in the
+        same basis (`basis` holds the eigenvectors; see `from_hamiltonian`).
+    coupling : array_like or qutip.Qobj, shape (d, d)
+        Hermitian V (in the eigenbasis of H_S, or in the basis of a full H_S).
     length : float
-        Length L > 0 of the scattering region, which is centred at x = 0
-        (``[-L/2, L/2]``, so that f(x) = f(-x) as the paper assumes).
+        Length L > 0 of the scattering region, centred at x = 0 (``[-L/2, L/2]``, so that
+        f(x) = f(-x) as the paper assumes).
     mass : float
-        Particle mass m > 0.
+        Particle mass m > 0 (given once: packets take it from the model, see `packet`).
     hbar : float
         Reduced Planck constant (> 0), default 1.
+
+    Attributes
+    ----------
+    basis : ndarray, shape (d, d)
+        Eigenvectors of H_S (columns) in the basis H_S was given in; the identity when
+        `energies` were given. A state rho in that basis is ``basis^dagger rho basis`` here
+        (`to_eigenbasis`).
+
+    Raises
+    ------
+    ParameterError
+        Bad types, shapes, a degenerate H_S, a non-Hermitian V, or parameters whose phase
+        L sqrt(2 m (e_max - e_0 + |V|))/hbar exceeds 1e12 (`MAX_PHASE`), where no double
+        precision amplitude is meaningful (e.g. ``length=1e308``).
 
     Examples
     --------
@@ -63,28 +94,97 @@ class ScatteringModel:
     mass: float
     hbar: float = 1.0
     _eig: tuple = field(init=False, repr=False)
+    basis: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        e = as_float_array("energies", self.energies, ndim=1)
+        h = to_array(self.energies)
+        raw = np.asarray(h) if not isinstance(h, str) else h
+        if isinstance(raw, np.ndarray) and raw.ndim == 2:
+            h_s = require_hermitian("energies (H_S)", raw)
+            e, u = np.linalg.eigh(0.5 * (h_s + h_s.conj().T))
+            # deterministic phases: the largest entry of each eigenvector real positive
+            big = u[np.argmax(np.abs(u), axis=0), np.arange(u.shape[1])]
+            u = u * (np.abs(big) / big)[None, :]
+        else:
+            e = as_float_array("energies", raw, ndim=1)
+            u = np.eye(e.size)
         if e.size < 2:
             raise ParameterError(f"energies={e!r} must hold at least two levels")
+        require_dense_size("energies", (e.size,) * 4)  # the map tensor S[j1, k1, j, k]
         if np.any(np.diff(e) <= 0):
             raise ParameterError(
                 f"energies={e!r} must be strictly ascending: H_S must be non-degenerate "
                 "(Eq. (12) of Tabanera-Bravo 2023 assumes Delta_jk = 0 only for j = k)"
             )
-        v = np.asarray(self.coupling)
+        v = np.asarray(to_array(self.coupling))
         if v.shape != (e.size, e.size):
             raise ParameterError(f"coupling must have shape {(e.size, e.size)}, got {v.shape}")
         require_hermitian("coupling", v)
-        v = 0.5 * (v + v.conj().T).astype(complex)
+        v = u.conj().T @ (0.5 * (v + v.conj().T)).astype(complex) @ u
         for name in ("length", "mass", "hbar"):
-            require_positive(name, getattr(self, name))
+            object.__setattr__(self, name, _require_model_scalar(name, getattr(self, name)))
+        spread = float(e[-1] - e[0] + np.max(np.abs(v)))
+        k_scale = np.sqrt(2 * self.mass * spread) / self.hbar
+        phase = k_scale * self.length
+        if not (np.isfinite(spread) and np.isfinite(phase) and phase <= MAX_PHASE):
+            raise ParameterError(
+                f"length={self.length!r} (with mass={self.mass!r}, hbar={self.hbar!r} and a "
+                f"level spread {spread:.3g}) gives a phase L sqrt(2 m spread)/hbar = {phase:.3g} "
+                f"outside the representable range [0, {MAX_PHASE:g}]: double precision cannot "
+                "resolve e^{i k L}; rescale the units"
+            )
         object.__setattr__(self, "energies", _frozen_array(e))
         object.__setattr__(self, "coupling", _frozen_array(v))
-        h_tot = np.diag(e) + v
-        eps, vecs = np.linalg.eigh(h_tot)
+        object.__setattr__(self, "basis", _frozen_array(u))
+        eps, vecs = np.linalg.eigh(np.diag(e) + v)
         object.__setattr__(self, "_eig", (_frozen_array(eps), _frozen_array(vecs)))
+
+    @classmethod
+    def from_hamiltonian(cls, hamiltonian, coupling, *, length: float, mass: float,
+                         hbar: float = 1.0) -> ScatteringModel:
+        """A model from the full H_S and V in one (any) basis; diagonalised internally.
+
+        Examples
+        --------
+        >>> sx = np.array([[0.0, 1.0], [1.0, 0.0]])
+        >>> m = ScatteringModel.from_hamiltonian(0.3 * sx, np.diag([1.0, -1.0]), length=1.0,
+        ...                                      mass=0.1)
+        >>> np.round(m.energies, 12), np.round(np.abs(m.coupling), 12)  # sigma_z -> sigma_x
+        (array([-0.3,  0.3]), array([[0., 1.],
+               [1., 0.]]))
+        """
+        h = np.asarray(to_array(hamiltonian))
+        if h.ndim != 2:
+            raise ParameterError(f"hamiltonian must be a (d, d) matrix, got shape {h.shape}")
+        return cls(h, coupling, length, mass, hbar)
+
+    def to_eigenbasis(self, rho):
+        """A state or operator given in the basis of H_S's input, in the eigenbasis (Qobj ok)."""
+        r = np.asarray(to_array(rho), dtype=complex)
+        require_shape("rho", r, f"(..., {self.dimension}, {self.dimension})")
+        u = self.basis
+        return like(rho, u.conj().T @ r @ u)
+
+    def from_eigenbasis(self, rho):
+        """Inverse of `to_eigenbasis` (Qobj in, Qobj out)."""
+        r = np.asarray(to_array(rho), dtype=complex)
+        require_shape("rho", r, f"(..., {self.dimension}, {self.dimension})")
+        u = self.basis
+        return like(rho, u @ r @ u.conj().T)
+
+    def packet(self, beta: float | None = None, delta_x: float = 1.0, x0: float = -10.0,
+               distribution="effusion", *, temperature: float | None = None) -> IncidentPacket:
+        """An `IncidentPacket` with this model's mass and hbar (mass given once).
+
+        `delta_x` and `x0` default to the packets of Figs. 1-2 (1 and -10).
+
+        Examples
+        --------
+        >>> ScatteringModel.example().packet(beta=0.1).mass
+        0.1
+        """
+        return IncidentPacket(beta=beta, mass=self.mass, delta_x=delta_x, x0=x0,
+                              distribution=distribution, hbar=self.hbar, temperature=temperature)
 
     @property
     def dimension(self) -> int:
@@ -114,9 +214,9 @@ class ScatteringModel:
         In our ordering (ground |down> first) :math:`\sigma_x + \sigma_y` reads
         ``[[0, 1+1j], [1-1j, 0]]``.
         """
-        require_positive("gap", gap)
-        require_finite("coupling_strength", coupling_strength)
-        v = coupling_strength * np.array([[0.0, 1.0 + 1.0j], [1.0 - 1.0j, 0.0]])
+        gap = _require_model_scalar("gap", gap)
+        lam = require_real("coupling_strength", coupling_strength)
+        v = lam * np.array([[0.0, 1.0 + 1.0j], [1.0 - 1.0j, 0.0]])
         return cls(np.array([-gap / 2, gap / 2]), v, length, mass, hbar)
 
     @classmethod
@@ -125,27 +225,46 @@ class ScatteringModel:
         return cls.qubit(0.6, 1.0, length=1.0, mass=0.1, hbar=1.0)
 
 
-@dataclass(frozen=True)
+def _beta_of(beta, temperature) -> float:
+    if beta is not None and temperature is not None:
+        raise ParameterError(
+            f"give beta={beta!r} or temperature={temperature!r}, not both"
+        )
+    if beta is None and temperature is None:
+        raise ParameterError("beta (or temperature) of the gas is required")
+    if temperature is not None:
+        return 1.0 / _require_model_scalar("temperature", temperature)
+    return _require_model_scalar("beta", beta)
+
+
+@dataclass(frozen=True, init=False, eq=False)
 class IncidentPacket:
     r"""State of the incident particle, Wigner function of Eq. (22) of Tabanera-Bravo (2023).
 
     :math:`W(p,x) = \mu(p)\,e^{-(x-x_0)^2/2\Delta x^2}/\sqrt{2\pi\Delta x^2}` with
-    :math:`\mu` the effusion law Eq. (18) or the half-Maxwell law.
+    :math:`\mu` the effusion law Eq. (18), the half-Maxwell law, or a user law.
 
     Parameters
     ----------
     beta : float
-        Inverse temperature of the gas (> 0).
-    mass : float
-        Particle mass (> 0); must equal the model's mass.
+        Inverse temperature of the gas (> 0); or give ``temperature=`` instead.
+    mass : float, optional
+        Particle mass (> 0). Give it once: left out, it is taken from the model when the
+        packet meets one (`scattering_map`; `ScatteringModel.packet` builds a bound packet);
+        given, it must equal the model's (else ParameterError).
     delta_x : float
         Position spread Delta x (> 0).
     x0 : float
         Centre of the packet, measured from the centre of the scattering region.
-    distribution : {"effusion", "maxwell"}
-        Momentum law on the diagonal of rho_U.
-    hbar : float
-        Reduced Planck constant (> 0); must equal the model's.
+    distribution : {"effusion", "maxwell"}, MomentumLaw or callable
+        Momentum law on the diagonal of rho_U: the built-in laws, a `MomentumLaw` (e.g.
+        `gaussian_momentum`, the positive control case) or a vectorised callable mu(p) on the
+        thermal scale of the gas (zero for p <= 0, negligible beyond beta p^2/2m = 45); a user
+        law must be normalised (checked to 1e-6).
+    hbar : float, optional
+        Reduced Planck constant (> 0); left out: the model's (1 for a packet used alone).
+    temperature : float, optional
+        1/beta, keyword only (not together with beta).
 
     Warns
     -----
@@ -158,35 +277,104 @@ class IncidentPacket:
     Even when the condition holds, the operator of Eq. (23) is not positive (at the paper's
     parameters its smallest eigenvalue is about -0.05): check it with
     `thermalize.scattering.packet_positivity`, and check the resulting map with
-    `thermalize.scattering.audit_map` (complete positivity can fail for narrow packets).
+    `ScatteringMap.audit` (complete positivity can fail for narrow packets).
 
     Examples
     --------
+    >>> IncidentPacket(beta=0.1, delta_x=1.0, x0=-10.0).mass is None  # mass from the model
+    True
     >>> IncidentPacket.example().delta_x
     1.0
     """
 
     beta: float
-    mass: float
+    mass: float | None
     delta_x: float
     x0: float
-    distribution: str = "effusion"
-    hbar: float = 1.0
+    distribution: object
+    hbar: float | None
+    _law: object = field(repr=False)
 
-    def __post_init__(self) -> None:
-        for name in ("beta", "mass", "delta_x", "hbar"):
-            require_positive(name, getattr(self, name))
-        require_finite("x0", as_float_array("x0", self.x0))
-        if self.distribution not in DISTRIBUTIONS:
+    def __init__(self, beta=None, mass=None, delta_x=None, x0=None, distribution="effusion",
+                 hbar=None, *, temperature=None):
+        put = object.__setattr__
+        put(self, "beta", _beta_of(beta, temperature))
+        put(self, "mass", None if mass is None else _require_model_scalar("mass", mass))
+        if delta_x is None or x0 is None:
             raise ParameterError(
-                f"distribution={self.distribution!r} is outside the allowed set {DISTRIBUTIONS}"
+                f"delta_x={delta_x!r} and x0={x0!r} are required (position spread and centre)"
             )
-        if (lhs := 4 * np.pi * self.delta_x * np.sqrt(self.mass / self.beta)) < self.hbar:
+        put(self, "delta_x", _require_model_scalar("delta_x", delta_x))
+        put(self, "x0", require_real("x0", x0))
+        put(self, "hbar", None if hbar is None else _require_model_scalar("hbar", hbar))
+        if isinstance(distribution, str):
+            if distribution not in DISTRIBUTIONS:
+                raise ParameterError(
+                    f"distribution={distribution!r} is outside the allowed set {DISTRIBUTIONS} "
+                    "(or pass a MomentumLaw / callable)"
+                )
+        elif not callable(distribution):
+            raise ParameterError(
+                f"distribution must be one of {DISTRIBUTIONS}, a MomentumLaw or a callable, "
+                f"got {type(distribution).__name__}"
+            )
+        put(self, "distribution", distribution)
+        put(self, "_law", None)
+        if self.mass is not None:
+            self._bind_checks()
+
+    def _bind_checks(self) -> None:
+        """Validity warning and user-law normalisation (need the mass)."""
+        hbar = 1.0 if self.hbar is None else self.hbar
+        if (lhs := 4 * np.pi * self.delta_x * np.sqrt(self.mass / self.beta)) < hbar:
             warnings.warn(
-                f"4 pi delta_x sqrt(mass/beta) = {lhs:.3g} < hbar = {self.hbar:g}: Eq. (22) of "
+                f"4 pi delta_x sqrt(mass/beta) = {lhs:.3g} < hbar = {hbar:g}: Eq. (22) of "
                 "Tabanera-Bravo et al. (2023) is then not a valid Wigner function",
                 PhysicsWarning, stacklevel=3,
             )
+        if isinstance(self.distribution, str):
+            law = thermal_law(self.distribution, self.beta, self.mass)
+        else:
+            law = user_law(self.distribution, self.beta, self.mass).validate()
+        object.__setattr__(self, "_law", law)
+
+    @property
+    def law(self) -> MomentumLaw:
+        """The momentum law mu(p) as a `MomentumLaw` (needs the mass)."""
+        if self._law is None:
+            raise ParameterError(
+                "this packet has no mass yet: build it with ScatteringModel.packet(...), "
+                "bind it with packet.bind(model), or give mass="
+            )
+        return self._law
+
+    @property
+    def hbar_value(self) -> float:
+        """hbar, 1 when none was given."""
+        return 1.0 if self.hbar is None else self.hbar
+
+    def bind(self, model) -> IncidentPacket:
+        """This packet with the model's mass and hbar; ParameterError if given ones disagree."""
+        for name in ("mass", "hbar"):
+            mine, theirs = getattr(self, name), getattr(model, name)
+            if mine is not None and not np.isclose(mine, theirs, rtol=1e-12, atol=0):
+                raise ParameterError(
+                    f"packet {name}={mine!r} must equal the model {name}={theirs!r} "
+                    f"(give {name} once, to the ScatteringModel)"
+                )
+        if self.mass is not None and self.hbar is not None:
+            return self
+        return IncidentPacket(beta=self.beta, mass=model.mass, delta_x=self.delta_x,
+                              x0=self.x0, distribution=self.distribution, hbar=model.hbar)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, IncidentPacket):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f)
+                   for f in ("beta", "mass", "delta_x", "x0", "distribution", "hbar"))
+
+    def __hash__(self) -> int:
+        return hash((self.beta, self.mass, self.delta_x, self.x0, self.distribution, self.hbar))
 
     @classmethod
     def example(cls) -> IncidentPacket:

@@ -6,9 +6,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, as_float_array, require_finite, require_positive
+from .._qutip import to_array
+from ..errors import (
+    ConvergenceError,
+    ParameterError,
+    as_float_array,
+    require_dense_size,
+    require_finite,
+    require_int,
+    require_positive,
+    require_real,
+)
 from ..superop import full_dephasing
-from .dynamics import map_tensor
+from .dynamics import _hbar, map_tensor
+
+
+def _require_density_matrix(r: np.ndarray, atol: float = 1e-10) -> None:
+    """Hermitian, unit trace and positive within atol * max(1, max|r|)."""
+    scale = max(1.0, float(np.max(np.abs(r))))
+    herm = float(np.max(np.abs(r - r.conj().T)))
+    tr = complex(np.trace(r))
+    low = float(np.linalg.eigvalsh(0.5 * (r + r.conj().T))[0])
+    if herm > atol * scale or abs(tr - 1) > atol * scale or low < -atol * scale:
+        raise ParameterError(
+            f"rho0 must be a density matrix (Hermitian, positive, unit trace): "
+            f"max|rho0 - rho0^dagger| = {herm:.3g}, trace = {tr:.6g}, smallest eigenvalue "
+            f"{low:.3g} (check_state=False skips this check)"
+        )
 
 __all__ = ["TrajectoryEnsemble", "poisson_trajectories"]
 
@@ -43,8 +67,8 @@ class TrajectoryEnsemble:
 
 
 def poisson_trajectories(scattering_map, energies, rate, rho0, times, *, n_realisations: int,
-                         rng: np.random.Generator, hbar: float = 1.0,
-                         dephase: bool = False) -> TrajectoryEnsemble:
+                         rng: np.random.Generator, hbar: float | None = None,
+                         dephase: bool = False, check_state: bool = True) -> TrajectoryEnsemble:
     r"""Sample :math:`\rho_n = \mathbb S\mathbb U^{\tau_n}\cdots\mathbb S\mathbb U^{\tau_1}\rho_0`.
 
     Eq. (5) of Tabanera-Bravo et al. (2023) with exponential waiting times of mean 1/Gamma;
@@ -59,14 +83,20 @@ def poisson_trajectories(scattering_map, energies, rate, rho0, times, *, n_reali
     energies : ndarray, shape (d,)
     rate : float
         Gamma > 0.
-    rho0 : ndarray, shape (d, d)
+    rho0 : ndarray or qutip.Qobj, shape (d, d)
+        Density matrix in the H_S eigenbasis (Hermitian, positive, unit trace: checked to
+        1e-10 unless ``check_state=False``).
     times : ndarray, shape (nt,)
         Non-negative sampling times.
     n_realisations : int
-        >= 2.
+        2 .. 10^7 (the stored states, collisions x realisations x d^2, are capped by
+        `thermalize.errors.MAX_DENSE_BYTES`).
     rng : numpy.random.Generator
-    hbar : float
+    hbar : float, optional
+        A ScatteringMap's model hbar by default (given: must agree), else 1.
     dephase : bool
+    check_state : bool
+        Skip the density-matrix check of `rho0` where the caller has validated it.
 
     Returns
     -------
@@ -82,28 +112,40 @@ def poisson_trajectories(scattering_map, energies, rate, rho0, times, *, n_reali
     -0.5
     """
     s, e = map_tensor(scattering_map, energies)
+    rate = require_real("rate", rate)
     require_positive("rate", rate)
-    require_positive("hbar", hbar)
+    hbar = _hbar(scattering_map, hbar)
     if not isinstance(rng, np.random.Generator):
         raise ParameterError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    n = int(n_realisations)
-    if n < 2:
-        raise ParameterError(f"n_realisations={n_realisations!r} is outside the allowed range [2, inf)")
+    n = require_int("n_realisations", n_realisations, low=2, high=10**7)
     d = e.size
-    r0 = np.asarray(rho0, dtype=complex)
-    if r0.shape != (d, d):
-        raise ParameterError(f"rho0 must have shape {(d, d)}, got {r0.shape}")
+    r0 = np.asarray(to_array(rho0))
+    if r0.shape != (d, d) or not np.issubdtype(r0.dtype, np.number):
+        raise ParameterError(f"rho0 must be a numeric ({d}, {d}) matrix, got shape {r0.shape}")
+    r0 = r0.astype(complex)
     require_finite("rho0", r0)
+    if check_state:
+        _require_density_matrix(r0)
     t = as_float_array("times", times, ndim=1)
     if np.any(t < 0):
         raise ParameterError(f"times={times!r} must be >= 0")
+    mean_n = rate * float(t.max(initial=0.0))
+    require_dense_size("poisson_trajectories states",
+                       (int(mean_n + 10 * np.sqrt(mean_n) + 11) * 2, n, d, d))
     step = np.einsum("abjk,jkcl->abcl", full_dephasing(e), s) if dephase else s
     t_max = float(t.max(initial=0.0))
     mean_n = rate * t_max
     k = int(np.ceil(mean_n + 10 * np.sqrt(mean_n) + 10))
     waits = rng.exponential(1.0 / rate, size=(n, k))
-    while np.any(waits.sum(axis=1) <= t_max):  # every sequence must pass t_max
+    for _ in range(100):  # every sequence must pass t_max (P(fail) < e^-50 per round)
+        if not np.any(waits.sum(axis=1) <= t_max):
+            break
         waits = np.hstack([waits, rng.exponential(1.0 / rate, size=(n, k))])
+    else:
+        raise ConvergenceError(
+            f"poisson_trajectories: 100 rounds of {k} waiting times did not pass t_max={t_max} "
+            f"(rate={rate}); last total {waits.sum(axis=1).min():.3g}"
+        )
     arrivals = np.cumsum(waits, axis=1)
     bohr = e[:, None] - e[None, :]
     states = np.empty((arrivals.shape[1] + 1, n, d, d), dtype=complex)
