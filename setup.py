@@ -10,8 +10,10 @@ from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
+from setuptools.command.sdist import sdist
 
 HERE = Path(__file__).resolve().parent
+BUILD_INFO = Path("src", "thermalize", "_build_info.py")
 
 
 def _git_info():
@@ -19,6 +21,14 @@ def _git_info():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.git_info(HERE)
+
+
+def _write_build_info(target: Path, info: dict) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        '"""Written by setup.py at build time; do not edit."""\n\n'
+        f"GIT_COMMIT = {info['git_commit']!r}\nGIT_DIRTY = {info['git_dirty']!r}\n"
+    )
 
 
 class BuildPyWithCommit(build_py):
@@ -29,12 +39,17 @@ class BuildPyWithCommit(build_py):
         if getattr(self, "editable_mode", False):
             return  # an editable install reads git at run time
         info = _git_info()
-        target = Path(self.build_lib) / "thermalize" / "_build_info.py"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(
-            '"""Written by setup.py at build time; do not edit."""\n\n'
-            f"GIT_COMMIT = {info['git_commit']!r}\nGIT_DIRTY = {info['git_dirty']!r}\n"
-        )
+        if info["git_commit"] == "unknown" and (HERE / BUILD_INFO).is_file():
+            return  # building from an sdist: keep the commit it was made from (copied above)
+        _write_build_info(Path(self.build_lib) / "thermalize" / "_build_info.py", info)
 
 
-setup(cmdclass={"build_py": BuildPyWithCommit})
+class SdistWithCommit(sdist):
+    """``sdist`` that records the commit in the archive (no git where it is built later)."""
+
+    def make_release_tree(self, base_dir, files):
+        super().make_release_tree(base_dir, files)
+        _write_build_info(Path(base_dir) / BUILD_INFO, _git_info())
+
+
+setup(cmdclass={"build_py": BuildPyWithCommit, "sdist": SdistWithCommit})
