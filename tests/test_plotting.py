@@ -93,11 +93,9 @@ def test_param_title_is_one_mathtext_style():
 def test_legend_stays_off_the_data():
     fig, ax = tp.new_figure()
     x = np.linspace(0, 1, 200)
-    # data through all four corners: no position inside the axes is free
-    ax.plot(x, x, label="a")
-    ax.plot(x, 1 - x, label="b")
-    ax.plot(x, 0.5 + 0.5 * np.sin(12 * x), label="c")
-    ax.plot([0, 1, 0, 1], [0.98, 0.98, 0.02, 0.02], label="d")
+    # horizontal lines 10% of the axes height apart: no legend of four entries fits between
+    for k, y in enumerate(np.linspace(0.0, 1.0, 11)):
+        ax.plot(x, np.full_like(x, y), label=f"y = {y:.1f}" if k < 4 else None)
     leg = tp.place_legend(ax)
     assert tp.covered_data(ax, leg) == 0
     assert leg.get_window_extent().x0 >= ax.bbox.x1  # moved outside, right of the axes
@@ -139,3 +137,17 @@ def test_paper_markers_are_labelled_paper_once():
     assert labels.count("paper") == 1 and "computed" in labels
     with pytest.raises(ParameterError, match="same shape"):
         tp.paper_markers(ax, [1, 2], [1])
+
+
+def test_reproduce_writes_each_requested_format(tmp_path):
+    from thermalize import cli
+
+    assert cli.main(["reproduce", "core.gibbs-fixed-point", "--out", str(tmp_path),
+                     "--format", "png,pdf,svg"]) == 0
+    stem = tmp_path / "core.gibbs-fixed-point"
+    assert stem.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
+    assert stem.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    assert ET.fromstring(stem.with_suffix(".svg").read_bytes()).tag.endswith("svg")
+    assert b"git_commit" in stem.with_suffix(".pdf").read_bytes()  # provenance in metadata
+    assert cli.main(["reproduce", "core.gibbs-fixed-point", "--out", str(tmp_path),
+                     "--format", "gif"]) == 2

@@ -103,9 +103,11 @@ def _read_json(path: Path):
 
 
 def _nc_provenance(nc: Path) -> dict:
+    """Provenance attributes of `nc` (and ``reproduction_id``, which the runner sets)."""
     try:
         with xr.open_dataset(nc, engine="h5netcdf") as ds:
-            return {k: ds.attrs[k] for k in PROVENANCE_KEYS if k in ds.attrs}
+            return {k: ds.attrs[k] for k in (*PROVENANCE_KEYS, "reproduction_id")
+                    if k in ds.attrs}
     except (OSError, ValueError) as exc:
         return {"error": f"cannot read {nc.name}: {exc}"}
 
@@ -122,8 +124,12 @@ def _mode(doc: dict, prov: dict, folder: str) -> str:
 def _reproduction(stem: Path, files: dict[str, Path]) -> ReproductionEntry | None:
     doc = _read_json(files[".json"]) if ".json" in files else None
     valid = isinstance(doc, dict) and "id" in doc and isinstance(doc.get("checks"), list)
-    if ".json" in files and not valid and not {".nc", ".png"} & set(files):
-        return None  # some other JSON file, not a reproduction
+    nc_prov = _nc_provenance(files[".nc"]) if ".nc" in files else {}
+    if not valid and "reproduction_id" not in nc_prov:
+        # another file (a figure redrawn by hand, a dataset of one's own): not a reproduction;
+        # the runner writes ID.nc first, so an interrupted reproduction has its ID.nc
+        return None
+    nc_prov.pop("reproduction_id", None)
     problems = []
     if ".json" not in files:
         problems.append(f"{stem.name}.json missing (interrupted run?)")
@@ -135,7 +141,7 @@ def _reproduction(stem: Path, files: dict[str, Path]) -> ReproductionEntry | Non
     doc = doc if valid else {}
     prov = doc.get("provenance") if isinstance(doc.get("provenance"), dict) else None
     if prov is None:
-        prov = _nc_provenance(files[".nc"]) if ".nc" in files else {}
+        prov = nc_prov
     png = files[".png"].read_bytes() if ".png" in files else None
     return ReproductionEntry(doc, png, prov, stem.with_suffix(".json"),
                              _mode(doc, prov, stem.parent.name), tuple(problems))
@@ -218,7 +224,8 @@ def _checks_table(checks: list[dict]) -> str:
             f"<td>{html.escape(str(c.get('name', '')))}{note}</td><td>{_num(c.get('computed'))}"
             f"</td><td>{_num(c.get('expected'))}</td><td>{_num(c.get('tolerance'))}</td>"
             f"<td>{html.escape(str(c.get('kind', '')))}</td>"
-            f"<td>{html.escape(str(c.get('source', '')))}</td><td class='verdict'>{verdict}</td></tr>"
+            f"<td>{html.escape(str(c.get('source', '')))}</td>"
+            f"<td class='verdict'>{verdict}</td></tr>"
         )
     return f"<table class='checks'>{head}{''.join(rows)}</table>"
 
