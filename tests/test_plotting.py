@@ -144,10 +144,10 @@ def test_reproduce_writes_each_requested_format(tmp_path):
 
     assert cli.main(["reproduce", "core.gibbs-fixed-point", "--out", str(tmp_path),
                      "--format", "png,pdf,svg"]) == 0
-    stem = tmp_path / "core.gibbs-fixed-point"
-    assert stem.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
-    assert stem.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
-    assert ET.fromstring(stem.with_suffix(".svg").read_bytes()).tag.endswith("svg")
-    assert b"git_commit" in stem.with_suffix(".pdf").read_bytes()  # provenance in metadata
+    files = {f: tmp_path / f"core.gibbs-fixed-point.{f}" for f in tp.FORMATS}
+    assert files["png"].read_bytes().startswith(b"\x89PNG")
+    assert files["pdf"].read_bytes().startswith(b"%PDF")
+    assert ET.fromstring(files["svg"].read_bytes()).tag.endswith("svg")
+    assert b"git_commit" in files["pdf"].read_bytes()  # provenance in the metadata
     assert cli.main(["reproduce", "core.gibbs-fixed-point", "--out", str(tmp_path),
                      "--format", "gif"]) == 2

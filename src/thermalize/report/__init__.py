@@ -143,7 +143,7 @@ def _reproduction(stem: Path, files: dict[str, Path]) -> ReproductionEntry | Non
     if prov is None:
         prov = nc_prov
     png = files[".png"].read_bytes() if ".png" in files else None
-    return ReproductionEntry(doc, png, prov, stem.with_suffix(".json"),
+    return ReproductionEntry(doc, png, prov, stem.with_name(stem.name + ".json"),
                              _mode(doc, prov, stem.parent.name), tuple(problems))
 
 
