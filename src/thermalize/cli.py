@@ -8,7 +8,6 @@ import logging
 import sys
 from pathlib import Path
 
-from ._version import __version__
 
 __all__ = ["main", "build_parser"]
 
@@ -26,13 +25,37 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: version, commit and software in use (computed only when asked)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from ._provenance import version_text
+
+        print(version_text())
+        parser.exit()
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from .errors import ParameterError
+    from .plotting import parse_formats
+
+    try:
+        return parse_formats(text)
+    except ParameterError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``thermalize`` command."""
     p = _Parser(
         prog="thermalize",
         description="Reproduce and explore thermalization by collisional and finite baths.",
     )
-    p.add_argument("--version", action="version", version=f"thermalize {__version__}")
+    p.add_argument("--version", action=_VersionAction,
+                   help="print version, commit and the software in use, then exit")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     pl = sub.add_parser("list", help="list registered reproductions")
@@ -56,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--report", action="store_true",
                     help="also write the HTML report DIR/report.html")
     _executor_options(pr)
+    pr.add_argument("--format", dest="formats", type=_formats, default=("png", "pdf"),
+                    metavar="png,pdf,svg",
+                    help="figure formats (default png,pdf); the PNG is always written")
     pr.set_defaults(full=False)
 
     ps = sub.add_parser("sweep", help="evaluate a quantity over a parameter grid (TOML spec)")
@@ -303,10 +329,14 @@ def _cmd_sweep(args) -> int:
 def _cmd_report(args) -> int:
     from .report import write_report
 
+    from .report import NothingToReport
+
     if not args.dir.is_dir():
         raise UsageError(f"thermalize report: {args.dir} is not a directory")
     try:
         page = write_report(args.dir, args.out)
+    except NothingToReport as exc:
+        raise UsageError(f"thermalize report: {exc}") from exc
     except OSError as exc:
         raise UsageError(f"thermalize report: cannot write the report: {exc}") from exc
     print(f"report: {page}")
