@@ -193,7 +193,8 @@ def _assemble(model, snap: Snapshots, first: dict, rows: list[dict], ts, wanted)
     nb, nt = len(baths), ts.size
 
     def per_bath(key, src=rows):
-        return np.array([[r[b][key] for r in src] for b in baths], dtype=float).reshape(nb, len(src))
+        out = np.array([[r[b][key] for r in src] for b in baths], dtype=float)
+        return out.reshape(nb, len(src))
 
     def per_time(key, src=rows):
         return np.array([r[key] for r in src], dtype=float)
