@@ -251,3 +251,15 @@ def test_occupation_quantities_diagonalise_no_bath_block(monkeypatch):
     entropy_production(model, c0, [0.5, 9.0], quantities=["beta_eff", "mu_eff",
                                                           "entropy_production", "sigma"])
     assert sizes and max(sizes) <= 2
+
+
+def test_equal_models_built_anew_share_the_cache():
+    """A sweep rebuilds the model at each point: equal values hit the same prepared entry,
+    different couplings do not."""
+    clear_cache()
+    a = single_electron_transistor(20, bandwidth=8.0, coupling=1.0)
+    b = single_electron_transistor(20, bandwidth=8.0, coupling=1.0)
+    c = single_electron_transistor(20, bandwidth=8.0, coupling=1.5)
+    c0 = gibbs_correlation_matrix(a, [3.0, 0.4], [0.5, -1.0])
+    assert prepare(a, c0, True) is prepare(b, c0, True)
+    assert prepare(c, c0, True) is not prepare(a, c0, True)

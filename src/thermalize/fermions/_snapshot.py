@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-import weakref
 
 import numpy as np
 from scipy import linalg, special
@@ -113,23 +112,36 @@ _CACHE: dict = {}
 _CACHE_SIZE = 2  # each entry holds ~3 n x n matrices (200 MB at n = 2001)
 
 
+def _digest(*parts: bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part)
+    return h.digest()
+
+
 def prepare(model: QuadraticModel, c0, check: bool) -> Prepared:
-    """The cached :class:`Prepared` of (model, c0): same model object and same bytes of c0."""
+    """The cached :class:`Prepared` of (model, c0), keyed on their values (the bytes of h, the
+    partition and C(0)), so that equal models built anew, e.g. at each point of a sweep, share
+    it (and the eigendecomposition of h it holds)."""
     arr = np.ascontiguousarray(c0)
-    digest = hashlib.blake2b(arr.data, digest_size=16).digest()
-    key = (id(model), arr.shape, arr.dtype.str, digest, check)
+    h = np.ascontiguousarray(model.single_particle_hamiltonian)
+    key = (
+        _digest(h.data, h.dtype.str.encode(), repr(sorted(model.partition.items())).encode()),
+        _digest(arr.data, arr.dtype.str.encode(), repr(arr.shape).encode()),
+        check,
+    )
     hit = _CACHE.get(key)
-    if hit is not None and hit[0]() is model:
-        return hit[1]
+    if hit is not None:
+        return hit
     prep = Prepared(model, arr, check)
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (weakref.ref(model), prep)
+    _CACHE[key] = prep
     return prep
 
 
 def clear_cache() -> None:
-    """Forget every prepared (model, initial state) pair."""
+    """Forget every prepared (model, initial state) pair (frees their n x n matrices)."""
     _CACHE.clear()
 
 

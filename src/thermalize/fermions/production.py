@@ -102,10 +102,11 @@ def entropy_production(
 
     Notes
     -----
-    Everything that depends only on ``(model, c0)`` (validation of C(0), its spectrum, the
-    t = 0 snapshot taken from C(0) itself, the Appendix B reference) is computed once and
-    cached for the same model object and the same ``c0`` values (two most recent pairs), so
-    a sweep over single times pays it once.
+    Everything that depends only on ``(model, c0)`` (validation of C(0), the eigenvectors of
+    h and C(0), the t = 0 snapshot taken from C(0) itself, the Appendix B reference) is
+    computed once and cached for equal values of h, partition and ``c0`` (the two most recent
+    pairs; also for a model rebuilt with the same values), so a sweep over single times pays
+    it once.
 
     A bath in its ground (top) state at its particle number has :math:`\beta^* = +\infty`
     (:math:`-\infty`), :math:`\mu^*` mid-gap (or the energy of a partly filled shell) and
