@@ -100,6 +100,15 @@ def entropy_production(
         ``beta_ref``, ``mu_ref`` (Appendix B) and the conserved totals. Every variable and
         coordinate carries ``long_name``, ``units`` and ``symbol`` attributes.
 
+    Raises
+    ------
+    ParameterError
+        For invalid input, or when the ~3 n x n complex work arrays exceed
+        ``thermalize.errors.MAX_DENSE_BYTES`` (2 GiB: n > ~6700 modes, e.g. K = 4000 per bath;
+        raise that limit to run larger models).
+    ConvergenceError
+        When a bath is empty or full (N = 0 or K): beta*, mu* do not exist.
+
     Notes
     -----
     Everything that depends only on ``(model, c0)`` (validation of C(0), the eigenvectors of
