@@ -24,7 +24,8 @@ from thermalize.fermions.counting import (
     energy_lattice,
     poisson_binomial,
 )
-from thermalize.fermions.transfer import TransferStatistics, exchange_fluctuation_check
+from thermalize.fermions.exchange import exchange_fluctuation_check
+from thermalize.fermions.transfer import TransferStatistics
 
 qt = pytest.importorskip("qutip")
 
@@ -130,6 +131,11 @@ def test_transfer_distributions_match_fock_space_two_point_sums():
     vals, probs = fcs.particle_distribution("L")
     ref = np.array([w[dn == v].sum() for v in vals])
     np.testing.assert_allclose(probs, ref, atol=MB_TOL)
+    lam = np.linspace(-3.0, 3.0, 7)  # eigenvalue route (particles only) = determinant route
+    g_eig = fcs.characteristic_function({"L": lam})
+    g_det = fcs.characteristic_function({"L": lam}, {"L": 0.0 * lam})
+    np.testing.assert_allclose(g_eig, g_det, atol=1e-13)
+    np.testing.assert_allclose(g_eig, np.exp(1j * np.outer(lam, vals)) @ ref, atol=MB_TOL)
     dnv, dmv, pj, e0, delta = fcs.particle_energy_distribution("L")
     for i, a in enumerate(dnv):
         for j, b in enumerate(dmv):
