@@ -42,8 +42,9 @@ def poisson_binomial(probabilities) -> np.ndarray:
 
     Every step is a convex combination of non-negative numbers: there is no subtraction, so
     each probability (tails included) carries a *relative* rounding error of at most about
-    :math:`2K\varepsilon` (~4e-13 at K = 1000), all entries are >= 0 exactly and they sum to
-    1 within :math:`K\varepsilon`. The alternative, a DFT of the characteristic function
+    :math:`2K\varepsilon` (~4e-13 at K = 1000) with respect to the given :math:`p_k` (``1 - p_k``
+    is exact for :math:`p_k \ge 1/2` by Sterbenz's lemma and relatively accurate below), all
+    entries are >= 0 exactly and they sum to 1 within :math:`K\varepsilon`. The alternative, a DFT of the characteristic function
     :math:`\prod_k(1-p_k+p_k e^{i\lambda})`, is also O(K^2) (or O(K log^2 K)) but its error is
     *absolute* (~K eps), so tails below ~1e-13 come out as noise, possibly negative.
 
@@ -124,7 +125,9 @@ def bath_number_distribution(model: QuadraticModel, c0, times, bath: str = "L") 
     = \prod_j (1 - \nu_j + \nu_j e^{i\lambda})` with :math:`\nu_j` the eigenvalues of the bath
     block :math:`\mathcal C_B(t)` (Eq. 19 of Usui et al. 2024 gives :math:`\mathcal C(t)`), so
     it is a Poisson-binomial law, computed by :func:`poisson_binomial` (non-negative, relative
-    accuracy ~ 2 K eps in every entry, tails included).
+    accuracy ~ 2 K eps in every entry for the computed eigenvalues). The eigenvalues themselves
+    carry the absolute error of ``eigvalsh`` (~n eps), which limits far tails such as
+    p(N = K) = prod nu_j when many nu_j are within 1e-13 of 0 or 1.
 
     Cost per time point: the K rows of the eigenvectors of C(t) (a K x n x n product), the block
     (BLAS zherk, K x n x K), ``eigvalsh`` of K x K, then O(K^2); the eigendecomposition of h
