@@ -59,6 +59,8 @@ def test_volume_preserving_scatterers_obey_the_ift(scatterer):
     assert a.mean_entropy_production >= 0.0  # Jensen on the IFT: the second law per collision
     assert a.jacobian_residual < 1e-10  # Lambda agrees with the numerical Jacobian of Eq. (20)
     assert a.passed
+    gaps = (scatterer.levels[:, None] - scatterer.levels[None, :]).ravel()  # Q = eps_s - eps_s'
+    assert np.all(np.min(np.abs(a.samples.heat[:, None] - gaps[None, :]), axis=1) < 1e-12)
 
 
 def test_maxwell_kicks_on_a_scatterer_break_the_ift_and_the_contraction_restores_it():
@@ -92,6 +94,9 @@ def test_disk_violation_is_pi_over_two_at_mass_ratio_one():
     mc_c, se_c = a.mc["ift_corrected"]  # importance-sampled (finite variance)
     assert abs(mc_c - 1.0) <= SIG * se_c
     assert a.mean_entropy_production < 0  # the second law fails on average (the heat pump)
+    smp = a.samples  # the samples behind the estimates; Q = -(I/2)(omega'^2 - omega^2) by Eq. (28)
+    assert smp.entropy_production.shape == smp.heat.shape == (400_000,)
+    assert np.mean(np.exp(-smp.entropy_production)) == pytest.approx(mc, rel=1e-12)
     assert a.jacobian_residual < 1e-10  # Lambda = ln|v'/v| is Eq. (32)'s |J|
     assert not a.passed and not a.volume_preserving
 

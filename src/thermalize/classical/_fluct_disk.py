@@ -8,7 +8,7 @@ from scipy import special
 from ..errors import ParameterError, as_float_array
 from ._kicks import kick_law
 from .disk import RotatingDisk
-from .fluctuations import graded_nodes, jacobian_check, monte_carlo_summary
+from .fluctuations import CollisionSamples, graded_nodes, jacobian_check, monte_carlo_summary
 
 #: Integration half-widths in units of the relevant standard deviations (see `_grid`); the
 #: Gaussian weights beyond are below e^{-72} ~ 5e-32.
@@ -175,4 +175,6 @@ def disk_audit(disk: RotatingDisk, beta, mass, kicks, sides, initial, n_samples,
             checks.append((disk.collision_map(1.0), [y, v[i], 0.0, w[i]], lam[i]))
         else:
             checks.append((disk.velocity_map(), [v[i], w[i]], 0.0))
-    return {**exact, "mc": mc, "jacobian_residual": jacobian_check(checks)}
+    heat = 0.5 * mass * (v_new**2 - v**2)
+    return {**exact, "mc": mc, "samples": CollisionSamples(-minus_ds, lam, heat),
+            "jacobian_residual": jacobian_check(checks)}

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..errors import ParameterError, as_float_array
 from ._kicks import kinetic_from_survival
-from .fluctuations import graded_nodes, jacobian_check, monte_carlo_summary
+from .fluctuations import CollisionSamples, graded_nodes, jacobian_check, monte_carlo_summary
 from .liouville import level_change_map, level_change_velocity_map
 from .scatterer import DiscreteScatterer
 
@@ -117,6 +117,7 @@ def scatterer_audit(sc: DiscreteScatterer, beta, mass, kicks, initial, n_samples
     return {
         **exact,
         "mc": mc,
+        "samples": CollisionSamples(-minus_ds, lam, lv[s] - lv[s_new]),
         "quadrature_error": float(np.abs(m0.sum(axis=1) - 1.0).max()),
         "jacobian_residual": jacobian_check(checks),
     }

@@ -30,7 +30,7 @@ from .disk import RotatingDisk
 from .liouville import jacobian_determinant
 from .scatterer import DiscreteScatterer
 
-__all__ = ["FluctuationAudit", "fluctuation_audit", "graded_nodes"]
+__all__ = ["CollisionSamples", "FluctuationAudit", "fluctuation_audit", "graded_nodes"]
 
 
 def graded_nodes(order: int = 12, levels: int = 24, ratio: float = 0.25, middle: int = 8):
@@ -51,6 +51,25 @@ def graded_nodes(order: int = 12, levels: int = 24, ratio: float = 0.25, middle:
 
 
 @dataclass(frozen=True)
+class CollisionSamples:
+    """Per-collision Monte Carlo samples behind a `FluctuationAudit` (for histograms).
+
+    Attributes
+    ----------
+    entropy_production : ndarray, shape (n_samples,)
+        Delta s = ln p(x) - ln p'(x') + beta Q of each collision.
+    contraction : ndarray, shape (n_samples,)
+        Lambda = ln|J| of each collision.
+    heat : ndarray, shape (n_samples,)
+        Q = K' - K, the energy received by the gas particle.
+    """
+
+    entropy_production: np.ndarray
+    contraction: np.ndarray
+    heat: np.ndarray
+
+
+@dataclass(frozen=True)
 class FluctuationAudit:
     r"""Integral fluctuation theorem of one collision, exact kernel and Monte Carlo.
 
@@ -68,6 +87,8 @@ class FluctuationAudit:
         ``ift_corrected``, ``mean_entropy_production``, ``mean_contraction``,
         ``contraction_contribution``; standard errors from the sample variance.
     n_samples : int
+    samples : CollisionSamples
+        The Monte Carlo collisions (Delta s, Lambda, Q), e.g. for the law of Delta s.
     quadrature_error : float
         Normalisation defect of the exact kernel (a check of the quadrature).
     jacobian_residual : float
@@ -85,6 +106,7 @@ class FluctuationAudit:
     mean_abs_contraction: float
     mc: dict
     n_samples: int
+    samples: CollisionSamples
     quadrature_error: float
     jacobian_residual: float
     tolerance: float
