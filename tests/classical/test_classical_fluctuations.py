@@ -19,6 +19,7 @@ from thermalize.classical import (
     kick_markov_matrix,
 )
 from thermalize.classical._fluct_disk import final_logpdf
+from thermalize.classical.rules import open_levels
 from thermalize.classical.fluctuations import fluctuation_audit
 from thermalize.errors import ParameterError
 
@@ -35,12 +36,22 @@ def _ift_from_markov(sc, beta, kicks, p0):
     return float((m * p1[None, :] * np.exp(beta * (lv[None, :] - lv[:, None]))).sum())
 
 
+def _smooth_rule(kinetic, level, levels):
+    """Micro-reversible and smooth in K: at total energy E stay with probability e^{-E^2/4},
+    else uniform over the open levels (symmetric in s, s' at fixed E, Eq. 17)."""
+    e = levels[level] + kinetic
+    op = open_levels(kinetic, level, levels).astype(float)
+    stay = np.exp(-0.25 * e * e)[:, None]
+    return (1 - stay) * op / op.sum(axis=1, keepdims=True) + stay * np.eye(len(levels))[level]
+
+
 @pytest.mark.parametrize(
     "scatterer",
     [
         DiscreteScatterer.example(),
         DiscreteScatterer(np.array([0.0, 0.4, 1.7, 2.1]), UniformOpenRule(0.3)),
         DiscreteScatterer(np.array([-1.0, 0.5, 0.8]), CallableRule.example()),
+        DiscreteScatterer(np.array([0.0, 0.3, 1.1, 1.2]), CallableRule(_smooth_rule)),
     ],
 )
 def test_volume_preserving_scatterers_obey_the_ift(scatterer):
@@ -63,17 +74,22 @@ def test_volume_preserving_scatterers_obey_the_ift(scatterer):
     assert np.all(np.min(np.abs(a.samples.heat[:, None] - gaps[None, :]), axis=1) < 1e-12)
 
 
-def test_maxwell_kicks_on_a_scatterer_break_the_ift_and_the_contraction_restores_it():
+@pytest.mark.parametrize(
+    "scatterer",
+    [DiscreteScatterer.example(),
+     DiscreteScatterer(np.array([0.0, 0.3, 1.1, 1.2]), CallableRule(_smooth_rule))],
+)
+def test_maxwell_kicks_on_a_scatterer_break_the_ift_and_the_contraction_restores_it(scatterer):
     """Maxwell kicks live in (v, s) space, where Eq. (19) has |J| = v/v' != 1."""
-    sc = DiscreteScatterer.example()
-    p0 = np.array([0.6, 0.3, 0.1])
+    sc = scatterer
+    p0 = 0.3 ** np.arange(sc.n_levels) / (0.3 ** np.arange(sc.n_levels)).sum()
     a = fluctuation_audit(sc, beta=1.0, kicks="maxwell", initial=p0, n_samples=200_000,
                           rng=np.random.default_rng(5))
     assert a.ift == pytest.approx(_ift_from_markov(sc, 1.0, "maxwell", p0), abs=QUAD)
-    assert a.ift - 1.0 > 0.02 and not a.ift_holds and not a.volume_preserving
+    assert abs(a.ift - 1.0) > 0.01 and not a.ift_holds and not a.volume_preserving
     assert abs(a.ift_corrected - 1.0) < QUAD and a.contraction_accounts_for_violation
     mc, se = a.mc["ift"]
-    assert abs(mc - a.ift) <= SIG * se and (mc - 1.0) > 20 * se  # MC sees the violation
+    assert abs(mc - a.ift) <= SIG * se and abs(mc - 1.0) > 10 * se  # MC sees the violation
     assert a.monte_carlo_agrees and a.jacobian_residual < 1e-10
     assert not a.passed
 
