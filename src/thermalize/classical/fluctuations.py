@@ -92,7 +92,7 @@ class FluctuationAudit:
     quadrature_error : float
         Normalisation defect of the exact kernel (a check of the quadrature).
     jacobian_residual : float
-        max |ln|det J| - Lambda| at sampled collisions, det J from
+        :math:`\max|\ln|\det J| - \Lambda|` at sampled collisions, det J from
         :func:`~thermalize.classical.liouville.jacobian_determinant` of the collision map.
     tolerance, sigmas : float
         Exact quantities must agree within ``tolerance``; Monte Carlo within ``sigmas`` SE.
@@ -124,7 +124,7 @@ class FluctuationAudit:
 
     @property
     def volume_preserving(self) -> bool:
-        """|J| = 1 on the collisions: <|Lambda|> within tolerance."""
+        r""":math:`|J| = 1` on the collisions: :math:`\langle|\Lambda|\rangle` within tolerance."""
         return bool(self.mean_abs_contraction <= self.tolerance)
 
     @property
@@ -225,7 +225,8 @@ def fluctuation_audit(
     (omega, v) with the same panels, split where v = 0 and v' = 0, and the final law p' in closed
     form (a Gaussian convolved with the kick law). Monte Carlo: collisions drawn from
     p x kick law, with the disk's corrected average importance-sampled from Maxwell kicks when
-    the kicks are effusive (its plain estimator has infinite variance, weight |v'/v| at v -> 0).
+    the kicks are effusive (its plain estimator has infinite variance, weight :math:`|v'/v|` at
+    v -> 0).
     Standard errors are meaningful only for estimators of finite variance: e^{-Delta s}
     contains 1/p(x), so for the disk the initial Gaussian must be wider than about half the
     Gibbs variance (std^2 > 1/(2 beta I)); for Maxwell kicks on a scatterer the corrected
@@ -278,7 +279,7 @@ def monte_carlo_summary(minus_ds: np.ndarray, lam: np.ndarray, corrected: np.nda
 
 
 def jacobian_check(maps_and_points) -> float:
-    """max |ln|det J| - Lambda| over (collision map, point, Lambda) triples (Liouville audit)."""
+    """Largest deviation of ln(abs(det J)) from Lambda over (map, point, Lambda) triples."""
     worst = 0.0
     for fmap, point, lam in maps_and_points:
         det = jacobian_determinant(fmap, point)

@@ -30,7 +30,7 @@ class ExchangeFluctuationCheck:
     reversed_shifted : ndarray
         :math:`G_B(-\lambda - i\beta\mu, -\xi + i\beta)` of the time-reversed process.
     residual : float
-        max |forward - reversed_shifted|.
+        Largest modulus of ``forward - reversed_shifted``.
     tolerance : float
     """
 
