@@ -105,6 +105,10 @@ def test_transfer_generating_function_matches_two_point_measurement_complex_h():
     t = 0.9
     u = mb.propagator(t)
     fcs = TransferStatistics(model, c0, t, ["L", "R", "system"])
+    h = fcs.reduced_matrix  # Hermitian with spectrum in [0, 1] (docs/physics.md derivation)
+    assert np.abs(h - h.conj().T).max() < 1e-13
+    y = np.linalg.eigvalsh(h)
+    assert y.min() > -1e-12 and y.max() < 1 + 1e-12
     charges = {p: (mb.charge(p), mb.charge(p, energy=True)) for p in ("L", "R", "system")}
     for _ in range(3):
         lam = {p: rng.normal() for p in charges}
