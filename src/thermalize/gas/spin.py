@@ -258,15 +258,17 @@ class SpinGasModel:
         D,  # noqa: N803 - the paper's symbol
         A,  # noqa: N803 - the paper's symbol
         omega_s=1.0,
-        temperature_motional=1.0,
+        temperature_motional=None,
         recoil_energy=None,
         rate_scale=1.0,
+        beta_motional=None,
     ) -> SpinGasModel:
         r"""Model from the dimensionless variables of Fig. 2 (Gaida et al. 2025).
 
         :math:`D = \hbar\Delta/k_BT_M` and :math:`A = \hbar\omega_A/k_BT_A`, so
         :math:`\Delta = D\,T_M`, :math:`\omega_A = \omega_S + \Delta`, :math:`T_A = \omega_A/A`.
-        `recoil_energy` defaults to `temperature_motional` (the paper's k_B T_M = E_R).
+        The gas temperature is ``beta_motional=`` or ``temperature_motional=`` (default
+        T_M = 1; never both). `recoil_energy` defaults to T_M (the paper's k_B T_M = E_R).
         Ergotropy builds up iff D > A (then omega_S/T = A - D < 0, Eq. 21).
 
         Examples
@@ -277,8 +279,9 @@ class SpinGasModel:
         """
         d_val, a_val = require_real("D", D), require_real("A", A)
         require_positive("A", a_val)
-        t_m = require_real("temperature_motional", temperature_motional)
-        require_positive("temperature_motional", t_m)
+        if beta_motional is None and temperature_motional is None:
+            temperature_motional = 1.0
+        t_m = _temperature("motional", beta_motional, temperature_motional, None)
         omega_s = require_real("omega_s", omega_s)
         require_positive("omega_s", omega_s)
         delta = d_val * t_m

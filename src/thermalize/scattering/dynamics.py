@@ -278,6 +278,7 @@ def dephased_fixed_point(scattering_map, energies=None) -> np.ndarray:
     Returns
     -------
     ndarray, shape (d, d), float64
+        (a Qobj with the map's operator dims if `scattering_map` is a QuTiP super Qobj)
 
     Examples
     --------
@@ -293,7 +294,7 @@ def dephased_fixed_point(scattering_map, energies=None) -> np.ndarray:
     a[0, :] = 1.0
     b = np.zeros(d)
     b[0] = 1.0
-    return np.diag(_solve_unique(a, b, "dephased_fixed_point"))
+    return like(scattering_map, np.diag(_solve_unique(a, b, "dephased_fixed_point")))
 
 
 @dataclass(frozen=True)
@@ -369,8 +370,8 @@ def perturbative_steady_state(scattering_map, energies=None, *,
     return PerturbativeSteadyState(zeroth=rho0, first=rho1)
 
 
-def coherence_estimate(rate, gap, delta_x, beta, mass, *, s: float = 0.01,
-                       hbar: float = 1.0) -> np.ndarray:
+def coherence_estimate(rate, gap, delta_x, beta=None, mass=None, *, s: float = 0.01,
+                       hbar: float = 1.0, temperature=None) -> np.ndarray:
     r"""Order-of-magnitude coherence of a qubit, Eq. (S10) (Eq. (24) of the Letter).
 
     :math:`|\rho_{01}| \sim s^2\,\frac{\Gamma}{\omega}\,e^{-\beta m\Delta x^2\omega^2/2}`,
@@ -381,10 +382,11 @@ def coherence_estimate(rate, gap, delta_x, beta, mass, *, s: float = 0.01,
     rate, gap, delta_x : float or ndarray
         Gamma >= 0, Delta > 0, Delta x > 0 (broadcast together).
     beta, mass : float
-        > 0.
+        > 0 (``temperature=`` 1/beta instead of `beta`; never both).
     s : float
         The dimensionless amplitude scale of Eq. (S9) (> 0).
     hbar : float
+    temperature : float, optional
 
     Returns
     -------
@@ -400,6 +402,12 @@ def coherence_estimate(rate, gap, delta_x, beta, mass, *, s: float = 0.01,
         raise ParameterError(f"rate={rate!r} is outside the allowed range [0, inf)")
     for name, val in (("gap", gap), ("delta_x", delta_x)):
         require_positive(name, as_float_array(name, val))
+    if beta is not None and temperature is not None:
+        raise ParameterError(f"give beta={beta!r} or temperature={temperature!r}, not both")
+    if temperature is not None:
+        beta = 1.0 / _scalar_positive("temperature", temperature)
+    if beta is None or mass is None:
+        raise ParameterError("coherence_estimate needs beta (or temperature=) and mass")
     beta, mass, s, hbar = (_scalar_positive(n, v) for n, v in
                            (("beta", beta), ("mass", mass), ("s", s), ("hbar", hbar)))
     omega = np.asarray(gap, dtype=float) / hbar
