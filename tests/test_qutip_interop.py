@@ -376,3 +376,23 @@ def test_qobj_in_gives_the_same_numbers_and_qobj_out(name):
         for out in _operators(got):
             assert isinstance(out, qutip.Qobj), f"{name}: Qobj in, {type(out).__name__} out"
             assert out.dims == case.qobj, f"{name}: dims {out.dims}, expected {case.qobj}"
+
+
+def test_trajectory_ensemble_is_arrays_with_a_qobj_accessor_keeping_dims():
+    """Decision (docs/conventions.md): `poisson_trajectories` returns a result container of
+    ndarrays (means, standard errors, samples) for any rho0; `mean_qobj()` gives the mean states
+    as Qobj with the dims of a Qobj rho0. With S = identity only the free evolution acts, so the
+    mean is U(t) rho0 U(t)^dagger exactly (a check of the numbers too)."""
+    d4 = [[2, 2], [2, 2]]
+    e = np.array([0.0, 0.4, 1.0, 1.7])
+    s = np.eye(16).reshape(4, 4, 4, 4)
+    ens = scattering.poisson_trajectories(
+        s, e, 1.0, QOB.rho, T, n_realisations=2, rng=np.random.default_rng(0)
+    )
+    assert isinstance(ens.mean, np.ndarray)
+    means = ens.mean_qobj()
+    assert all(isinstance(m, qutip.Qobj) and m.dims == d4 for m in means)
+    for t, m in zip(T, means):
+        u = np.diag(np.exp(-1j * e * t))
+        # one product of phases per entry: agreement to rounding
+        np.testing.assert_allclose(m.full(), u @ ARR.rho @ u.conj().T, atol=1e-13)
