@@ -24,10 +24,10 @@ from ._methods import (
 __all__ = ["steady_state", "KRYLOV_ABOVE"]
 
 #: Default method rule: a dense generator uses Direct(); a sparse one SparseLU() up to
-#: n = d^2 = KRYLOV_ABOVE unknowns (d = 64) and GMRES(preconditioner="sylvester") above,
+#: n = d^2 = KRYLOV_ABOVE unknowns (d = 32) and GMRES(preconditioner="sylvester") above,
 #: where the fill-in of a complete LU grows like a dense matrix (measured on a spin chain:
 #: SuperLU 2.5-6 s at d = 128, 470 s and 6 GB at d = 256; the preconditioned GMRES 0.8 s).
-KRYLOV_ABOVE = 64 * 64
+KRYLOV_ABOVE = 32 * 32
 
 _SMALL = {k * k: k for k in range(1, 9)}  # n -> d for the small-matrix fast path
 
