@@ -147,10 +147,33 @@ def batched_two_level():
         return steady_state(np.stack([liouvillian(h[i], [sm, sm.T], rates[i]) for i in range(n)]))
 
     t_b, t_l = median_times(batched, loop, 3)
+    old = _baseline_loop_seconds(loop)
     err = np.max(np.abs(batched()[:, 1, 1] - 1 / (1 + np.exp(beta))))  # Boltzmann, exact
     print(f"\n2. 1000 two-level models, build + steady state (max error vs Boltzmann {err:.1e})")
     print(f"   batched call {t_b * 1e3:8.2f} ms; loop of liouvillian + batched solve "
-          f"{t_l * 1e3:8.1f} ms; ratio {t_l / t_b:.0f}x (target >= 100x vs ~1.9 s of the old loop)")
+          f"{t_l * 1e3:8.1f} ms; ratio {t_l / t_b:.0f}x")
+    if old is not None:
+        print(f"   the same loop on the baseline tree (BASELINE_SRC): {old:.3f} s; ratio "
+              f"{old / t_b:.0f}x (target >= 100x)")
+
+
+def _baseline_loop_seconds(loop):
+    """The loop timed in a child on an older checkout (env BASELINE_SRC=/path/to/src)."""
+    src = os.environ.get("BASELINE_SRC")
+    if not src:
+        return None
+    import inspect
+    import subprocess
+
+    body = "\n".join(inspect.getsource(batched_two_level).splitlines()[1:9])
+    code = ("import time, numpy as np\nfrom thermalize.superop import liouvillian, steady_state\n"
+            + "\n".join(line[4:] for line in body.splitlines()) + "\nts = []\nfor _ in range(3):\n"
+            "    t0 = time.perf_counter()\n    steady_state(np.stack([liouvillian(h[i], [sm, sm.T], "
+            "rates[i]) for i in range(n)]))\n    ts.append(time.perf_counter() - t0)\n"
+            "print(sorted(ts)[1])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": src}, timeout=600)
+    return float(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else None
 
 
 def d3_overhead():

@@ -304,7 +304,13 @@ def liouvillian(hamiltonian, jump_ops=(), rates=None, *, sparse: bool | None = N
         hb = np.broadcast_to(h, batch + (d, d))
         jb = np.broadcast_to(jumps, batch + (k, d, d)).astype(complex, copy=False)
         gb = np.broadcast_to(g, batch + (k,))
-        ldl = np.einsum("...k,...kji,...kjl->...il", gb, jb.conj(), jb) if k else 0.0
+        if not k:
+            ldl = 0.0
+        elif jumps.ndim == 3:  # shared operators: K products once, then one tensordot
+            jdj = np.swapaxes(jumps, -1, -2).conj() @ jumps
+            ldl = np.tensordot(gb, jdj, axes=([-1], [0]))
+        else:
+            ldl = ((gb[..., None, None] * np.swapaxes(jb, -1, -2).conj()) @ jb).sum(axis=-3)
         m = _dense_kron_sum(-1j * hb - 0.5 * ldl, jb, gb)
     return _to_qobj_super(m) if q else m
 

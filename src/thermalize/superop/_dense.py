@@ -188,6 +188,6 @@ def solve_dense(mb: np.ndarray, d: int):
     with np.errstate(all="ignore"):
         norm_a = np.abs(a).sum(axis=-2).max(axis=-1)
         norm_i = np.abs(inv).sum(axis=-2).max(axis=-1)
-        rcond = np.where(bad, 0.0, 1.0 / (norm_a * norm_i))
-    rcond = np.nan_to_num(rcond, nan=0.0)
+        rcond = 1.0 / (norm_a * norm_i)
+    rcond = np.where(bad | ~np.isfinite(rcond), 0.0, rcond)
     return inv[:, :, 0].reshape(-1, d, d), rcond

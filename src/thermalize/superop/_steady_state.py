@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import ConvergenceError, NonUniqueSteadyStateError, ParameterError, require_finite
+from ..errors import ConvergenceError, NonUniqueSteadyStateError, ParameterError
 from . import _sparse
 from ._convert import _densify, _is_qobj, _to_qobj_oper, to_matrix
 from ._dense import kernel_basis, solve_dense, solve_small
@@ -38,8 +38,8 @@ def _check_generator(generator):
     if sp.issparse(m):
         if not np.all(np.isfinite(m.data)):
             raise ParameterError("generator must be finite (no NaN or inf)")
-    else:
-        require_finite("generator", m)
+    elif not np.isfinite(m).all():
+        raise ParameterError("generator must be finite (no NaN or inf)")
     return m, int(round(np.sqrt(m.shape[-1])))
 
 
