@@ -171,7 +171,7 @@ class CountingDistribution:
         """Var n(t), shape (nt,)."""
         return self.probabilities @ self.counts**2 - self.mean() ** 2
 
-    def symmetry_residual(self, affinity, *, floor: float = 1e-12) -> np.ndarray:
+    def symmetry_residual(self, affinity, *, floor: float = 1e-10) -> np.ndarray:
         r"""Max over n of :math:`|P(n)-e^{An}P(-n)|/(P(n)+e^{An}P(-n))`, per time, shape (nt,).
 
         Zero for the exchange fluctuation theorem :math:`P(n)/P(-n) = e^{An}`; pairs where
@@ -182,9 +182,10 @@ class CountingDistribution:
         pos = pos[np.isin(-pos, self.counts)]
         i = np.searchsorted(self.counts, pos)
         j = np.searchsorted(self.counts, -pos)
-        p, m = self.probabilities[:, i], self.probabilities[:, j] * np.exp(a * pos)
+        p, back = self.probabilities[:, i], self.probabilities[:, j]
+        m = back * np.exp(a * pos)
         den = p + m
-        ok = den > floor
+        ok = (p > floor) & (back > floor)
         return np.max(np.where(ok, np.abs(p - m) / np.where(ok, den, 1.0), 0.0), axis=1)
 
 
