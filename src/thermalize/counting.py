@@ -5,17 +5,19 @@ channels carry quanta of counted quantities (energy, particles, ...). Counting f
 convention: the tilted generator multiplies the jump term of channel k by
 :math:`e^{i\chi\cdot q_k}`, so :math:`G(\chi,t)=\langle e^{i\chi\cdot Q_t}\rangle`; the real
 (exponential) tilting used for cumulants and rate functions is :math:`\chi=-is`.
-Finite-time statistics live in `thermalize.counting_finite`.
+The SCGF and rate function live in `thermalize.large_deviations`, finite-time statistics
+in `thermalize.counting_finite`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from math import comb
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import eigs, splu
+from scipy.sparse.linalg import splu
 
 from .errors import (
     ParameterError,
@@ -28,16 +30,8 @@ from .errors import (
 __all__ = [
     "CountingModel",
     "ScaledCumulants",
-    "RateFunction",
-    "scgf",
     "scaled_cumulants",
-    "rate_function",
 ]
-
-#: Largest Liouville dimension d^2 for which the SCGF uses a dense eigenvalue solve (a
-#: (1024, 1024) complex eig takes ~1 s); above it, ARPACK shift-invert near the origin.
-_DENSE_EIG_MAX = 1024
-
 
 def _as_operator(name: str, op, d: int | None = None):
     """Square dense or sparse operator, finite, of dimension d (when given)."""
@@ -55,7 +49,9 @@ def _as_operator(name: str, op, d: int | None = None):
     if m.ndim != 2 or m.shape[0] != m.shape[1]:
         raise ParameterError(f"{name} must be a square (d, d) matrix, got shape {m.shape}")
     if d is not None and m.shape[0] != d:
-        raise ParameterError(f"{name} must have shape ({d}, {d}) like the hamiltonian, got {m.shape}")
+        raise ParameterError(
+            f"{name} must have shape ({d}, {d}) like the hamiltonian, got {m.shape}"
+        )
     return m
 
 
@@ -163,13 +159,16 @@ class CountingModel:
             d = self.dimension
             one = sp.identity(d, dtype=complex, format="csr")
             h = sp.csr_matrix(self.hamiltonian)
-            l0 = -1j * (sp.kron(h, one) - sp.kron(one, h.T))
+            loss = sp.csr_matrix((d, d), dtype=complex)  # sum_k g_k L_k^dag L_k
             jumps = []
             for g, op in zip(self.rates, self.jump_ops):
                 lo = sp.csr_matrix(op)
-                ldl = (lo.conj().T @ lo).tocsr()
-                jumps.append((g * sp.kron(lo, lo.conj())).tocsr())
-                l0 = l0 + jumps[-1] - 0.5 * g * (sp.kron(ldl, one) + sp.kron(one, ldl.T))
+                loss = loss + g * (lo.conj().T @ lo)
+                jumps.append(g * sp.kron(lo, lo.conj(), format="csr"))
+            heff = -1j * h - 0.5 * loss  # L0 = kron(Heff, 1) + kron(1, Heff^*) + sum J_k
+            l0 = sp.kron(heff, one, format="csr") + sp.kron(one, heff.conj(), format="csr")
+            for jk in jumps:
+                l0 = l0 + jk
             self._cache["ops"] = (l0.tocsr(), tuple(jumps))
         return self._cache["ops"]
 
@@ -245,7 +244,8 @@ class CountingModel:
         return self._cache["lu"]
 
     def steady_state(self) -> np.ndarray:
-        """Unique stationary state, shape (d, d) (sparse bordered LU; ParameterError if not unique)."""
+        """Unique stationary state, shape (d, d) (sparse bordered LU; ParameterError if not
+        unique)."""
         d = self.dimension
         return self._factor()[2].reshape(d, d).copy()
 
@@ -256,7 +256,9 @@ class CountingModel:
         return lu.solve(np.append(y, 0.0))[:-1]
 
     def mean_currents(self, rho=None) -> np.ndarray:
-        r"""Mean currents :math:`\sum_k \gamma_k q_{ak}\,\mathrm{tr}(L_k\rho L_k^\dagger)`, shape (n_fields,).
+        r"""Mean currents :math:`\sum_k \gamma_k q_{ak}\,\mathrm{tr}(L_k\rho L_k^\dagger)`.
+
+        Shape (n_fields,).
 
         In the steady state (default) this is the first scaled cumulant.
         """
@@ -265,14 +267,15 @@ class CountingModel:
         if r.shape != (d, d):
             raise ParameterError(f"rho must have shape ({d}, {d}), got {r.shape}")
         flux = np.array(
-            [g * np.real(np.trace(op @ r @ op.conj().T)) for g, op in zip(self.rates, self.jump_ops)]
+            [g * np.real(np.trace(op @ r @ op.conj().T))
+             for g, op in zip(self.rates, self.jump_ops)]
         )
         return self.quanta @ flux
 
 
 @dataclass(frozen=True)
 class ScaledCumulants:
-    r"""Scaled (long-time) cumulants :math:`\kappa_n = \lim_{t\to\infty}\langle\langle Q^n\rangle\rangle/t`.
+    r"""Scaled cumulants :math:`\kappa_n = \lim_{t\to\infty}\langle\langle Q^n\rangle\rangle/t`.
 
     Attributes
     ----------
@@ -303,34 +306,36 @@ class ScaledCumulants:
         return self.noise / self.currents
 
     def tur_residual(self, entropy_production_rate: float) -> np.ndarray:
-        r"""TUR (Barato-Seifert 2015): :math:`\kappa_2/\kappa_1^2 - 2/\dot\sigma \ge 0` per quantity."""
+        r"""TUR (Barato-Seifert 2015): :math:`\kappa_2/\kappa_1^2 - 2/\dot\sigma \ge 0`, per
+        quantity."""
         return self.noise / self.currents**2 - 2.0 / entropy_production_rate
 
 
-def _moment_ops(model: CountingModel, q: np.ndarray, order: int):
-    jumps = model._superops()[1]
-    return [
-        sum((qk**m * jk for qk, jk in zip(q, jumps) if qk != 0), sp.csr_matrix(jumps[0].shape))
-        for m in range(1, order + 1)
-    ] if jumps else [sp.csr_matrix((model.dimension**2,) * 2)] * order
+def _jump_images(model: CountingModel, v: np.ndarray) -> np.ndarray:
+    """(J_k v)_k for every jump superoperator, shape (n_jumps, d*d): one stacked sparse matvec."""
+    if "stack" not in model._cache:
+        jumps = model._superops()[1]
+        n = model.dimension**2
+        model._cache["stack"] = sp.vstack(jumps, format="csr") if jumps else sp.csr_matrix((0, n))
+    return (model._cache["stack"] @ v).reshape(len(model.jump_ops), -1)
 
 
 def _marginal_cumulants(model: CountingModel, q: np.ndarray, order: int) -> np.ndarray:
-    """Rayleigh-Schroedinger recursion for the dominant eigenvalue of L(s) = L0 + sum (e^{s q}-1) J."""
-    from math import comb
-
+    """Rayleigh-Schroedinger recursion for the dominant eigenvalue of
+    L(s) = L0 + sum_k (e^{s q_k} - 1) J_k."""
     _, tr, rho0 = model._factor()
-    ops = _moment_ops(model, q, order)  # ops[m-1] = d^m L / ds^m at s = 0
-    lam, rhos = [], [rho0]
+    lam, rhos, images = [], [rho0], [_jump_images(model, rho0)]
     for n in range(1, order + 1):
-        val = sum(comb(n, m) * (tr @ (ops[m - 1] @ rhos[n - m])) for m in range(1, n + 1))
+        # <1|L^(m)|rho^(n-m)> with L^(m) = sum_k q_k^m J_k (the m-th s-derivative at s = 0)
+        val = sum(comb(n, m) * (q**m @ (images[n - m] @ tr)) for m in range(1, n + 1))
         lam.append(val)
         if n < order:
             rhs = sum(
-                comb(n, m) * (lam[m - 1] * rhos[n - m] - ops[m - 1] @ rhos[n - m])
+                comb(n, m) * (lam[m - 1] * rhos[n - m] - q**m @ images[n - m])
                 for m in range(1, n + 1)
             )
             rhos.append(model._drazin(rhs))
+            images.append(_jump_images(model, rhos[-1]))
     return np.real(np.array(lam))
 
 
@@ -359,7 +364,8 @@ def scaled_cumulants(model: CountingModel, order: int = 4, *, weights=None) -> S
 
     Notes
     -----
-    :math:`\mathcal R y` is the solution x of :math:`\mathcal L_0 x = y`, :math:`\langle1|x\rangle=0`
+    :math:`\mathcal R y` is the solution x of :math:`\mathcal L_0 x = y`,
+    :math:`\langle1|x\rangle=0`
     (y in the range of L0), read off the bordered system
     :math:`[[\mathcal L_0, c],[\langle1|, 0]]`, c = vec(1)/d, which is non-singular exactly
     when the steady state is unique; one sparse LU serves the steady state and every order.
@@ -372,131 +378,20 @@ def scaled_cumulants(model: CountingModel, order: int = 4, *, weights=None) -> S
     if weights is not None:
         w = as_float_array("weights", weights, ndim=1)
         if w.size != len(names):
-            raise ParameterError(f"weights must have {len(names)} entries (one per {names}), got {w.size}")
+            raise ParameterError(
+                f"weights must have {len(names)} entries (one per {names}), got {w.size}"
+            )
         q = np.vstack([q, w @ q])
         names = names + ("weighted",)
     cum = np.array([_marginal_cumulants(model, row, order) for row in q])
     # joint second cumulants: <1|L_ab rho> - <1|L_a R L_b rho> - <1|L_b R L_a rho>
     _, tr, rho0 = model._factor()
-    first = [_moment_ops(model, row, 1)[0] for row in q]
-    jumps = model._superops()[1]
-    resp = [model._drazin(op @ rho0) for op in first]
+    flux = _jump_images(model, rho0) @ tr  # (n_jumps,) jump rates in the steady state
+    resp = [model._drazin(row @ _jump_images(model, rho0)) for row in q]
+    resp_out = [_jump_images(model, r) @ tr for r in resp]  # <1|J_k R L_b rho>
     cov = np.empty((len(q), len(q)))
     for a in range(len(q)):
         for b in range(a, len(q)):
-            lab = sum((qa * qb * jk for qa, qb, jk in zip(q[a], q[b], jumps)), sp.csr_matrix(first[0].shape))
-            v = tr @ (lab @ rho0) - tr @ (first[a] @ resp[b]) - tr @ (first[b] @ resp[a])
+            v = (q[a] * q[b]) @ flux - q[a] @ resp_out[b] - q[b] @ resp_out[a]
             cov[a, b] = cov[b, a] = np.real(v)
     return ScaledCumulants(names=names, cumulants=cum, covariance=cov)
-
-
-def _dominant(mat, guess: complex = 0.0) -> complex:
-    if mat.shape[0] <= _DENSE_EIG_MAX:
-        ev = np.linalg.eigvals(mat.toarray() if sp.issparse(mat) else mat)
-        return complex(ev[np.argmax(ev.real)])
-    k = min(6, mat.shape[0] - 2)
-    ev = eigs(sp.csc_matrix(mat), k=k, sigma=guess, which="LM", return_eigenvectors=False)
-    return complex(ev[np.argmax(ev.real)])
-
-
-def scgf(model: CountingModel, chi) -> np.ndarray:
-    r"""Scaled cumulant generating function :math:`\lambda(\chi) = \lim_t t^{-1}\ln\langle e^{i\chi\cdot Q_t}\rangle`.
-
-    The eigenvalue of :math:`\mathcal L_\chi` with the largest real part (Esposito et al. 2009,
-    Eq. (87)).
-
-    Parameters
-    ----------
-    chi : array_like, shape (..., n_fields), complex allowed (chi = -i s: real tilting)
-
-    Returns
-    -------
-    ndarray, shape (...), complex128
-
-    Notes
-    -----
-    Dense eigenvalues up to d^2 = 1024; above, ARPACK shift-invert for the 6 eigenvalues
-    nearest the origin, of which the rightmost is taken: exact for fields small enough that
-    the dominant eigenvalue (0 at chi = 0) is still among them.
-    """
-    if not isinstance(model, CountingModel):
-        raise ParameterError(f"model must be a CountingModel, got {type(model).__name__}")
-    c = model._fields(chi)
-    flat = c.reshape(-1, c.shape[-1])
-    out = np.array([_dominant(model.tilted_generator(x, sparse=True)) for x in flat])
-    return out.reshape(c.shape[:-1])
-
-
-@dataclass(frozen=True)
-class RateFunction:
-    r"""Large-deviation rate function :math:`I(x) = \sup_s[sx - \lambda(s)]`, in parametric form.
-
-    Attributes
-    ----------
-    s : ndarray, shape (n,)
-        Real tilting parameters.
-    scgf : ndarray, shape (n,)
-        lambda(s) (real).
-    current : ndarray, shape (n,)
-        x(s) = lambda'(s) (Hellmann-Feynman, exact), increasing in s.
-    rate : ndarray, shape (n,)
-        I(x(s)) = s x(s) - lambda(s) >= 0; zero at the mean current (s = 0).
-    """
-
-    s: np.ndarray
-    scgf: np.ndarray
-    current: np.ndarray
-    rate: np.ndarray
-
-    def __call__(self, x) -> np.ndarray:
-        """I(x) by interpolation on the parametric curve (inside its current range)."""
-        xv = np.asarray(x, dtype=float)
-        if np.any(xv < self.current.min()) or np.any(xv > self.current.max()):
-            raise ParameterError(
-                f"x={x!r} lies outside the computed current range [{self.current.min():.6g}, "
-                f"{self.current.max():.6g}]: widen the s grid"
-            )
-        return np.interp(xv, self.current, self.rate)
-
-
-def rate_function(model: CountingModel, s, *, weights=None) -> RateFunction:
-    r"""Rate function of the counted quantity (or of sum_a w_a Q_a) by Legendre transform.
-
-    Parametric: :math:`x(s)=\lambda'(s)`, :math:`I = s\lambda'(s)-\lambda(s)` (Touchette,
-    Phys. Rep. 478, 1 (2009), Eq. (4.2)), with :math:`\lambda'(s) = \langle l|\mathcal
-    L'(s)|r\rangle/\langle l|r\rangle` from the left and right eigenvectors (dense; d^2 <= 4096).
-
-    Parameters
-    ----------
-    s : array_like, shape (n,)
-        Real tilting parameters (sorted on output).
-    weights : array_like, shape (n_fields,), optional
-        Required when the model counts more than one quantity.
-    """
-    if not isinstance(model, CountingModel):
-        raise ParameterError(f"model must be a CountingModel, got {type(model).__name__}")
-    sv = np.sort(as_float_array("s", s, ndim=1))
-    n = len(model.names)
-    if weights is None:
-        if n != 1:
-            raise ParameterError(f"weights is required: the model counts {n} quantities {model.names}")
-        w = np.ones(1)
-    else:
-        w = as_float_array("weights", weights, ndim=1)
-        if w.size != n:
-            raise ParameterError(f"weights must have {n} entries, got {w.size}")
-    require_dense_size("rate_function eigenvectors", (model.dimension**2,) * 2, limit=4096**2 * 16)
-    q = w @ model.quanta
-    jumps = model._superops()[1]
-    lam, xs = np.empty(sv.size), np.empty(sv.size)
-    for i, si in enumerate(sv):
-        mat = model.tilted_generator(-1j * si * w)
-        ev, right = np.linalg.eig(mat)
-        top = int(np.argmax(ev.real))
-        evl, left = np.linalg.eig(mat.T)
-        ltop = int(np.argmin(np.abs(evl - ev[top])))
-        r, lvec = right[:, top], left[:, ltop]
-        deriv = sum(qk * np.exp(si * qk) * (jk @ r) for qk, jk in zip(q, jumps) if qk != 0)
-        lam[i] = ev[top].real
-        xs[i] = np.real((lvec @ deriv) / (lvec @ r))
-    return RateFunction(s=sv, scgf=lam, current=xs, rate=sv * xs - lam)

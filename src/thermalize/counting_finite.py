@@ -95,7 +95,10 @@ def _propagate(mats: np.ndarray, v0: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 
 def generating_function(model: CountingModel, rho0, times, chi) -> np.ndarray:
-    r"""Finite-time generating function :math:`G(\chi,t) = \mathrm{tr}\,e^{\mathcal L_\chi t}\rho_0 = \langle e^{i\chi\cdot Q_t}\rangle`.
+    r"""Finite-time generating function.
+
+    :math:`G(\chi,t) = \mathrm{tr}\,e^{\mathcal L_\chi t}\rho_0 =
+    \langle e^{i\chi\cdot Q_t}\rangle`.
 
     Parameters
     ----------
@@ -210,7 +213,9 @@ def counting_distribution(
     nf = len(model.names)
     if weights is None:
         if nf != 1:
-            raise ParameterError(f"weights is required: the model counts {nf} quantities {model.names}")
+            raise ParameterError(
+                f"weights is required: the model counts {nf} quantities {model.names}"
+            )
         w = np.ones(1)
     else:
         w = as_float_array("weights", weights, ndim=1)

@@ -1,4 +1,4 @@
-"""Energy-exchange statistics of collisions (thermalize.scattering.fluctuations), Tabanera-Bravo 2023."""
+"""Energy-exchange statistics of collisions (scattering.fluctuations), Tabanera-Bravo 2023."""
 
 import numpy as np
 import pytest
@@ -29,8 +29,8 @@ def test_collision_energy_change_fluctuation_theorem(smap, beta_0):
     assert abs(st.probabilities.sum() - 1) < 1e-8  # trace preservation of S
     # independent: the textbook sum over pairs written out for the qubit
     s, p0 = np.real(np.einsum("iijj->ij", smap.tensor)), gibbs_populations(smap.energies, beta_0)
-    np.testing.assert_allclose(st.probabilities, [s[0, 1] * p0[1], s[0, 0] * p0[0] + s[1, 1] * p0[1],
-                                                  s[1, 0] * p0[0]], rtol=1e-14)
+    ref = [s[0, 1] * p0[1], s[0, 0] * p0[0] + s[1, 1] * p0[1], s[1, 0] * p0[0]]
+    np.testing.assert_allclose(st.probabilities, ref, rtol=1e-14)
 
 
 def test_collision_statistics_symmetric_from_gas_temperature(smap):

@@ -17,10 +17,10 @@ from ..counting import CountingModel
 from ..counting_finite import counting_distribution
 from ..errors import ParameterError, require_real
 from ..quantum import gibbs_populations
+from ._spin_ops import spin_operators
 from .collision_rates import collision_rates
 from .model import GasModel
 from .spin import SpinGasModel
-from ._spin_ops import spin_operators
 
 __all__ = [
     "SpinExchangeStatistics",
@@ -120,7 +120,8 @@ class SpinExchangeStatistics:
     def fluctuation_residual(self, *, floor: float = 1e-10) -> np.ndarray:
         r"""Max over n of :math:`|P(n)-e^{An}P(-n)|/(P(n)+e^{An}P(-n))` per time, shape (nt,).
 
-        Zero (to rounding) for :math:`P(n)/P(-n) = e^{(\beta_0-\beta)\omega_S n}`; pairs where either
+        Zero (to rounding) for :math:`P(n)/P(-n) = e^{(\beta_0-\beta)\omega_S n}`; pairs where
+        either
         side is below `floor` are skipped (the DFT's absolute rounding ~1e-15 would dominate).
         """
         a = self.affinity()

@@ -1,4 +1,4 @@
-"""Energy-exchange statistics of collisions (Tabanera-Bravo et al. 2023): one map, Poisson sequences.
+"""Energy-exchange statistics of collisions (Tabanera-Bravo et al. 2023): maps and sequences.
 
 Two-point measurement (TPM) of H_S. Per collision the transition probabilities are the
 population block S[i,i,j,j] of the map, and Eq. (2) (detailed balance of that block) gives a
@@ -116,15 +116,19 @@ class CollisionEnergyStatistics:
     beta_initial: float | None
 
     def detailed_balance_residual(self) -> float:
-        r"""Eq. (2): max |e^{-beta e_j} P(i|j) - e^{-beta e_i} P(j|i)| / max e^{-beta e_j} P(i|j)."""
+        r"""Eq. (2): max |e^{-beta e_j} P(i|j) - e^{-beta e_i} P(j|i)|, relative to the largest
+        e^{-beta e_j} P(i|j)."""
         w = np.exp(-self.beta * (self.energies - self.energies.min()))
         flow = self.transition * w[None, :]
         return float(np.max(np.abs(flow - flow.T)) / np.max(np.abs(flow)))
 
     def fluctuation_residual(self, *, floor: float = 1e-14) -> float:
-        r"""Detailed FT :math:`P(\Delta E)/P(-\Delta E) = e^{(\beta_0-\beta)\Delta E}` (Gibbs start)."""
+        r"""Detailed FT :math:`P(\Delta E)/P(-\Delta E) = e^{(\beta_0-\beta)\Delta E}`
+        (Gibbs start)."""
         if self.beta_initial is None:
-            raise ParameterError("the fluctuation theorem needs a Gibbs initial state (beta_initial)")
+            raise ParameterError(
+                "the fluctuation theorem needs a Gibbs initial state (beta_initial)"
+            )
         return float(_ft_residual(self.heats, self.probabilities,
                                   self.beta_initial - self.beta, floor))
 
@@ -205,7 +209,9 @@ class TrajectoryHeatStatistics:
                              floor: float = 1e-12) -> np.ndarray:
         r"""Residual of :math:`P(Q)/P(-Q) = e^{(\beta_0-\beta)Q}` per time, shape (nt,)."""
         if self.beta_initial is None:
-            raise ParameterError("the fluctuation theorem needs a Gibbs initial state (beta_initial)")
+            raise ParameterError(
+                "the fluctuation theorem needs a Gibbs initial state (beta_initial)"
+            )
         prob = self.incoherent if incoherent else self.probabilities
         return _ft_residual(self.heats, prob, self.beta_initial - self.beta, floor)
 
