@@ -20,8 +20,7 @@ import numpy as np
 import scipy.linalg as sla
 from _timing import median_time
 
-from thermalize.counting import CountingModel, scaled_cumulants
-from thermalize.counting_finite import counting_distribution
+from thermalize.counting import CountingModel, counting_distribution, scaled_cumulants
 from thermalize.gas import SpinGasModel
 from thermalize.gas.fluctuations import spin_counting_model
 

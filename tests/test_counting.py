@@ -1,13 +1,18 @@
-"""Laws of Lindblad full counting statistics (thermalize.counting, thermalize.counting_finite)."""
+"""Laws of Lindblad full counting statistics (thermalize.counting)."""
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from thermalize.counting import CountingModel, scaled_cumulants
-from thermalize.counting_finite import counting_distribution, generating_function
+from thermalize.counting import (
+    CountingModel,
+    counting_distribution,
+    generating_function,
+    rate_function,
+    scaled_cumulants,
+    scgf,
+)
 from thermalize.errors import ParameterError
-from thermalize.large_deviations import rate_function, scgf
 from thermalize.superop import liouvillian, steady_state
 
 LEVELS = np.array([0.0, 1.0, 2.5])
@@ -249,3 +254,50 @@ def test_large_liouville_space_routes():
     g_pop = generating_function(cm, np.diag(np.diag(rho)), [0.5, 2.0], fields)  # populations
     # expm_multiply tolerance ~1e-15 per step relative to |G| <= 1
     np.testing.assert_allclose(g_full, g_pop, atol=1e-10)
+
+
+def test_base_generator_and_qobj_inputs_give_the_same_statistics():
+    """A ready generator (dense, sparse) with only the counted channels listed, or Qobj input."""
+    full = three_level()
+    hot_ops = [np.asarray(full.jump_ops[k].toarray() if sp.issparse(full.jump_ops[k])
+                          else full.jump_ops[k]) for k in (0, 1)]
+    gen = liouvillian(np.diag(LEVELS), [np.asarray(o) for o in full.jump_ops], full.rates)
+    ref = scaled_cumulants(full).cumulants[0]
+    for base in (gen, sp.csr_matrix(gen)):
+        m = CountingModel(None, hot_ops, full.rates[:2], {"hot": [2.5, -2.5]},
+                          base_generator=base)
+        # the same sparse recursion on the same numbers: rounding only
+        np.testing.assert_allclose(scaled_cumulants(m).cumulants[0], ref, rtol=1e-12, atol=1e-14)
+    qutip = pytest.importorskip("qutip")
+    q = CountingModel(qutip.Qobj(np.diag(LEVELS)),
+                      [qutip.Qobj(np.asarray(o)) for o in full.jump_ops],
+                      full.rates, {"hot": full.quanta[0]})
+    np.testing.assert_allclose(scaled_cumulants(q).cumulants[0], ref, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ParameterError, match="not trace preserving"):
+        CountingModel(None, hot_ops, [1.0, 1.0], {"hot": [1, -1]}, base_generator=np.eye(9))
+    with pytest.raises(ParameterError, match="base_generator must have shape"):
+        CountingModel(np.diag(LEVELS), hot_ops, [1.0, 1.0], {"hot": [1, -1]},
+                      base_generator=np.zeros((4, 4)))
+
+
+def test_distribution_symmetry_residual_from_gibbs_start():
+    """Exchange FT P(n)/P(-n) = e^{(beta_0 - beta) omega n} of a spin in one gas (see gas tests)."""
+    from thermalize.gas import SpinGasModel
+    from thermalize.gas.fluctuations import spin_counting_model
+    from thermalize.quantum import gibbs_populations
+
+    model = SpinGasModel.from_paper(spin=3, D=2.0, A=1.0)
+    cm = spin_counting_model(model)
+    beta_0 = 0.7
+    rho = np.diag(gibbs_populations(model.energies(), beta_0))
+    dist = counting_distribution(cm, rho, [0.5, 5.0], support=(-6, 6))
+    aff = (beta_0 - model.effective_inverse_temperature()) * model.omega_s
+    # DFT rounding ~1e-15 absolute; entries >= 1e-8 give relative errors <= 1e-6
+    assert np.all(dist.symmetry_residual(aff, floor=1e-8) < 1e-6)
+    assert np.all(dist.symmetry_residual(aff + 0.3, floor=1e-8) > 1e-2)
+    # n = m(t) - m(0): the mean from the rate equation (uniformization), independent of FCS
+    p0 = np.diag(rho)
+    m_values = model.energies() / model.omega_s
+    np.testing.assert_allclose(dist.mean(), model.populations([0.5, 5.0], p0) @ m_values
+                               - p0 @ m_values, atol=1e-12)
+    assert np.all(dist.variance() > 0)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from thermalize.counting import scaled_cumulants
+from thermalize.counting import scaled_cumulants, scgf
 from thermalize.errors import ParameterError
 from thermalize.gas import GasModel, SpinGasModel
 from thermalize.gas.fluctuations import (
@@ -11,7 +11,6 @@ from thermalize.gas.fluctuations import (
     spin_counting_model,
     spin_exchange_statistics,
 )
-from thermalize.large_deviations import scgf
 
 FIG2 = [(2.0, 1.0), (2.0, 3.0), (4.0, 1.0), (4.0, 3.0)]  # (D, A) of Fig. 2
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..counting import CountingModel
-from ..counting_finite import counting_distribution
+from ..counting import CountingModel, counting_distribution
 from ..errors import ParameterError, require_real
 from ..quantum import gibbs_populations
 from ._spin_ops import spin_operators
@@ -140,7 +139,7 @@ def spin_exchange_statistics(
 ) -> SpinExchangeStatistics:
     r"""Finite-time statistics of the quanta a spin J exchanges with one gas.
 
-    From the tilted population dynamics (`thermalize.counting_finite.counting_distribution`,
+    From the tilted population dynamics (`thermalize.counting.counting_distribution`,
     support |n| <= 2J exact). Exchange fluctuation theorem (derived here; assumptions: the
     Markovian Eq. (18), rates with Gamma_+/Gamma_- = e^{-beta omega_S} (Eq. 21), a Gibbs
     initial state at beta_0, populations decoupled from coherences): a jump path and its time

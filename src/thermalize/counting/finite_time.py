@@ -8,8 +8,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import expm_multiply
 
-from .counting import CountingModel
-from .errors import ParameterError, as_float_array, require_dense_size, require_int
+from .model import CountingModel
+from ..errors import ParameterError, as_float_array, require_dense_size, require_int
 
 __all__ = ["CountingDistribution", "generating_function", "counting_distribution"]
 

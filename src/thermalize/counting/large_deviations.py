@@ -8,8 +8,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import eigs
 
-from .counting import CountingModel
-from .errors import ParameterError, as_float_array, require_dense_size
+from .model import CountingModel
+from ..errors import ParameterError, as_float_array, require_dense_size
 
 __all__ = ["RateFunction", "rate_function", "scgf"]
 

@@ -1,25 +1,26 @@
-r"""Full counting statistics of Lindblad jump processes: tilted generator, SCGF, cumulants.
+r"""Lindblad generator with counted jump channels and its tilted generator (counting fields).
 
 A `CountingModel` is a Lindblad generator built from jump operators in which chosen jump
 channels carry quanta of counted quantities (energy, particles, ...). Counting field
 convention: the tilted generator multiplies the jump term of channel k by
 :math:`e^{i\chi\cdot q_k}`, so :math:`G(\chi,t)=\langle e^{i\chi\cdot Q_t}\rangle`; the real
 (exponential) tilting used for cumulants and rate functions is :math:`\chi=-is`.
-The SCGF and rate function live in `thermalize.large_deviations`, finite-time statistics
-in `thermalize.counting_finite`.
+Cumulants, large deviations and finite-time statistics are in the sibling modules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from math import comb
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import splu
 
-from .errors import (
+from ..superop import to_matrix
+
+from .._qutip import is_qobj, to_array
+from ..errors import (
     ParameterError,
     as_float_array,
     require_dense_size,
@@ -27,14 +28,11 @@ from .errors import (
     require_nonnegative,
 )
 
-__all__ = [
-    "CountingModel",
-    "ScaledCumulants",
-    "scaled_cumulants",
-]
+__all__ = ["CountingModel"]
 
 def _as_operator(name: str, op, d: int | None = None):
-    """Square dense or sparse operator, finite, of dimension d (when given)."""
+    """Square dense, sparse or Qobj operator, finite, of dimension d (when given)."""
+    op = to_array(op)
     if sp.issparse(op):
         m = sp.csr_matrix(op, dtype=complex)
         if not np.all(np.isfinite(m.data)):
@@ -106,32 +104,58 @@ class CountingModel:
         ``{name: {jump index: quantum}}`` or ``{name: sequence of n_jumps quanta}``: the
         amount of each counted quantity that jump k transfers (e.g. +omega into the system's
         reservoir for an emission). Unlisted jumps are not counted.
+    base_generator : ndarray, sparse or super Qobj, shape (d*d, d*d), optional
+        A ready untilted generator (row-major, e.g. ``CollisionRates.generator()``); then
+        `jump_ops` and `rates` list only the counted channels, whose jump terms
+        gamma_k L_k rho L_k^dagger it must contain, and `hamiltonian` may be None.
 
     Notes
     -----
     Superoperators are built sparse with ``scipy.sparse.kron`` (row-major vectorisation,
-    as `thermalize.superop`), whatever the input type, so large d costs O(nnz).
+    as `thermalize.superop`), whatever the input type, so large d costs O(nnz). Operators
+    may be ndarrays, scipy.sparse matrices or QuTiP Qobj.
 
     Examples
     --------
     >>> sm = np.array([[0.0, 1.0], [0.0, 0.0]])
     >>> m = CountingModel(np.diag([0.0, 1.0]), [sm, sm.T], [2.0, 1.0],
     ...                   {"emitted": {0: 1.0, 1: -1.0}})
-    >>> round(float(scaled_cumulants(m).cumulants[0, 0]), 12)  # net emissions vanish
-    0.0
+    >>> np.round(m.mean_currents(), 12)  # net emissions vanish in the steady state
+    array([0.])
     """
 
     hamiltonian: object
     jump_ops: tuple
     rates: np.ndarray
     counting: Mapping
+    base_generator: object = None
 
     def __post_init__(self) -> None:
-        h = _as_operator("hamiltonian", self.hamiltonian)
-        herm = abs(h - h.conj().T).max()
-        if herm > 1e-10 * max(1.0, abs(h).max()):  # same relative tolerance as require_hermitian
-            raise ParameterError(f"hamiltonian must be Hermitian: max|H - H^dagger| = {herm:.3g}")
+        base = self._base()
+        if base is not None and self.hamiltonian is None:
+            d = int(round(np.sqrt(base.shape[0])))
+            h = sp.csr_matrix((d, d), dtype=complex)
+        else:
+            h = _as_operator("hamiltonian", self.hamiltonian)
+            herm = abs(h - h.conj().T).max()
+            if herm > 1e-10 * max(1.0, abs(h).max()):  # the relative tolerance of require_hermitian
+                raise ParameterError(
+                    f"hamiltonian must be Hermitian: max|H - H^dagger| = {herm:.3g}"
+                )
         d = h.shape[0]
+        if base is not None:
+            if base.shape != (d * d, d * d):
+                raise ParameterError(
+                    f"base_generator must have shape ({d * d}, {d * d}) for d = {d}, "
+                    f"got {base.shape}"
+                )
+            tr = np.zeros(d * d)
+            tr[np.arange(d) * (d + 1)] = 1.0
+            leak = np.max(np.abs(base.T @ tr))
+            if leak > 1e-10 * max(1.0, abs(base).max()):
+                raise ParameterError(
+                    f"base_generator is not trace preserving: max|<1|L| = {leak:.3g}"
+                )
         ops = tuple(_as_operator(f"jump_ops[{i}]", op, d) for i, op in enumerate(self.jump_ops))
         rates = as_float_array("rates", self.rates, ndim=1)
         if rates.size != len(ops):
@@ -145,7 +169,22 @@ class CountingModel:
         object.__setattr__(self, "rates", rates)
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "quanta", quanta)
+        object.__setattr__(self, "base_generator", base)
         object.__setattr__(self, "_cache", {})
+
+    def _base(self):
+        g = self.base_generator
+        if g is None:
+            return None
+        if sp.issparse(g):
+            m = sp.csr_matrix(g, dtype=complex)
+        else:
+            m = sp.csr_matrix(to_matrix(g) if is_qobj(g) else np.asarray(g, dtype=complex))
+        if m.shape[0] != m.shape[1] or not np.all(np.isfinite(m.data)):
+            raise ParameterError(
+                f"base_generator must be a finite square (d*d, d*d) matrix, got shape {m.shape}"
+            )
+        return m
 
     # ----------------------------------------------------------------- structure
     @property
@@ -165,10 +204,13 @@ class CountingModel:
                 lo = sp.csr_matrix(op)
                 loss = loss + g * (lo.conj().T @ lo)
                 jumps.append(g * sp.kron(lo, lo.conj(), format="csr"))
-            heff = -1j * h - 0.5 * loss  # L0 = kron(Heff, 1) + kron(1, Heff^*) + sum J_k
-            l0 = sp.kron(heff, one, format="csr") + sp.kron(one, heff.conj(), format="csr")
-            for jk in jumps:
-                l0 = l0 + jk
+            if self.base_generator is not None:
+                l0 = self.base_generator
+            else:
+                heff = -1j * h - 0.5 * loss  # L0 = kron(Heff, 1) + kron(1, Heff^*) + sum J_k
+                l0 = sp.kron(heff, one, format="csr") + sp.kron(one, heff.conj(), format="csr")
+                for jk in jumps:
+                    l0 = l0 + jk
             self._cache["ops"] = (l0.tocsr(), tuple(jumps))
         return self._cache["ops"]
 
@@ -271,127 +313,3 @@ class CountingModel:
              for g, op in zip(self.rates, self.jump_ops)]
         )
         return self.quanta @ flux
-
-
-@dataclass(frozen=True)
-class ScaledCumulants:
-    r"""Scaled cumulants :math:`\kappa_n = \lim_{t\to\infty}\langle\langle Q^n\rangle\rangle/t`.
-
-    Attributes
-    ----------
-    names : tuple of str
-        Counted quantities.
-    cumulants : ndarray, shape (n_fields, order)
-        ``cumulants[a, n-1]`` = kappa_n of quantity a: current (n=1), noise (n=2), ...
-    covariance : ndarray, shape (n_fields, n_fields)
-        Joint second scaled cumulants (diagonal = noise).
-    """
-
-    names: tuple
-    cumulants: np.ndarray
-    covariance: np.ndarray
-
-    @property
-    def currents(self) -> np.ndarray:
-        """kappa_1 per quantity, shape (n_fields,)."""
-        return self.cumulants[:, 0]
-
-    @property
-    def noise(self) -> np.ndarray:
-        """kappa_2 per quantity, shape (n_fields,)."""
-        return self.cumulants[:, 1]
-
-    def fano_factors(self) -> np.ndarray:
-        """kappa_2 / kappa_1 per quantity."""
-        return self.noise / self.currents
-
-    def tur_residual(self, entropy_production_rate: float) -> np.ndarray:
-        r"""TUR (Barato-Seifert 2015): :math:`\kappa_2/\kappa_1^2 - 2/\dot\sigma \ge 0`, per
-        quantity."""
-        return self.noise / self.currents**2 - 2.0 / entropy_production_rate
-
-
-def _jump_images(model: CountingModel, v: np.ndarray) -> np.ndarray:
-    """(J_k v)_k for every jump superoperator, shape (n_jumps, d*d): one stacked sparse matvec."""
-    if "stack" not in model._cache:
-        jumps = model._superops()[1]
-        n = model.dimension**2
-        model._cache["stack"] = sp.vstack(jumps, format="csr") if jumps else sp.csr_matrix((0, n))
-    return (model._cache["stack"] @ v).reshape(len(model.jump_ops), -1)
-
-
-def _marginal_cumulants(model: CountingModel, q: np.ndarray, order: int) -> np.ndarray:
-    """Rayleigh-Schroedinger recursion for the dominant eigenvalue of
-    L(s) = L0 + sum_k (e^{s q_k} - 1) J_k."""
-    _, tr, rho0 = model._factor()
-    lam, rhos, images = [], [rho0], [_jump_images(model, rho0)]
-    for n in range(1, order + 1):
-        # <1|L^(m)|rho^(n-m)> with L^(m) = sum_k q_k^m J_k (the m-th s-derivative at s = 0)
-        val = sum(comb(n, m) * (q**m @ (images[n - m] @ tr)) for m in range(1, n + 1))
-        lam.append(val)
-        if n < order:
-            rhs = sum(
-                comb(n, m) * (lam[m - 1] * rhos[n - m] - q**m @ images[n - m])
-                for m in range(1, n + 1)
-            )
-            rhos.append(model._drazin(rhs))
-            images.append(_jump_images(model, rhos[-1]))
-    return np.real(np.array(lam))
-
-
-def scaled_cumulants(model: CountingModel, order: int = 4, *, weights=None) -> ScaledCumulants:
-    r"""Scaled cumulants of every counted quantity, exactly, by perturbation theory.
-
-    :math:`\kappa_n = \partial_s^n\lambda(s)|_0`, with :math:`\lambda(s)` the dominant
-    eigenvalue of :math:`\mathcal L(s) = \mathcal L_0 + \sum_k (e^{sq_k}-1)\mathcal J_k`,
-    from the Rayleigh-Schroedinger recursion of Flindt et al., PRB 82, 155407 (2010):
-    :math:`\kappa_n = \sum_{m=1}^n\binom nm\langle 1|\mathcal L^{(m)}|\rho^{(n-m)}\rangle`,
-    :math:`\rho^{(n)} = \mathcal R\sum_{m=1}^n\binom nm(\kappa_m-\mathcal L^{(m)})\rho^{(n-m)}`,
-    :math:`\mathcal L^{(m)} = \sum_k q_k^m\mathcal J_k`, :math:`\mathcal R` the Drazin
-    inverse of :math:`\mathcal L_0`.
-
-    Parameters
-    ----------
-    model : CountingModel
-    order : int
-        Highest cumulant (1..8).
-    weights : array_like, shape (n_fields,), optional
-        Count the combination sum_a w_a Q_a as one extra quantity (appended, named "weighted").
-
-    Returns
-    -------
-    ScaledCumulants
-
-    Notes
-    -----
-    :math:`\mathcal R y` is the solution x of :math:`\mathcal L_0 x = y`,
-    :math:`\langle1|x\rangle=0`
-    (y in the range of L0), read off the bordered system
-    :math:`[[\mathcal L_0, c],[\langle1|, 0]]`, c = vec(1)/d, which is non-singular exactly
-    when the steady state is unique; one sparse LU serves the steady state and every order.
-    """
-    if not isinstance(model, CountingModel):
-        raise ParameterError(f"model must be a CountingModel, got {type(model).__name__}")
-    order = require_int("order", order, low=1, high=8)
-    q = model.quanta
-    names = model.names
-    if weights is not None:
-        w = as_float_array("weights", weights, ndim=1)
-        if w.size != len(names):
-            raise ParameterError(
-                f"weights must have {len(names)} entries (one per {names}), got {w.size}"
-            )
-        q = np.vstack([q, w @ q])
-        names = names + ("weighted",)
-    cum = np.array([_marginal_cumulants(model, row, order) for row in q])
-    # joint second cumulants: <1|L_ab rho> - <1|L_a R L_b rho> - <1|L_b R L_a rho>
-    _, tr, rho0 = model._factor()
-    flux = _jump_images(model, rho0) @ tr  # (n_jumps,) jump rates in the steady state
-    resp = [model._drazin(row @ _jump_images(model, rho0)) for row in q]
-    resp_out = [_jump_images(model, r) @ tr for r in resp]  # <1|J_k R L_b rho>
-    cov = np.empty((len(q), len(q)))
-    for a in range(len(q)):
-        for b in range(a, len(q)):
-            v = (q[a] * q[b]) @ flux - q[a] @ resp_out[b] - q[b] @ resp_out[a]
-            cov[a, b] = cov[b, a] = np.real(v)
-    return ScaledCumulants(names=names, cumulants=cum, covariance=cov)
