@@ -301,3 +301,6 @@ def test_distribution_symmetry_residual_from_gibbs_start():
     np.testing.assert_allclose(dist.mean(), model.populations([0.5, 5.0], p0) @ m_values
                                - p0 @ m_values, atol=1e-12)
     assert np.all(dist.variance() > 0)
+    ds = dist.to_dataset()
+    assert {"long_name", "units", "symbol"} <= set(ds.probability.attrs)
+    np.testing.assert_allclose(ds.probability.sum("count"), 1.0, atol=1e-12)

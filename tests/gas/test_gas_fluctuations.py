@@ -140,3 +140,10 @@ def test_bad_input():
     s = spin_exchange_statistics(SpinGasModel.example(), [1.0])
     with pytest.raises(ParameterError, match="Gibbs initial state"):
         s.fluctuation_residual()
+
+
+def test_exchange_dataset():
+    s = spin_exchange_statistics(SpinGasModel.example(), [0.0, 1.0], beta_initial=1.0)
+    ds = s.to_dataset()
+    assert {"long_name", "units", "symbol"} <= set(ds.probability.attrs)
+    np.testing.assert_allclose(ds.probability.sel(time=0.0), (s.counts == 0) * 1.0, atol=1e-12)

@@ -91,3 +91,12 @@ def test_bad_input(smap):
         collision_energy_statistics(smap, rho0=np.diag([0.3, 0.7])).fluctuation_residual()
     with pytest.raises(ParameterError, match="rate"):
         trajectory_heat_statistics(smap, -1.0, [1.0], beta_initial=1.0)
+
+
+def test_datasets_carry_attributes(smap):
+    dep = fluctuation_departure(smap, [0.1, 1.0], beta_initial=0.1).to_dataset()
+    st = trajectory_heat_statistics(smap, 1.0, [1.0], beta_initial=0.1).to_dataset()
+    for ds in (dep, st):
+        for name in list(ds.data_vars) + list(ds.coords):
+            assert {"long_name", "units", "symbol"} <= set(ds[name].attrs)
+    np.testing.assert_allclose(st.probability.sum("heat"), 1.0, atol=1e-12)

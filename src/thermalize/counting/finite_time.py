@@ -8,6 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import expm_multiply
 
+from ._dataset import UNITLESS, dataset, variable
 from .model import CountingModel
 from ..errors import ParameterError, as_float_array, require_dense_size, require_int
 
@@ -165,6 +166,16 @@ class CountingDistribution:
     times: np.ndarray
     counts: np.ndarray
     probabilities: np.ndarray
+
+    def to_dataset(self):
+        """xarray.Dataset: probability(time, count)."""
+        return dataset(
+            {"probability": variable(("time", "count"), self.probabilities,
+                                     "probability of n counts", UNITLESS, r"P(n,t)")},
+            {"time": variable("time", self.times, "time", "time", "t"),
+             "count": variable("count", self.counts, "net counted quanta", UNITLESS, "n")},
+            {},
+        )
 
     def mean(self) -> np.ndarray:
         """<n>(t), shape (nt,)."""

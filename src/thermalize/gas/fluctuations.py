@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..counting import CountingModel, counting_distribution
+from ..counting._dataset import UNITLESS, dataset, variable
 from ..errors import ParameterError, require_real
 from ..quantum import gibbs_populations
 from ._spin_ops import spin_operators
@@ -105,6 +106,19 @@ class SpinExchangeStatistics:
     omega_s: float
     beta: float
     beta_initial: float | None
+
+    def to_dataset(self):
+        """xarray.Dataset: probability(time, count), ergotropy(time); betas in attrs."""
+        return dataset(
+            {"probability": variable(("time", "count"), self.probabilities,
+                                     "probability of n absorbed quanta", UNITLESS, "P(n,t)"),
+             "ergotropy": variable("time", self.ergotropy, "ergotropy", "energy",
+                                   r"\mathcal{W}")},
+            {"time": variable("time", self.times, "time", "time", "t"),
+             "count": variable("count", self.counts, "net quanta absorbed from the gas",
+                               UNITLESS, "n")},
+            {"omega_s": self.omega_s, "beta": self.beta, "beta_initial": self.beta_initial},
+        )
 
     def mean_energy(self) -> np.ndarray:
         """<omega_S n>(t): energy absorbed from the gas, shape (nt,)."""

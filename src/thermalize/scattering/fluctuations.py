@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import expm
 
+from ..counting._dataset import UNITLESS, dataset, variable
 from ..errors import ParameterError, as_float_array, require_nonnegative, require_real
 from ..quantum import gibbs_populations
 from .dynamics import _hbar, collision_generator, map_tensor
@@ -196,6 +197,21 @@ class TrajectoryHeatStatistics:
     beta: float
     beta_initial: float | None
 
+    def to_dataset(self):
+        """xarray.Dataset: probability, incoherent, coherent (time, heat); betas in attrs."""
+        dims = ("time", "heat")
+        return dataset(
+            {"probability": variable(dims, self.probabilities, "heat distribution", UNITLESS,
+                                     "P(Q,t)"),
+             "incoherent": variable(dims, self.incoherent, "incoherent part", UNITLESS,
+                                    r"P_{\rm inc}(Q,t)"),
+             "coherent": variable(dims, self.coherent, "coherent contribution", UNITLESS,
+                                  r"P - P_{\rm inc}")},
+            {"time": variable("time", self.times, "time", "time", "t"),
+             "heat": variable("heat", self.heats, "heat from the gas", "energy", "Q")},
+            {"rate": self.rate, "beta": self.beta, "beta_initial": self.beta_initial},
+        )
+
     @property
     def coherent(self) -> np.ndarray:
         """Coherent contribution P - P_incoherent, shape (nt, nq) (sums to 0)."""
@@ -270,6 +286,21 @@ class FluctuationDeparture:
     residual: np.ndarray
     incoherent_residual: np.ndarray
     coherent_weight: np.ndarray
+
+    def to_dataset(self):
+        """xarray.Dataset over the coordinate `rate`."""
+        return dataset(
+            {"residual": variable("rate", self.residual, "fluctuation-theorem residual",
+                                  UNITLESS, r"\epsilon_{\rm FT}"),
+             "incoherent_residual": variable("rate", self.incoherent_residual,
+                                             "residual of the incoherent part", UNITLESS,
+                                             r"\epsilon_{\rm inc}"),
+             "coherent_weight": variable("rate", self.coherent_weight,
+                                         "total variation of the coherent part", UNITLESS,
+                                         r"\frac12\sum_Q|P-P_{\rm inc}|")},
+            {"rate": variable("rate", self.rates, "collision rate", "1/time", r"\Gamma")},
+            {"collisions": self.collisions},
+        )
 
 
 def fluctuation_departure(scattering_map, rates, *, collisions: float = 5.0, beta_initial,
