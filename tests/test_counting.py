@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from thermalize.counting import (
     CountingModel,
@@ -25,7 +27,7 @@ def _ket_bra(i, j, d=3):
     return op
 
 
-def three_level(beta_hot=BETA_HOT, beta_cold=BETA_COLD, *, sparse=False):
+def three_level(beta_hot=BETA_HOT, beta_cold=BETA_COLD, *, sparse=False, levels=LEVELS):
     """Three-level system: 0<->2 sees the hot bath, 0<->1 and 1<->2 the cold one.
 
     Down rates g, up rates g exp(-beta dE) (local detailed balance per transition); the
@@ -34,7 +36,7 @@ def three_level(beta_hot=BETA_HOT, beta_cold=BETA_COLD, *, sparse=False):
     ops, rates, hot, cold = [], [], {}, {}
     for (lo, hi, beta, g, tag) in ((0, 2, beta_hot, 1.0, hot), (0, 1, beta_cold, 0.7, cold),
                                    (1, 2, beta_cold, 1.3, cold)):
-        de = LEVELS[hi] - LEVELS[lo]
+        de = levels[hi] - levels[lo]
         tag[len(ops)] = de          # up: the system takes de from the bath
         ops.append(_ket_bra(hi, lo))
         rates.append(g * np.exp(-beta * de))
@@ -43,7 +45,7 @@ def three_level(beta_hot=BETA_HOT, beta_cold=BETA_COLD, *, sparse=False):
         rates.append(g)
     if sparse:
         ops = [sp.csr_matrix(o) for o in ops]
-    h = sp.diags(LEVELS) if sparse else np.diag(LEVELS)
+    h = sp.diags(levels) if sparse else np.diag(levels)
     return CountingModel(h, ops, rates, {"hot": hot, "cold": cold})
 
 
@@ -221,6 +223,12 @@ def test_bad_shapes_and_fields():
         rate_function(m, [0.0])
     with pytest.raises(ParameterError, match="unit-trace"):
         generating_function(m, np.eye(3), [1.0], [[0.0, 0.0]])
+    with pytest.raises(ParameterError, match="order=0"):
+        scaled_cumulants(m, order=0)
+    with pytest.raises(ParameterError, match="widen the s grid"):
+        rate_function(m, [-0.1, 0.1], weights=[1, 0])(100.0)
+    with pytest.raises(ParameterError, match="CountingModel"):
+        scaled_cumulants("model")
 
 
 def test_non_unique_steady_state_is_reported():
@@ -304,3 +312,22 @@ def test_distribution_symmetry_residual_from_gibbs_start():
     ds = dist.to_dataset()
     assert {"long_name", "units", "symbol"} <= set(ds.probability.attrs)
     np.testing.assert_allclose(ds.probability.sum("count"), 1.0, atol=1e-12)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    beta_hot=st.floats(0.05, 2.0),
+    beta_cold=st.floats(0.05, 3.0),
+    gap=st.floats(0.2, 2.0),
+)
+def test_gallavotti_cohen_and_tur_for_any_two_temperatures(beta_hot, beta_cold, gap):
+    """Any temperatures and level spacing: the symmetry is exact and the TUR holds."""
+    m = three_level(beta_hot, beta_cold, levels=np.array([0.0, gap, 2.5]))
+    aff = beta_cold - beta_hot
+    a, b = scgf(m, [0.7, 0.0]), scgf(m, [-0.7 + 1j * aff, 0.0])
+    assert abs(a - b) < 1e-11 * max(1.0, abs(a))  # 9x9 eigenvalues: rounding only
+    c = scaled_cumulants(m)
+    sigma = aff * c.currents[0]
+    assert sigma >= -1e-14  # second law
+    if sigma > 1e-9:  # the TUR is 0/0 at equal temperatures
+        assert np.all(c.tur_residual(sigma) > -1e-9)
