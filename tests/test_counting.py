@@ -331,3 +331,13 @@ def test_gallavotti_cohen_and_tur_for_any_two_temperatures(beta_hot, beta_cold, 
     assert sigma >= -1e-14  # second law
     if sigma > 1e-9:  # the TUR is 0/0 at equal temperatures
         assert np.all(c.tur_residual(sigma) > -1e-9)
+
+
+def test_model_pickles_after_use():
+    """Sweeps send models to worker processes: the cached LU must not block pickling."""
+    import pickle
+
+    m = three_level()
+    ref = scaled_cumulants(m).cumulants  # fills the cache (SuperLU is not picklable)
+    again = pickle.loads(pickle.dumps(m))
+    np.testing.assert_allclose(scaled_cumulants(again).cumulants, ref, rtol=1e-13, atol=1e-15)

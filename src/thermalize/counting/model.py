@@ -172,6 +172,12 @@ class CountingModel:
         object.__setattr__(self, "base_generator", base)
         object.__setattr__(self, "_cache", {})
 
+    def __getstate__(self) -> dict:
+        """Pickle without the cached superoperators and LU (rebuilt on demand in a worker)."""
+        state = self.__dict__.copy()
+        state["_cache"] = {}
+        return state
+
     def _base(self):
         g = self.base_generator
         if g is None:
