@@ -13,10 +13,12 @@ editing these files.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import os
 import pkgutil
 import re
+import shutil
 import sys
 import types
 from pathlib import Path
@@ -54,7 +56,31 @@ html_title = f"thermalize {release}"
 html_theme_options = {
     "description": "When does a reservoir thermalize a system, and at what entropy cost?",
     "fixed_sidebar": True,
+    "page_width": "1160px",  # room for 100-column code next to the sidebar
+    "body_max_width": "none",
 }
+html_static_path = ["_static"]
+html_css_files = ["thermalize.css"]  # code blocks scroll inside the content column
+
+# --- MathJax served from the build directory (pages render offline) -------------------------
+# MathJax 3.2 (Apache-2.0) comes from the PyPI package django-static-mathjax (the [docs] and
+# [test] extras; it needs no Django): its single-file es5/tex-svg-full.js carries every TeX
+# extension and the fonts as SVG paths, so one file copied into _static/mathjax/ is all a page
+# loads. Without the package the build falls back to Sphinx's CDN default.
+MATHJAX_FILE = "tex-svg-full.js"
+
+
+def _mathjax_source() -> Path | None:
+    spec = importlib.util.find_spec("mathjax")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    es5 = Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax" / "es5"
+    return es5 if (es5 / MATHJAX_FILE).is_file() else None
+
+
+MATHJAX_SOURCE = _mathjax_source()
+if MATHJAX_SOURCE is not None:
+    mathjax_path = f"mathjax/{MATHJAX_FILE}"  # relative to _static
 
 # --- autodoc / autosummary / numpydoc -------------------------------------------------------
 autosummary_generate = True
@@ -86,6 +112,10 @@ sphinx_gallery_conf = {
     "image_scrapers": ("matplotlib",),
     "show_memory": False,
     "min_reported_time": 1,
+    # the last expression of a code block is shown unless it is a matplotlib artist: no stray
+    # "<matplotlib.legend.Legend object at 0x...>" after ax.legend()
+    "ignore_repr_types": r"matplotlib\.(legend|text|axes|figure|lines|collections|image|"
+                         r"colorbar|container|patches|contour|quiver)",
 }
 
 
@@ -315,10 +345,54 @@ def _fill_optional_toctree(app, docname, source) -> None:
         source[0] = source[0].replace("optional-pages-filled-in-by-conf.py", entries)
 
 
+# --- complete one-line summaries in the API tables ----------------------------------------
+# autosummary cuts a summary at the first ". " ("Scattering map of Eq." for "Scattering map of
+# Eq. (12) ..."). Our first docstring paragraph is the summary (numpydoc), so the table shows
+# all of it.
+
+
+def _whole_first_paragraph(extract):
+    def extract_summary(doc, settings):
+        summary = extract(doc, settings)
+        stanza = []
+        for line in doc:
+            if line.strip():
+                stanza.append(line.strip())
+            elif stanza:
+                break
+        whole = " ".join(stanza)
+        if summary and whole.startswith(summary.rstrip(".")) and len(whole) > len(summary):
+            return re.sub(r"::\s*$", ".", whole)
+        return summary
+
+    extract_summary.__wrapped__ = extract
+    return extract_summary
+
+
+def _complete_summaries() -> None:
+    from sphinx.ext import autosummary
+
+    if not hasattr(autosummary.extract_summary, "__wrapped__"):
+        autosummary.extract_summary = _whole_first_paragraph(autosummary.extract_summary)
+
+
+def _copy_mathjax(app, exception) -> None:
+    if exception is not None or MATHJAX_SOURCE is None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / "mathjax"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(MATHJAX_SOURCE / MATHJAX_FILE, target / MATHJAX_FILE)
+    licence = MATHJAX_SOURCE.parent / "LICENSE"
+    if licence.is_file():
+        shutil.copy2(licence, target / "LICENSE")
+
+
 write_api_pages()
+_complete_summaries()
 
 
 def setup(app):
+    app.connect("build-finished", _copy_mathjax)
     app.connect("builder-inited", _report_api_problems)
     app.connect("env-get-outdated", _index_always_outdated)
     app.connect("source-read", _fill_optional_toctree)

@@ -20,7 +20,9 @@ def run_cli(*args):
 def test_version():
     res = run_cli("--version")
     assert res.returncode == 0
-    assert res.stdout.strip() == f"thermalize {__version__}"
+    lines = res.stdout.splitlines()
+    assert lines[0] == f"thermalize {__version__}"
+    assert any(line.startswith("commit: ") for line in lines)  # provenance follows (issue 16)
 
 
 def test_list_json_and_markdown(capsys):
@@ -38,9 +40,9 @@ def test_reproduce_writes_three_files_and_json(tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc[0]["id"] == "core.gibbs-fixed-point" and doc[0]["quick"] is True
     for ext in ("png", "nc", "json"):
-        assert (tmp_path / f"core.gibbs-fixed-point.{ext}").stat().st_size > 0
-    on_disk = json.loads((tmp_path / "core.gibbs-fixed-point.json").read_text())
-    assert {"id", "title", "paper", "checks", "runtime_s", "parameters"} <= set(on_disk)
+        assert (tmp_path / "quick" / f"core.gibbs-fixed-point.{ext}").stat().st_size > 0
+    on_disk = json.loads((tmp_path / "quick" / "core.gibbs-fixed-point.json").read_text())
+    assert {"id", "title", "paper", "checks", "runtime_s", "parameters", "mode"} <= set(on_disk)
     assert {"name", "computed", "expected", "tolerance", "passed"} <= set(on_disk["checks"][0])
 
 

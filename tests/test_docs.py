@@ -148,6 +148,14 @@ def test_conventions_page_code_runs():
     exec(compile(code, "docs/conventions.md", "exec"), {})  # noqa: S102 (our own page's code)
 
 
+def test_qutip_users_page_code_runs():
+    """The QuTiP users' page: its side-by-side example agrees with QuTiP as it claims."""
+    pytest.importorskip("qutip", reason="the page compares with QuTiP")
+    code = _python_blocks(DOCS / "qutip_users.md")
+    assert "qutip.mesolve" in code and "steady_state" in code
+    exec(compile(code, "docs/qutip_users.md", "exec"), {})  # noqa: S102 (our own page's code)
+
+
 def test_getting_started_code_runs(tmp_path, monkeypatch, capsys):
     """Getting started: `thermalize reproduce`, then every Python block on the page, in order."""
     from thermalize.cli import main
@@ -206,6 +214,24 @@ def test_sphinx_build_with_warnings_as_errors(tmp_path):
             if not any(f"{m}.{name}" in documented for m in exporters):
                 absent.append(f"{mod.__name__}.{name}")
     assert not absent, "public names missing from the API reference: " + ", ".join(absent)
+    _assert_pages_are_complete_and_offline(tmp_path / "html")
+
+
+def _assert_pages_are_complete_and_offline(html: Path) -> None:
+    """Issue 16: no API summary cut at "Eq.", no stray object reprs, MathJax served locally."""
+    pages = {p: p.read_text(encoding="utf-8") for p in html.rglob("*.html")}
+    cut = sorted({m for text in pages.values()
+                  for m in re.findall(r"<td><p>([^<]{0,120}\bEqs?\.)</p></td>", text)})
+    assert not cut, f"{len(cut)} API summaries cut at 'Eq.': {cut[:5]}"
+    reprs = [str(p.relative_to(html)) for p, text in pages.items() if "object at 0x" in text]
+    assert not reprs, f"stray object reprs on {reprs}"
+    scripts = {src for text in pages.values()
+               for src in re.findall(r"<script[^>]+src=\"([^\"]*mathjax[^\"]*)\"", text, re.I)}
+    assert scripts, "no page loads MathJax"
+    if importlib.util.find_spec("mathjax") is None:
+        pytest.skip("django-static-mathjax (the [docs] extra) is not installed: MathJax from CDN")
+    assert not any(s.startswith(("http:", "https:", "//")) for s in scripts), scripts
+    assert (html / "_static" / "mathjax" / "tex-svg-full.js").stat().st_size > 1_000_000
 
 
 def _python_objects(inventory: Path) -> set[str]:

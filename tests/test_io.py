@@ -76,3 +76,90 @@ def test_written_files_get_the_ordinary_mode(tmp_path):
         os.umask(mask)
     for name in ("m.txt", "m.nc"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
+
+
+def test_provenance_records_how_the_result_was_made(tmp_path):
+    path = tio.write_dataset(make_ds(), tmp_path / "p.nc", seed=[1, 2], mode="full",
+                             wall_time_s=[2.0, 0.35])
+    attrs = tio.read_dataset(path).attrs
+    for key in tio.PROVENANCE_KEYS:
+        assert key in attrs, key
+    assert attrs["wall_time_s"] == pytest.approx(2.35)  # summed over the two runs (a resume)
+    assert attrs["n_runs"] == 2 and attrs["mode"] == "full" and attrs["seed"] == "[1, 2]"
+    assert attrs["python_version"].count(".") == 2 and attrs["blas"] != "unknown"
+
+
+def test_mode_from_the_runners_quick_attribute(tmp_path):
+    ds = make_ds().assign_attrs(quick=1)
+    assert tio.read_dataset(tio.write_dataset(ds, tmp_path / "q.nc")).attrs["mode"] == "quick"
+
+
+@pytest.mark.parametrize("bad", [{"mode": "fast"}, {"wall_time_s": -1.0},
+                                 {"wall_time_s": [1.0, float("nan")]}])
+def test_provenance_rejects_bad_values(bad):
+    from thermalize import ParameterError
+
+    with pytest.raises(ParameterError, match=next(iter(bad))):
+        tio.provenance(**bad)
+
+
+def test_write_json_adds_provenance(tmp_path):
+    path = tio.write_json(tmp_path / "r.json", {"id": "x"}, mode=True, wall_time_s=1.25)
+    doc = json.loads(path.read_text())
+    assert doc["id"] == "x" and doc["provenance"]["mode"] == "quick"
+    assert doc["provenance"]["wall_time_s"] == 1.25
+    assert doc["provenance"]["git_commit"] == tio.software_versions()["git_commit"]
+
+
+def test_atomic_write_syncs_file_and_directory(tmp_path, monkeypatch):
+    import os
+
+    synced = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+                        or real(fd))
+    tio.write_dataset(make_ds(), tmp_path / "s.nc")
+    assert any(p.endswith(".tmp") for p in synced)  # the file, before the rename
+    assert synced[-1] == str(tmp_path)  # the directory, after it
+
+
+def described():
+    ds = xr.Dataset({"p": (("time", "level"), np.array([[1.0, 0.0], [0.6, 0.4]]))},
+                    coords={"time": [0.0, 1.0], "level": [0, 1]})
+    return tio.describe(ds, {
+        "p": ("population", tio.DIMENSIONLESS, "p_n"),
+        "time": ("time", "1/energy", "t"),
+        "level": ("level", tio.DIMENSIONLESS, "n"),
+    })
+
+
+def test_missing_cf_attrs_lists_what_is_missing():
+    ds = xr.Dataset({"p": (("time", "bath"), np.zeros((2, 2)))}, coords={"time": [0.0, 1.0]})
+    ds["time"].attrs["long_name"] = "time"
+    assert tio.missing_cf_attrs(ds) == [
+        "p: no long_name", "p: no units", "time: no units", "dimension bath: no coordinate"]
+    assert tio.missing_cf_attrs(described()) == []
+
+
+def test_describe_rejects_unknown_names():
+    from thermalize import ParameterError
+
+    with pytest.raises(ParameterError, match="'q'"):
+        tio.describe(described(), {"q": ("q", "1", None)})
+    with pytest.raises(ParameterError, match="long_name, units, symbol"):
+        tio.describe(described(), {"p": ("p", "1")})
+
+
+def test_described_dataset_labels_xarrays_default_plot(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ds = tio.read_dataset(tio.write_dataset(described(), tmp_path / "d.nc"))  # survives a file
+    assert ds["p"].attrs["symbol"] == "p_n"
+    fig, ax = plt.subplots()
+    ds["p"].sel(level=1).plot(ax=ax)
+    assert ax.get_xlabel() == "time [1/energy]"
+    assert " ".join(ax.get_ylabel().split()) == f"population [{tio.DIMENSIONLESS}]"  # wrapped
+    plt.close(fig)

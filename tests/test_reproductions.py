@@ -27,8 +27,9 @@ def test_reproduction_quick_passes_all_checks(rid, tmp_path):
         if c.kind != "skipped":
             assert math.isfinite(c.computed), c.name
     for ext in ("png", "nc", "json"):
-        assert (tmp_path / f"{rid}.{ext}").stat().st_size > 0
-    doc = json.loads((tmp_path / f"{rid}.json").read_text())
+        assert (tmp_path / "quick" / f"{rid}.{ext}").stat().st_size > 0
+    doc = json.loads((tmp_path / "quick" / f"{rid}.json").read_text())
+    assert doc["mode"] == "quick"
     assert doc["parameters"], "parameters must be recorded"
 
 

@@ -8,7 +8,6 @@ import logging
 import sys
 from pathlib import Path
 
-from ._version import __version__
 
 __all__ = ["main", "build_parser"]
 
@@ -26,13 +25,37 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: version, commit and software in use (computed only when asked)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from ._provenance import version_text
+
+        print(version_text())
+        parser.exit()
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from .errors import ParameterError
+    from .plotting import parse_formats
+
+    try:
+        return parse_formats(text)
+    except ParameterError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``thermalize`` command."""
     p = _Parser(
         prog="thermalize",
         description="Reproduce and explore thermalization by collisional and finite baths.",
     )
-    p.add_argument("--version", action="version", version=f"thermalize {__version__}")
+    p.add_argument("--version", action=_VersionAction,
+                   help="print version, commit and the software in use, then exit")
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
 
     pl = sub.add_parser("list", help="list registered reproductions")
@@ -40,26 +63,30 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="machine-readable list")
     fmt.add_argument("--markdown", action="store_true", help="the README table")
 
-    pr = sub.add_parser("reproduce", help="run reproductions: IDs or 'all'")
+    pr = sub.add_parser(
+        "reproduce", help="run reproductions: IDs or 'all'",
+        description="Run reproductions. Their expensive work runs as tasks on the chosen "
+                    "executor; files go to DIR/quick/ or DIR/full/, finished tasks to "
+                    "DIR/tasks/ (shared, reused by later runs: a killed run resumes). "
+                    "'thermalize list' shows the quick and full estimates.")
     pr.add_argument("ids", nargs="+", metavar="ID", help="reproduction ids, or 'all'")
-    pr.add_argument("--out", default="results", type=Path, help="output directory (./results)")
+    pr.add_argument("--out", default="results", type=Path, metavar="DIR",
+                    help="output directory (./results): DIR/quick/ID.*, DIR/full/ID.*")
     mode = pr.add_mutually_exclusive_group()
     mode.add_argument("--quick", dest="full", action="store_false", help="quick settings (default)")
     mode.add_argument("--full", dest="full", action="store_true", help="paper-grade settings")
     pr.add_argument("--json", action="store_true", help="print results as JSON on stdout")
     pr.add_argument("--report", action="store_true",
                     help="also write the HTML report DIR/report.html")
+    _executor_options(pr)
+    pr.add_argument("--format", dest="formats", type=_formats, default=("png", "pdf"),
+                    metavar="png,pdf,svg",
+                    help="figure formats (default png,pdf); the PNG is always written")
     pr.set_defaults(full=False)
 
     ps = sub.add_parser("sweep", help="evaluate a quantity over a parameter grid (TOML spec)")
     ps.add_argument("spec", type=Path, metavar="SPEC.toml", help="sweep spec (docs/scaling.md)")
-    where = ps.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, default=1, metavar="N",
-                       help="local worker processes (default 1: this process)")
-    where.add_argument("--scheduler", metavar="ADDRESS",
-                       help="run on a Dask cluster, e.g. tcp://host:8786 (thermalize[dask])")
-    where.add_argument("--local-cluster", type=int, metavar="N",
-                       help="start a Dask LocalCluster of N worker processes for the run")
+    _executor_options(ps)
     ps.add_argument("--out", type=Path, metavar="DIR",
                     help="output and checkpoint directory (default results/<spec name>)")
     ps.add_argument("--force", action="store_true",
@@ -71,14 +98,34 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _executor_options(p) -> None:
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="local worker processes (default 1: this process)")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on a Dask cluster, e.g. tcp://host:8786 (thermalize[dask])")
+    where.add_argument("--local-cluster", type=int, metavar="N",
+                       help="start a Dask LocalCluster of N worker processes for the run")
+
+
+def _full_estimate(r) -> float:
+    import math
+
+    return r.full_runtime_estimate_s if math.isfinite(r.full_runtime_estimate_s) \
+        else r.runtime_estimate_s
+
+
 def _cmd_list(args) -> int:
     from .papers import registry
+    from .sweep._jobs import estimate_text
 
     reg = registry()
     if args.json:
         doc = [
             {"id": r.id, "title": r.title, "paper": r.paper,
-             "runtime_estimate_s": r.runtime_estimate_s}
+             "runtime_estimate_s": r.runtime_estimate_s,
+             "full_runtime_estimate_s": _full_estimate(r),
+             "declares_tasks": r.tasks is not None}
             for r in reg.values()
         ]
         print(json.dumps(doc, indent=2))
@@ -86,17 +133,26 @@ def _cmd_list(args) -> int:
         print(markdown_table(reg))
     else:
         width = max((len(k) for k in reg), default=10)
+        print(f"{'id':<{width}}  {'quick':>7}  {'full':>8}  what it shows")
         for r in reg.values():
-            print(f"{r.id:<{width}}  ~{r.runtime_estimate_s:>5.0f} s  {r.title}")
+            print(f"{r.id:<{width}}  {estimate_text(r.runtime_estimate_s):>7}  "
+                  f"{estimate_text(_full_estimate(r)):>8}  {r.title}")
+        quick = sum(r.runtime_estimate_s for r in reg.values())
+        full = sum(_full_estimate(r) for r in reg.values())
+        print(f"{'all':<{width}}  {estimate_text(quick):>7}  {estimate_text(full):>8}  "
+              "(one core; --workers N divides the tasks among N processes)")
     return EXIT_OK
 
 
 def markdown_table(reg) -> str:
     """The table of registered reproductions embedded in README.md."""
-    lines = ["| id | what it shows | paper | quick runtime |", "|---|---|---|---|"]
+    from .sweep._jobs import estimate_text
+
+    lines = ["| id | what it shows | paper | quick | full |", "|---|---|---|---|---|"]
     for r in reg.values():
         short = r.paper.split(",")[0] + (" et al." if "," in r.paper else "")
-        lines.append(f"| `{r.id}` | {r.title} | {short} | ~{r.runtime_estimate_s:.0f} s |")
+        lines.append(f"| `{r.id}` | {r.title} | {short} | ~{estimate_text(r.runtime_estimate_s)} "
+                     f"| ~{estimate_text(_full_estimate(r))} |")
     return "\n".join(lines)
 
 
@@ -119,32 +175,59 @@ def _resolve_ids(ids: list[str]) -> list[str]:
 def _cmd_reproduce(args) -> int:
     from tqdm import tqdm
 
-    from .papers import get, result_json, run_reproduction
+    from . import sweep
+    from .papers import get, result_json, run_reproductions
+    from .papers._runner import TASKS_DIR, mode_name
 
     ids = _resolve_ids(args.ids)
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"thermalize reproduce: cannot create --out {args.out}: {exc}") from exc
+    executor = _executor(args, "reproduce")
+    quick = not args.full
+    for sub in (mode_name(quick), TASKS_DIR):
+        try:
+            (args.out / sub).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"thermalize reproduce: cannot create --out {args.out}: "
+                             f"{exc}") from exc
+    _probe(executor, "reproduce")
+    repros = [get(i) for i in ids]
     show = not args.json and sys.stderr.isatty()
-    results = []
-    bar = tqdm(ids, disable=not show, unit="repro", file=sys.stderr)
-    for rid in bar:
-        bar.set_description(rid)
-        res = run_reproduction(get(rid), quick=not args.full, out_dir=args.out)
-        results.append(res)
+    info = sys.stderr if args.json else sys.stdout
+    costs = _task_costs(repros, quick)
+    store = sweep.TaskStore(args.out / TASKS_DIR)
+
+    def on_start(n_tasks, n_stored):
+        from .sweep._jobs import estimate_text
+
+        workers = max(1, executor.workers)
+        left = sum(c for k, c in costs.items() if not store.has(k))
+        print(f"{len(repros)} reproduction{'s' * (len(repros) != 1)} ({mode_name(quick)}): "
+              f"{n_tasks} tasks, {n_stored} already in {args.out / TASKS_DIR}; estimate "
+              f"{estimate_text(left)} on one core"
+              + (f", ~{estimate_text(left / workers)} on {workers} workers" if workers > 1
+                 else "") + f" ({executor.describe()})", file=info, flush=True)
+
+    def on_result(res):
         if not args.json:
             status = "ok" if res.passed else "FAILED"
             failed = [c.name for c in res.checks if not c.passed]
-            msg = f"{status:>6}  {rid}  ({len(res.checks)} checks, {res.runtime_s:.1f} s)"
+            msg = (f"{status:>6}  {res.id}  ({len(res.checks)} checks, {res.runtime_s:.1f} s, "
+                   f"{res.n_tasks} tasks, {res.n_reused} reused)")
             if failed:
                 msg += "  failed: " + "; ".join(failed)
             tqdm.write(msg, file=sys.stdout)
+
+    try:
+        results = run_reproductions(repros, quick=quick, out_dir=args.out, executor=executor,
+                                    progress=show, on_start=on_start, on_result=on_result)
+    except sweep.SweepError as exc:
+        raise UsageError(f"thermalize reproduce: {exc}; finished tasks are kept in "
+                         f"{args.out / TASKS_DIR}, rerun to resume") from exc
     if args.json:
         print(json.dumps([result_json(r) for r in results], indent=2))
     elif results:
         n_ok = sum(r.passed for r in results)
-        print(f"{n_ok}/{len(results)} reproductions passed all checks; files in {args.out}/")
+        print(f"{n_ok}/{len(results)} reproductions passed all checks; files in "
+              f"{args.out / mode_name(quick)}/")
     if args.report:
         from .report import write_report
 
@@ -154,7 +237,21 @@ def _cmd_reproduce(args) -> int:
     return EXIT_OK if all(r.passed for r in results) else EXIT_CHECK_FAILED
 
 
-def _executor(args):
+def _task_costs(repros, quick: bool) -> dict:
+    """Task key -> estimated seconds: each reproduction's estimate shared evenly among its
+    tasks (a task shared by several takes the largest share)."""
+    from .papers._runner import plan
+
+    costs: dict[str, float] = {}
+    for r in repros:
+        keys = list(dict.fromkeys(t.key() for t in plan(r, quick)))
+        est = r.runtime_estimate_s if quick else _full_estimate(r)
+        for k in keys:
+            costs[k] = max(costs.get(k, 0.0), est / len(keys))
+    return costs
+
+
+def _executor(args, command: str = "sweep"):
     from . import sweep
 
     try:
@@ -167,7 +264,19 @@ def _executor(args):
             return sweep.SerialExecutor()
         return sweep.LocalPoolExecutor(workers=args.workers)
     except (ValueError, sweep.SweepError) as exc:
-        raise UsageError(f"thermalize sweep: {exc}") from exc
+        raise UsageError(f"thermalize {command}: {exc}") from exc
+
+
+def _probe(executor, command: str) -> None:
+    """Open (and close) a Dask executor once, so an unreachable scheduler fails before work."""
+    from . import sweep
+
+    if isinstance(executor, sweep.DaskExecutor) and executor.scheduler is not None:
+        try:
+            with executor.open():
+                pass
+        except sweep.SweepError as exc:
+            raise UsageError(f"thermalize {command}: {exc}") from exc
 
 
 #: Seconds `sweep --scheduler` waits for the scheduler (and its first worker).
@@ -220,10 +329,14 @@ def _cmd_sweep(args) -> int:
 def _cmd_report(args) -> int:
     from .report import write_report
 
+    from .report import NothingToReport
+
     if not args.dir.is_dir():
         raise UsageError(f"thermalize report: {args.dir} is not a directory")
     try:
         page = write_report(args.dir, args.out)
+    except NothingToReport as exc:
+        raise UsageError(f"thermalize report: {exc}") from exc
     except OSError as exc:
         raise UsageError(f"thermalize report: cannot write the report: {exc}") from exc
     print(f"report: {page}")

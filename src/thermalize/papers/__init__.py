@@ -1,4 +1,7 @@
-"""Reproductions of the papers' results: one module per paper, each result registered by id."""
+"""Reproductions of the papers' results: one subpackage per paper, each result registered by id.
+
+The expensive work of a reproduction runs as tasks on the sweep engine (`run_reproductions`).
+"""
 
 from ._registry import (
     CORE,
@@ -13,7 +16,7 @@ from ._registry import (
     registry,
     suggest,
 )
-from ._runner import ReproductionResult, result_json, run_reproduction
+from ._runner import ReproductionResult, result_json, run_reproduction, run_reproductions
 
 __all__ = [
     "CORE",
@@ -29,5 +32,6 @@ __all__ = [
     "registry",
     "result_json",
     "run_reproduction",
+    "run_reproductions",
     "suggest",
 ]

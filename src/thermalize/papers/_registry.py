@@ -143,7 +143,12 @@ class Reproduction:
         Draws from the dataset only.
     checks : callable (xarray.Dataset) -> list[Check]
     full_runtime_estimate_s : float
-        Expected wall time with ``--full``.
+        Expected wall time with ``--full`` on one core (measured by
+        ``benchmarks/time_estimates.py``).
+    tasks : callable (quick: bool) -> list[thermalize.sweep.Task], optional
+        The expensive work as independent tasks (see ``papers/_tasks.py``): the runner
+        computes them on the chosen executor, stores them under their keys and then calls
+        ``compute``, which finds their results. Without it the whole ``compute`` is one task.
     """
 
     id: str
@@ -154,6 +159,11 @@ class Reproduction:
     plot: Callable = field(repr=False)
     checks: Callable = field(repr=False)
     full_runtime_estimate_s: float = math.nan
+    tasks: Callable | None = field(default=None, repr=False)
+
+    def estimate_s(self, quick: bool) -> float:
+        """Estimated wall time on one core in the given mode."""
+        return self.runtime_estimate_s if quick else self.full_runtime_estimate_s
 
 
 _REGISTRY: dict[str, Reproduction] = {}
@@ -168,6 +178,7 @@ def register(
     plot: Callable,
     checks: Callable,
     full_runtime_estimate_s: float = math.nan,
+    tasks: Callable | None = None,
 ):
     """Decorator registering ``compute(quick: bool) -> Dataset`` as reproduction `id`.
 
@@ -182,7 +193,7 @@ def register(
             raise ValueError(f"reproduction id {id!r} registered twice")
         _REGISTRY[id] = Reproduction(
             id, title, paper, float(runtime_estimate_s), compute, plot, checks,
-            float(full_runtime_estimate_s),
+            float(full_runtime_estimate_s), tasks,
         )
         return compute
 

@@ -7,6 +7,9 @@ as it finishes, so an interrupted sweep resumes where it stopped. Stochastic poi
 child ``i`` of ``SeedSequence(seed).spawn(n_points)``, so results never depend on the executor,
 the number of workers or the chunking. See docs/scaling.md.
 
+Reproductions use the same machinery for their expensive work: `Task` (a function and its
+arguments, keyed by a hash of both and the package version), `TaskStore` and `run_tasks`.
+
 This package is the task engine: it knows the core only, never a physics family or a paper.
 The registered quantities live in the composition layer (``thermalize/papers/quantities``),
 imported by name on the first lookup.
@@ -24,6 +27,7 @@ from ._executors import (
     SerialExecutor,
     available_cores,
 )
+from ._jobs import Task, TaskError, TaskRun, TaskStore, function_reference, run_tasks
 from ._registry import (
     REQUIRED,
     Quantity,
@@ -47,8 +51,13 @@ __all__ = [
     "SweepError",
     "SweepResult",
     "SweepSpec",
+    "Task",
+    "TaskError",
+    "TaskRun",
+    "TaskStore",
     "add_quantity_provider",
     "available_cores",
+    "function_reference",
     "get_quantity",
     "load_spec",
     "parse_axis",
@@ -56,6 +65,7 @@ __all__ = [
     "quantities",
     "register_quantity",
     "run",
+    "run_tasks",
     "sweep",
 ]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import xarray as xr
 
@@ -15,6 +13,7 @@ from ...fermions import (
     sample_fock_correlation_matrix,
     single_electron_transistor,
 )
+from .._tasks import shared_task
 
 BANDWIDTH = 10.0  # W (Sec. IV)
 BETAS = (10.0, 2.0)  # beta_L, beta_R (Sec. IV)
@@ -48,9 +47,9 @@ def _gamma_times(points_per_decade: int) -> np.ndarray:
     return np.logspace(-1, 8, 9 * points_per_decade + 1)
 
 
-@lru_cache(maxsize=64)
+@shared_task
 def _run(case: str, gamma: float, k_left: int, k_right: int, grid: tuple, state: str = "gibbs"):
-    """entropy_production of the SET on a Gamma t grid.
+    """entropy_production of the SET on a Gamma t grid (one engine task, shared by the figures).
 
     state: 'gibbs' (Eq. 2), 'pure' (Sec. IV C) or 'matched' (Eq. 2 at the pure state's own
     initial beta*, mu*: the ensemble that differs from the pure state only microscopically).

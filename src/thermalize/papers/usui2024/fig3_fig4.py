@@ -125,10 +125,21 @@ def _grid(quick: bool, quick_per_decade: int = 5) -> tuple:
     return tuple(_gamma_times(quick_per_decade if quick else 10))
 
 
-def _ensemble_runs(quick: bool, gammas) -> xr.Dataset:
+def _ensemble_specs(quick: bool, gammas) -> dict:
+    """(case, Gamma) -> arguments of the ensemble run `_run` (Eq. 2 initial state)."""
     k = _levels(quick)
-    runs = {(c, g): _run(c, g, k, k, _grid(quick)) for c in CASES for g in gammas}
+    return {(c, g): dict(case=c, gamma=g, k_left=k, k_right=k, grid=_grid(quick))
+            for c in CASES for g in gammas}
+
+
+def _ensemble_runs(quick: bool, gammas) -> xr.Dataset:
+    runs = {key: _run(**kw) for key, kw in _ensemble_specs(quick, gammas).items()}
     return _stack(runs, ("case", "gamma"))
+
+
+def tasks_fig4(quick: bool) -> list:
+    """One task per (case, Gamma): the K-level run of Eq. (2) (shared with Figs. 5, 8)."""
+    return [_run.task(**kw) for kw in _ensemble_specs(quick, GAMMAS_FIG4).values()]
 
 
 def compute_fig4(quick: bool) -> xr.Dataset:

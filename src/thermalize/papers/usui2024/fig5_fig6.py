@@ -22,6 +22,7 @@ from .common import (
 from .fig3_fig4 import (
     _bath_gap,
     _ensemble_runs,
+    _ensemble_specs,
     _identity_tol,
 )
 
@@ -146,12 +147,31 @@ def plot_fig5(ds: xr.Dataset):
 NORMALISED = ["system_bath_mi_normalised", "inter_bath_mi_normalised", "intra_bath_mi_normalised"]
 
 
-def compute_fig6(quick: bool) -> xr.Dataset:
-    """Regime-III averages (Gamma t in [1e5, 1e8], log-spaced samples) vs Gamma."""
+def _fig6_specs(quick: bool) -> dict:
+    """(case, Gamma) -> arguments of the regime-III run `_run` of Fig. 6."""
     k = _levels(quick)
     gammas = GAMMAS_FIG6_QUICK if quick else GAMMAS_FIG6_FULL
     grid = tuple(np.logspace(np.log10(REGIME_III[0]), np.log10(REGIME_III[1]), 10 if quick else 31))
-    runs = {(c, g): _run(c, g, k, k, grid) for c in CASES for g in gammas}
+    return {(c, g): dict(case=c, gamma=g, k_left=k, k_right=k, grid=grid)
+            for c in CASES for g in gammas}
+
+
+def tasks_fig5(quick: bool) -> list:
+    """The two Gamma = 3 ensemble runs (the same tasks as in Figs. 4 and 8)."""
+    return [_run.task(**kw) for kw in _ensemble_specs(quick, (3.0,)).values()]
+
+
+def tasks_fig6(quick: bool) -> list:
+    """One task per (case, Gamma)."""
+    return [_run.task(**kw) for kw in _fig6_specs(quick).values()]
+
+
+def compute_fig6(quick: bool) -> xr.Dataset:
+    """Regime-III averages (Gamma t in [1e5, 1e8], log-spaced samples) vs Gamma."""
+    gammas = GAMMAS_FIG6_QUICK if quick else GAMMAS_FIG6_FULL
+    specs = _fig6_specs(quick)
+    grid = next(iter(specs.values()))["grid"]
+    runs = {key: _run(**kw) for key, kw in specs.items()}
     ds = _stack(runs, ("case", "gamma"))
     out = ds[TERMS + ["intra_bath_mi"] + NORMALISED].mean("gamma_time")
     out["system_bath_mi_normalised_sem"] = ds.system_bath_mi_normalised.std(

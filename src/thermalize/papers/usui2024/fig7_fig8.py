@@ -113,15 +113,26 @@ FIG8_VARS = [
 ]
 
 
+def _fig8_specs(quick: bool) -> dict:
+    """(case, state) -> arguments of `_run` (the ensemble runs are those of Figs. 4-5)."""
+    k = _levels(quick)
+    return {(c, state): dict(case=c, gamma=3.0, k_left=k, k_right=k, grid=_grid(quick),
+                             state="gibbs" if state == "ensemble" else state)
+            for c in CASES for state in ("ensemble", "pure", "matched")}
+
+
+def tasks_fig8(quick: bool) -> list:
+    """One task per (case, initial state)."""
+    return [_run.task(**kw) for kw in _fig8_specs(quick).values()]
+
+
 def compute_fig8(quick: bool) -> xr.Dataset:
     """Pure initial state (Fig. 7) vs the ensemble of Eq. (2), Gamma = 3, cases (a), (b)."""
-    k = _levels(quick)
     runs = {}
-    for c in CASES:
-        for state in ("ensemble", "pure", "matched"):
-            r = _run(c, 3.0, k, k, _grid(quick), "gibbs" if state == "ensemble" else state)
-            dstar0 = r.attrs["parameters"]["initial_local_athermality"]
-            runs[(c, state)] = r[FIG8_VARS].assign(initial_local_athermality=dstar0)
+    for (c, state), kw in _fig8_specs(quick).items():
+        r = _run(**kw)
+        dstar0 = r.attrs["parameters"]["initial_local_athermality"]
+        runs[(c, state)] = r[FIG8_VARS].assign(initial_local_athermality=dstar0)
     out = _stack(runs, ("case", "state"))
     out.attrs["parameters"] = _base_parameters(quick, gamma=3.0, seed=SEED)
     return out

@@ -30,18 +30,25 @@ def _asymmetric_levels(k: int, asymmetry: float) -> tuple[int, int]:
     return k + d, k - d
 
 
+def _fig9_specs(quick: bool) -> dict:
+    """(asymmetry, case, Gamma) -> arguments of `_run` with K_L != K_R."""
+    k = _levels(quick)
+    grid = _grid(quick, 3)
+    return {(a, c, g): dict(case=c, gamma=g, k_left=_asymmetric_levels(k, a)[0],
+                            k_right=_asymmetric_levels(k, a)[1], grid=grid)
+            for a in ASYMMETRIES for c in CASES for g in GAMMAS_FIG9}
+
+
+def tasks_fig9(quick: bool) -> list:
+    """One task per (asymmetry, case, Gamma)."""
+    return [_run.task(**kw) for kw in _fig9_specs(quick).values()]
+
+
 def compute_fig9(quick: bool) -> xr.Dataset:
     """beta*_nu vs Gamma t for asymmetric baths K_L != K_R (Appendix A), Gamma = 1, 3."""
     k = _levels(quick)
-    grid = _grid(quick, 3)
-    runs = {}
-    for a in ASYMMETRIES:
-        kl, kr = _asymmetric_levels(k, a)
-        for c in CASES:
-            for g in GAMMAS_FIG9:
-                runs[(a, c, g)] = _run(c, g, kl, kr, grid)[
-                    ["beta_eff", "mu_eff", "beta_ref", "mu_ref"]
-                ]
+    runs = {key: _run(**kw)[["beta_eff", "mu_eff", "beta_ref", "mu_ref"]]
+            for key, kw in _fig9_specs(quick).items()}
     out = _stack(runs, ("asymmetry", "case", "gamma"))
     out["levels_left"] = ("asymmetry", [_asymmetric_levels(k, a)[0] for a in ASYMMETRIES])
     out["levels_right"] = ("asymmetry", [_asymmetric_levels(k, a)[1] for a in ASYMMETRIES])
