@@ -27,7 +27,25 @@ if importlib.util.find_spec("thermalize.counting") is not None:
 
 #: result containers record the beta they were computed at; they are read, not called
 RESULT_TYPES = {"classical.DiskAudit", "classical.ScattererAudit", "scattering.MapAudit",
-                "classical.DiskMonteCarlo", "gas.CollisionRates"}
+                "classical.DiskMonteCarlo", "gas.CollisionRates", "gas.SpinExchangeStatistics",
+                "scattering.CollisionEnergyStatistics", "scattering.TrajectoryHeatStatistics"}
+#: known gaps, reported to the owner of the module (helper `flucta`, issue 19 items 1-3, whose
+#: files were being edited when this test was written); strict: a fix makes them fail here
+#: until the entry is removed
+KNOWN_TEMPERATURE_GAPS = {
+    "gas.spin_exchange_statistics": "beta_initial= without temperature_initial=",
+    "scattering.collision_energy_statistics": "beta=, beta_initial= without temperature*=",
+    "scattering.fluctuation_departure": "beta=, beta_initial= without temperature*=",
+    "scattering.trajectory_heat_statistics": "beta=, beta_initial= without temperature*=",
+}
+
+
+def _with_gaps(names):
+    return [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_TEMPERATURE_GAPS[n]))
+        if n in KNOWN_TEMPERATURE_GAPS else n
+        for n in names
+    ]
 
 KINDS = {
     "temperature": re.compile(r"^(beta|temperature)(_|$)"),
@@ -92,7 +110,9 @@ def test_the_scan_sees_the_api():
             "scattering.IncidentPacket", "fermions.gibbs_correlation_matrix"} <= set(SIGNATURES)
 
 
-@pytest.mark.parametrize("qualname", sorted(q for q in SIGNATURES if q not in RESULT_TYPES))
+@pytest.mark.parametrize(
+    "qualname", _with_gaps(sorted(q for q in SIGNATURES if q not in RESULT_TYPES))
+)
 def test_beta_and_temperature_come_together(qualname):
     params = set(SIGNATURES[qualname])
     for name in params:

@@ -22,6 +22,8 @@ PHYSICS_MD = Path(__file__).resolve().parents[1] / "docs" / "physics.md"
 CORE = ("quantum", "superop", "distributions")
 #: family packages; a section belongs to the family whose title words it contains
 FAMILIES = ("classical", "scattering", "gas", "fermions")
+#: packages a table cell may name by prefix (`counting.scgf`) in any section
+PREFIXED = (*FAMILIES, "counting")
 SECTION_FAMILY = {
     "Core": None,
     "Classical and semiclassical collisional baths": "classical",
@@ -30,6 +32,8 @@ SECTION_FAMILY = {
     "Finite free-fermion baths": "fermions",
     "Counting statistics of finite fermion baths": "fermions",
     "Fluctuation theorems of classical collisional baths": "classical",
+    # several families in one table: every name carries its package prefix
+    "Counting statistics and fluctuation theorems: Lindblad core, gas, scattering": None,
 }
 #: every package with a public ``__all__`` (thermalize.counting once it exists)
 PACKAGES = ["thermalize", *(f"thermalize.{m}" for m in CORE + FAMILIES)]
@@ -81,6 +85,8 @@ def _tokens(cell: str):
 
 
 def _submodules(package: str) -> set[str]:
+    if importlib.util.find_spec(package) is None:
+        return set()
     mod = importlib.import_module(package)
     return {m.name for m in pkgutil.iter_modules(mod.__path__)} if hasattr(mod, "__path__") else set()
 
@@ -110,15 +116,24 @@ def documented_names() -> list[tuple[str, str, tuple[str, ...]]]:
                     parts = parts[1:]
                 if not parts:
                     continue
-                if parts[0] in CORE:
-                    package, parts = f"thermalize.{parts[0]}", parts[1:]
-                elif family is None:
-                    continue
-                else:
+                if family is not None and parts[0] in (family, *subs):
+                    # the section's own family (its submodule names win: `gas.` in the
+                    # classical section is thermalize.classical.gas)
                     if parts[0] == family:
                         parts = parts[1:]
                     if parts and parts[0] in subs:
                         parts = parts[1:]  # module path: the name must be at package level too
+                    package = f"thermalize.{family}"
+                elif parts[0] in CORE:
+                    package, parts = f"thermalize.{parts[0]}", parts[1:]
+                elif parts[0] in PREFIXED:
+                    package, parts = f"thermalize.{parts[0]}", parts[1:]
+                    other = _submodules(package)
+                    if parts and parts[0] in other:
+                        parts = parts[1:]
+                elif family is None:
+                    continue
+                else:
                     package = f"thermalize.{family}"
                 if not parts:
                     continue

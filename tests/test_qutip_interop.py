@@ -26,7 +26,7 @@ import pytest
 qutip = pytest.importorskip("qutip")
 
 from thermalize import quantum, superop  # noqa: E402
-from thermalize import fermions, gas, scattering  # noqa: E402
+from thermalize import counting, fermions, gas, scattering  # noqa: E402
 
 #: parameter names that carry a state, an operator or a superoperator
 OPERATOR_PARAMS = {
@@ -126,6 +126,10 @@ def _inputs() -> tuple[SimpleNamespace, SimpleNamespace]:
     q.Hs = qutip.Qobj(np.array([[-0.3, 0.05], [0.05, 0.3]]))
     q.V = qutip.Qobj(np.array([[0.0, 1.0 + 1.0j], [1.0 - 1.0j, 0.0]]))
     q.rho2 = qutip.Qobj(_random_density(rng, 2))
+    q.diag2 = qutip.Qobj(np.diag([0.3, 0.7]))  # energy-diagonal qubit state
+    q.sm = qutip.Qobj(np.array([[0.0, 1.0], [0.0, 0.0]]))  # |0><1|
+    q.sp = q.sm.dag()
+    q.Hq = qutip.Qobj(np.diag([0.0, 1.0]))
     smap = scattering.scattering_map(
         scattering.ScatteringModel.example(), scattering.IncidentPacket.example(), nodes=24
     )
@@ -139,6 +143,7 @@ def _inputs() -> tuple[SimpleNamespace, SimpleNamespace]:
     q.Lgas = qutip.Qobj(_col_to_row(q.spin.generator()), dims=[[[3], [3]], [[3], [3]]])
     q.Lgas.superrep = "super"
     q.states3 = [qutip.Qobj(_random_density(rng, 3)) for _ in range(3)]
+    q.diag3 = qutip.Qobj(np.diag([0.5, 0.3, 0.2]))
     # fermions: the example model and its Gibbs correlation matrix
     q.fmodel = fermions.QuadraticModel.example()
     n = q.fmodel.single_particle_hamiltonian.shape[0]
@@ -231,7 +236,31 @@ CASES = {
     "scattering.poisson_trajectories": Case(
         lambda x: _trajectories(x)
     ),
+    "scattering.collision_energy_statistics": Case(
+        lambda x: _fields(scattering.collision_energy_statistics(
+            x.smap, x.smap_obj.energies, rho0=x.diag2, beta=0.1))
+    ),
+    "scattering.trajectory_heat_statistics": Case(
+        lambda x: _fields(scattering.trajectory_heat_statistics(
+            x.smap, 0.5, T, energies=x.smap_obj.energies, rho0=x.diag2, beta=0.1))
+    ),
+    "scattering.fluctuation_departure": Case(
+        lambda x: _fields(scattering.fluctuation_departure(
+            x.smap, [0.5, 2.0], beta_initial=0.3, energies=x.smap_obj.energies, beta=0.1))
+    ),
+    # --- counting statistics of Lindblad dynamics (a decaying and pumped qubit)
+    "counting.CountingModel": Case(lambda x: _counting(x).mean_currents()),
+    "counting.CountingModel.mean_currents": Case(lambda x: _counting(x).mean_currents(x.rho2)),
+    "counting.generating_function": Case(
+        lambda x: counting.generating_function(_counting(x), x.rho2, T, [[0.3], [1.1]])
+    ),
+    "counting.counting_distribution": Case(
+        lambda x: _fields(counting.counting_distribution(_counting(x), x.rho2, T, support=(-4, 4)))
+    ),
     # --- gas (J = 1 spin: d = 3)
+    "gas.spin_exchange_statistics": Case(
+        lambda x: _fields(gas.spin_exchange_statistics(x.spin, T, rho0=x.diag3))
+    ),
     "gas.SpinGasModel.populations": Case(lambda x: x.spin.populations(T, x.rho3)),
     "gas.SpinGasModel.evolve": Case(lambda x: x.spin.evolve(T, x.rho3), [[3], [3]]),
     "gas.SpinGasModel.ergotropy": Case(lambda x: x.spin.ergotropy(T, x.rho3)),
@@ -273,6 +302,10 @@ CASES = {
     ),
     "fermions.exchange_fluctuation_check": Case(lambda x: _exchange(x)),
 }
+
+
+def _counting(x):
+    return counting.CountingModel(x.Hq, [x.sm, x.sp], [2.0, 1.0], {"emitted": {0: 1.0, 1: -1.0}})
 
 
 def _model_numbers(m):

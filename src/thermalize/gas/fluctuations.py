@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._qutip import to_array
 from ..counting import CountingModel, counting_distribution
 from ..counting._dataset import UNITLESS, dataset, variable
 from ..errors import ParameterError, require_real
@@ -183,7 +184,7 @@ def spin_exchange_statistics(
         p0 = np.zeros(d)
         p0[0] = 1.0
     else:
-        p0 = np.asarray(rho0)
+        p0 = np.asarray(to_array(rho0))  # a Qobj is read at the boundary
     cm = spin_counting_model(model)
     two_j = d - 1
     rho = np.diag(p0) if np.ndim(p0) == 1 else p0

@@ -225,7 +225,7 @@ def collision_generator(scattering_map, energies=None, rate=None, *,
     coherent = -1j / hbar * commutator_superop(np.diag(e))
     coll = s.reshape(s.shape[:-4] + extra + (d * d, d * d)) - np.eye(d * d)
     out = coherent + g[..., None, None] * coll
-    return _to_qobj_super(out) if is_qobj(scattering_map) and out.ndim == 2 else out
+    return _to_qobj_super(out, scattering_map) if is_qobj(scattering_map) and out.ndim == 2 else out
 
 
 def collision_steady_state(scattering_map, energies=None, rate=None, *,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import expm
 
+from .._qutip import to_array
 from ..counting._dataset import UNITLESS, dataset, variable
 from ..errors import ParameterError, as_float_array, require_nonnegative, require_real
 from ..quantum import gibbs_populations
@@ -40,7 +41,7 @@ def _initial_populations(energies, rho0, beta_initial):
     if beta_initial is not None:
         b0 = require_real("beta_initial", beta_initial)
         return gibbs_populations(energies, b0), b0
-    r = np.asarray(rho0)
+    r = np.asarray(to_array(rho0))  # a Qobj is read at the boundary
     if r.shape == (d,):
         r = np.diag(r)
     if r.shape != (d, d) or not np.issubdtype(r.dtype, np.number):
