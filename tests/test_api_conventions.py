@@ -225,3 +225,20 @@ def test_temperature_is_an_alternative_spelling_everywhere():
     kw["rng"] = np.random.default_rng(1)
     b = fermions.pure_state_realisations(model, mu=mu, times=[0.5], temperature=2.0, **kw)
     np.testing.assert_array_equal(a["sigma"].values, b["sigma"].values)
+
+
+def test_a_single_rate_applies_to_every_jump_operator():
+    """`liouvillian(H, J, 0.1)` (issue 17: was "rates has 1 entries but there are 3 jump_ops")
+    equals the generator written out by hand with rate 0.1 on each jump operator."""
+    from thermalize.superop import liouvillian
+
+    rng = np.random.default_rng(5)
+    h = np.diag([0.0, 0.7, 1.5])
+    jumps = [rng.normal(size=(3, 3)) for _ in range(3)]
+    eye = np.eye(3)
+    ref = -1j * (np.kron(h, eye) - np.kron(eye, h.T))  # row-major vec(A X B) = (A x B^T) vec X
+    for j in jumps:
+        jdj = j.conj().T @ j
+        ref = ref + 0.1 * (np.kron(j, j.conj()) - 0.5 * (np.kron(jdj, eye) + np.kron(eye, jdj.T)))
+    # same sums in a different order: rounding only
+    np.testing.assert_allclose(liouvillian(h, jumps, 0.1), ref, atol=1e-14)
