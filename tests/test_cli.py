@@ -20,7 +20,7 @@ def run_cli(*args):
 def test_version():
     res = run_cli("--version")
     assert res.returncode == 0
-    assert res.stdout.strip() == f"thermalize {__version__}"
+    assert res.stdout.splitlines()[0] == f"thermalize {__version__}"
 
 
 def test_list_json_and_markdown(capsys):

@@ -49,7 +49,8 @@ class SweepResult:
     path : Path or None
         The written ``sweep.nc`` (None without an output directory or when incomplete).
     seconds : float
-        Wall time of this run.
+        Wall time of this run (the manifest ``sweep.json`` lists every run's in
+        ``status.runtimes_s``; ``sweep.nc`` records their sum as ``wall_time_s``).
     """
 
     dataset: xr.Dataset = field(repr=False)
@@ -190,6 +191,10 @@ def run(spec: SweepSpec, *, executor: Executor | None = None, out=None, force: b
         raise SweepError(f"executor must be an Executor, got {executor!r}")
     store = SweepStore(out) if out is not None else None
     done = store.prepare(spec, force=force) if store is not None else []
+    earlier: list[float] = []
+    if store is not None:
+        earlier = store.runtimes()
+        store.begin(spec, earlier, time.time())
     results = {c: store.read_chunk(c) for c in done}
     reused = sum(r.indices.size for r in results.values())
     todo = [c for c in range(spec.n_chunks) if c not in results]
@@ -218,9 +223,15 @@ def run(spec: SweepSpec, *, executor: Executor | None = None, out=None, force: b
     ds, failures = assemble(spec, results)
     path = None
     seconds = time.perf_counter() - t0
-    if store is not None and complete:
-        status = {"complete": True, "n_failed": len(failures), "runtime_s": round(seconds, 3),
-                  "executor": executor.describe()}
-        path = store.finish(spec, ds, status=status)
+    if store is not None:
+        # one entry per run of this spec: the report and the provenance sum them (resumes)
+        runtimes = [*earlier, round(seconds, 3)]
+        status = {"complete": complete, "runtime_s": round(seconds, 3),
+                  "runtimes_s": runtimes, "executor": executor.describe()}
+        if complete:
+            status["n_failed"] = len(failures)
+            path = store.finish(spec, ds, status=status)
+        else:
+            store.record(spec, status=status)
     return SweepResult(ds, spec, tuple(failures), evaluated, reused, complete, error, path,
                        seconds)

@@ -72,9 +72,9 @@ def compute_disk(quick: bool) -> xr.Dataset:
         kern = disk.detailed_balance_ratio(w, wp, beta, mass, "effusion", 2)
         cf = disk.detailed_balance_ratio_closed_form(w, wp, beta, mass)
         eq35_err.append(np.max(np.abs(kern / cf - 1)))
-        printed = disk.kernel(wp, w, beta, mass, "effusion", 2) / disk.kernel(
-            -w, wp, beta, mass, "effusion", 2
-        )
+        # Eq. (35) as printed: rho(w'|w) / rho(-w|w') (reversed transition w' -> -w)
+        printed = disk.kernel(w, wp, beta=beta, mass=mass, kicks="effusion", sides=2) / \
+            disk.kernel(wp, -w, beta=beta, mass=mass, kicks="effusion", sides=2)
         printed_dev.append(np.max(np.abs(printed / cf - 1)))
         gibbs_dev.append(np.max(np.abs(kern / disk.gibbs_ratio(w, wp, beta, mass) - 1)))
         f = disk.collision_map(1.0)

@@ -24,21 +24,21 @@ def compute_heat_pump(quick: bool) -> xr.Dataset:
     disk = RotatingDisk(1.0)
     q, sig, q_max, sig_max = ([] for _ in range(4))
     for r in ratios:
-        hf = HeatPump(disk, 1 / t_cold, 1 / (r * t_cold), mass).heat_flows()
+        hf = HeatPump(disk, temperature_cold=t_cold, temperature_hot=r * t_cold, mass=mass).heat_flows()
         q.append(hf.heat_to_hot)
         sig.append(hf.entropy_production)
-        hm = HeatPump(disk, 1 / t_cold, 1 / (r * t_cold), mass, kicks="maxwell").heat_flows()
+        hm = HeatPump(disk, temperature_cold=t_cold, temperature_hot=r * t_cold, mass=mass, kicks="maxwell").heat_flows()
         q_max.append(hm.heat_to_hot)
         sig_max.append(hm.entropy_production)
     rng = np.random.default_rng(SEED + 6)
     cycles, reps = (100, 4000) if quick else (1200, 100_000)
     mc = [
-        HeatPump(disk, 1 / t_cold, 1 / (r * t_cold), mass).simulate(
+        HeatPump(disk, temperature_cold=t_cold, temperature_hot=r * t_cold, mass=mass).simulate(
             n_cycles=cycles, n_replicas=reps, rng=rng
         )
         for r in ratios_mc
     ]
-    an = [HeatPump(disk, 1 / t_cold, 1 / (r * t_cold), mass).heat_flows() for r in ratios_mc]
+    an = [HeatPump(disk, temperature_cold=t_cold, temperature_hot=r * t_cold, mass=mass).heat_flows() for r in ratios_mc]
     return xr.Dataset(
         {
             "heat": ("ratio", q),

@@ -42,7 +42,7 @@ def clausius_compute(quick: bool) -> xr.Dataset:
     gib = gibbs_state(e, beta)
     rel = np.array([relative_entropy(x, gib) for x in rho])
     # two-temperature spin gas (Fig. 2 pair D = 4, A = 1), as a general Born model for the flows
-    sm = SpinGasModel(5, 1.0, 4.0, 5.0, 1.0, 1.0)
+    sm = SpinGasModel.from_paper(spin=5, D=4.0, A=1.0)  # Delta = 4, T_A = 5, T_M = E_R = 1
     t2 = np.linspace(0.0, 150.0, 151 if quick else 601)
     pops = sm.populations(t2)
     w = sm.ergotropy(t2)

@@ -35,7 +35,7 @@ FIG2_SPIN, FIG2_OMEGA_S, FIG2_T_MAX = 20, 1.0, 200.0
 
 def _fig2_model(d_val: float, a_val: float, spin=FIG2_SPIN) -> SpinGasModel:
     # k_B T_M = E_R = 1, omega_S = 1: Delta = D, omega_A = 1 + D, T_A = omega_A / A
-    return SpinGasModel(spin, FIG2_OMEGA_S, d_val, (FIG2_OMEGA_S + d_val) / a_val, 1.0, 1.0)
+    return SpinGasModel.from_paper(spin=spin, D=d_val, A=a_val, omega_s=FIG2_OMEGA_S)
 
 
 def fig2_compute(quick: bool) -> xr.Dataset:

@@ -35,7 +35,8 @@ def detuning_compute(quick: bool) -> xr.Dataset:
     times = np.linspace(0.0, 10.0, 80 if quick else 400)
     jz_t, t_fit, t_ri, t_ri_pred, gminus = [], [], [], [], []
     for det in DET_VALUES:
-        m = SpinGasModel(DET_SPIN, 1.0, det, DET_T, DET_T, 1.0)
+        m = SpinGasModel(DET_SPIN, 1.0, det, temperature_internal=DET_T,
+                         temperature_motional=DET_T, recoil_energy=1.0)
         gm = m.rates()[1]
         gminus.append(gm)
         top = np.zeros(m.dimension)
@@ -47,11 +48,14 @@ def detuning_compute(quick: bool) -> xr.Dataset:
         t_ri.append(fitted_temperature(np.diag(ri.steady_state()).real, 1.0))
         t_ri_pred.append(ri.predicted_temperature())
     fine = np.linspace(-0.9, 10.0, 120 if quick else 600)
-    rates = np.array([SpinGasModel(DET_SPIN, 1.0, x, DET_T, DET_T, 1.0).rates() for x in fine])
+    rates = np.array([SpinGasModel(
+        DET_SPIN, 1.0, x, temperature_internal=DET_T, temperature_motional=DET_T,
+        recoil_energy=1.0).rates() for x in fine])
     # the general model with first-Born Gaussian amplitudes at two detunings (Eq. 19 cross-check)
     born_err = []
     for det in (0.5, 5.0):
-        sm = SpinGasModel(1, 1.0, det, DET_T, DET_T, 1.0)
+        sm = SpinGasModel(1, 1.0, det, temperature_internal=DET_T,
+                          temperature_motional=DET_T, recoil_energy=1.0)
         r = GasModel.from_spin(sm).rates(rtol=1e-10).rate_matrix()
         up, down = sm.ladder_rates()
         born_err.append(
@@ -194,26 +198,32 @@ def detuning_plot(ds: xr.Dataset):
 
 
 # ----------------------------------------------------------------------------- T_eff map
+def _ratio_model(spin, detuning, ratio):
+    """omega_S = 1, T_M = E_R = 1 and T_A = `ratio` (the axes of Fig. 4: Delta, T_A/T_M)."""
+    return SpinGasModel(spin, 1.0, detuning, temperature_internal=ratio,
+                        temperature_motional=1.0, recoil_energy=1.0)
+
+
 def teff_compute(quick: bool) -> xr.Dataset:
     """omega_S / T_eff (Eq. 21) over T_A/T_M and Delta/omega_S; Eq. (22) boundary."""
     ratio = np.logspace(-1, 1, 61 if quick else 301)
     delta = np.linspace(-0.9, 5.0, 60 if quick else 300)
     beta = np.array(
         [
-            [SpinGasModel(1, 1.0, dl, r, 1.0, 1.0).effective_inverse_temperature() for dl in delta]
+            [_ratio_model(1, dl, r).effective_inverse_temperature() for dl in delta]
             for r in ratio
         ]
     )
     inverted = np.array(
         [
-            [SpinGasModel(1, 1.0, dl, r, 1.0, 1.0).population_inverted() for dl in delta]
+            [_ratio_model(1, dl, r).population_inverted() for dl in delta]
             for r in ratio
         ]
     )
     rate_beta = np.array(
         [
             [
-                np.subtract(*SpinGasModel(1, 1.0, dl, r, 1.0, 1.0).log_rates()[::-1])
+                np.subtract(*_ratio_model(1, dl, r).log_rates()[::-1])
                 for dl in delta[::6]
             ]
             for r in ratio[::6]
@@ -222,7 +232,7 @@ def teff_compute(quick: bool) -> xr.Dataset:
     samples = [(0.5, 0.5), (3.0, 2.0), (8.0, 4.0), (1.0, -0.5), (6.0, 0.3)]
     ss_err, boundary = [], []
     for r, dl in samples:
-        m = SpinGasModel(2, 1.0, dl, r, 1.0, 1.0)
+        m = _ratio_model(2, dl, r)
         ss_err.append(
             float(
                 np.max(
@@ -235,7 +245,7 @@ def teff_compute(quick: bool) -> xr.Dataset:
         )
     for dl in (0.5, 1.0, 3.0):  # on the Eq. (22) line T_A/T_M = (omega_S + Delta)/Delta
         boundary.append(
-            SpinGasModel(1, 1.0, dl, (1 + dl) / dl, 1.0, 1.0).effective_inverse_temperature()
+            _ratio_model(1, dl, (1 + dl) / dl).effective_inverse_temperature()
         )
     return xr.Dataset(
         {
