@@ -282,7 +282,8 @@ def covered_data(ax, artist) -> int:
         return int(box.overlaps(ax.bbox))
     inside = ((pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1)
               & (pts[:, 1] >= box.y0) & (pts[:, 1] <= box.y1))
-    texts = [t for t in list(ax.texts) + list(ax.artists) if t is not artist and t.get_visible()]
+    texts = [t for t in list(ax.texts) + list(ax.artists) + [ax.get_legend()]
+             if t is not None and t is not artist and t.get_visible()]
     return int(inside.sum()) + sum(box.overlaps(t.get_window_extent(renderer)) for t in texts)
 
 

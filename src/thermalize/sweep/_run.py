@@ -13,6 +13,7 @@ import numpy as np
 import xarray as xr
 
 from .._version import __version__
+from ..io import DIMENSIONLESS, describe
 from ._errors import SweepError
 from ._executors import Executor, SerialExecutor
 from ._spec import SweepSpec
@@ -134,9 +135,15 @@ def assemble(spec: SweepSpec, results: dict[int, ChunkResult]) -> tuple[xr.Datas
     failures = [{"index": i, "parameters": spec.point(i), "error": errors[i]}
                 for i in sorted(errors)]
     computed = sum(results[c].indices.size for c in order)
+    coords = {k: (k, v) for k, v in spec.grid.items()}
+    for name, (var_dims, arr) in variables.items():
+        for dim, size in zip(var_dims[len(grid_dims):], arr.shape[len(grid_dims):]):
+            labels = q.coords.get(dim, ())
+            coords.setdefault(dim, (dim, list(labels) if len(labels) == size
+                                    else np.arange(size)))
     ds = xr.Dataset(
         variables,
-        coords={k: (k, v) for k, v in spec.grid.items()},
+        coords=coords,
         attrs={
             "title": spec.description or q.description or q.name,
             "quantity": q.name,
@@ -151,7 +158,17 @@ def assemble(spec: SweepSpec, results: dict[int, ChunkResult]) -> tuple[xr.Datas
             "thermalize_version": __version__,
         },
     )
-    return ds, failures
+    return _describe(ds, q, grid_dims), failures
+
+
+def _describe(ds: xr.Dataset, q, grid_dims) -> xr.Dataset:
+    """CF attributes of the quantity (`Quantity.cf`) on its outputs, grid axes and own
+    dimensions; an own dimension it does not describe is an index."""
+    cf = {k: v for k, v in q.cf.items() if k in ds.variables}
+    for dim in ds.dims:
+        if dim not in cf and dim not in grid_dims:
+            cf[dim] = (f"index along {dim}", DIMENSIONLESS, None)
+    return describe(ds, cf)
 
 
 def run(spec: SweepSpec, *, executor: Executor | None = None, out=None, force: bool = False,

@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 
 from ...classical import HeatPump, RotatingDisk
-from ...plotting import annotate_checks, new_figure
+from ...plotting import new_figure, paper_markers, place_legend
 from .common import SEED, Z_MAX, _max_abs_z, _params, _precision_checks
 from .._registry import Check
 
@@ -170,7 +170,11 @@ def plot_heat_pump(ds: xr.Dataset):
         ("effusion kicks (exact)", "Maxwell kicks (control)"),
         r"heat cold $\to$ hot per cycle / $kT_{\rm cold}$",
     )
-    a.legend()
+    # the paper's numbers (Sec. 5, Fig. 2 caption): the disk leaves the cold gas with kT_cold
+    # and the hot bath with kT_hot/2, so Q = k(T_cold - T_hot/2): kT_cold/2 at T_hot = T_cold,
+    # 0 at T_hot = 2 T_cold
+    paper_markers(a, [1.0, 2.0], [0.5, 0.0])
+    place_legend(a)
     _heat_pump_panel(
         b,
         ds,
@@ -179,6 +183,7 @@ def plot_heat_pump(ds: xr.Dataset):
         ("effusion kicks", "Maxwell kicks"),
         r"entropy production per cycle / $k$",
     )
-    annotate_checks(b, "shaded: heat pumped uphill\nwithout work, $\\Sigma<0$")
-    b.legend(loc="lower right")
+    # the note as the legend's title: one box outside the axes, nothing over the data
+    place_legend(b, outside=True,
+                 title="shaded: heat pumped uphill\nwithout work, $\\Sigma<0$")
     return fig

@@ -12,7 +12,7 @@ from ...gas.thermo import (
     heat_current,
     two_temperature_entropy_production,
 )
-from ...plotting import annotate_checks, new_figure
+from ...plotting import annotate_checks, new_figure, place_legend
 from ...quantum import gibbs_state, relative_entropy
 from ...superop import evolve
 from .._registry import Check
@@ -148,7 +148,7 @@ def clausius_plot(ds: xr.Dataset):
     a.semilogy(t[1:], np.abs(ds["heat_current"].values[1:]), "--", label=r"$|\dot Q|$")
     a.set_xlabel(r"time $t$")
     a.set_ylabel("rate")
-    a.legend()
+    place_legend(a)
     annotate_checks(a, "equilibrium gas, 3-level system")
     t2 = ds["time2"].values
     b.plot(t2, ds["ergotropy"].values, "k", label=r"$\mathcal{W}$ (J=5)")
@@ -159,7 +159,7 @@ def clausius_plot(ds: xr.Dataset):
     b2.set_ylabel("power")
     b.set_xlabel(r"time $\tilde\Gamma t$")
     b.set_ylabel(r"ergotropy / $\hbar\omega_S$")
-    b2.legend(loc="center right", fontsize=7)
-    b.legend(loc="lower right", fontsize=7)
+    place_legend(b2, loc="center right", fontsize=7)
+    place_legend(b, loc="lower right", fontsize=7)
     annotate_checks(b, "two-temperature gas (D=4, A=1)")
     return fig

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 from matplotlib.colors import TwoSlopeNorm
+from matplotlib.ticker import MaxNLocator
 
 from ...gas import GasModel, SpinGasModel
 from ...gas.repeated import RepeatedInteractionModel, fitted_temperature
-from ...plotting import annotate_checks, new_figure
+from ...plotting import annotate_checks, axis_label, new_figure, place_legend
 from ...quantum import gibbs_state
 from ...superop import steady_state
 from .._registry import Check
@@ -176,12 +177,12 @@ def detuning_plot(ds: xr.Dataset):
     a.axhline(float(ds["gibbs_jz"]), color="k", ls=":", lw=1, label="Gibbs at T")
     a.set_xlabel(r"time $\Gamma_- t$")
     a.set_ylabel(r"$\langle J_z\rangle$")
-    a.legend(fontsize=6)
+    place_legend(a, fontsize=6)
     b.semilogy(ds["fine_detuning"].values, ds["rate_minus"].values, label=r"$\Gamma_-$")
     b.semilogy(ds["fine_detuning"].values, ds["rate_plus"].values, label=r"$\Gamma_+$")
     b.set_xlabel(r"detuning $\hbar\Delta/E_R$")
     b.set_ylabel(r"rate / $\tilde\Gamma$")
-    b.legend()
+    place_legend(b)
     c.plot(ds["detuning"].values, ds["fitted_temperature"].values, "o-", label="scattering ME")
     c.plot(
         ds["detuning"].values,
@@ -192,7 +193,7 @@ def detuning_plot(ds: xr.Dataset):
     c.set_xlabel(r"detuning $\Delta/\omega_S$")
     c.set_ylabel(r"steady-state temperature / $T$")
     c.set_ylim(0.0, 2.6)
-    c.legend(loc="center right")
+    place_legend(c, loc="center right")
     annotate_checks(c, r"$T_A=T_M=T$; RI: $\omega_S T/\omega_A$")
     return fig
 
@@ -328,14 +329,22 @@ def teff_plot(ds: xr.Dataset):
     mesh = ax.pcolormesh(
         ds["delta"].values, ds["ratio"].values, b, shading="auto", cmap="RdBu", norm=norm
     )
-    fig.colorbar(mesh, ax=ax, label=r"$\hbar\omega_S/k_BT_{eff}$ (Eq. 21)")
+    # ticks on both sides of 0: one linear locator over [vmin, vmax] leaves the short negative
+    # half of a TwoSlopeNorm without labels
+    ticks = np.unique(np.concatenate([
+        MaxNLocator(3).tick_values(norm.vmin, 0.0), MaxNLocator(5).tick_values(0.0, norm.vmax)]))
+    ticks = ticks[(ticks >= norm.vmin) & (ticks <= norm.vmax)]
+    bar = fig.colorbar(mesh, ax=ax, ticks=ticks,
+                       label=axis_label("inverse temperature", r"\hbar\omega_S/k_BT_{eff}")
+                       + " (Eq. 21)")
+    bar.ax.axhline(0.0, color="k", lw=0.8)
     dl = ds["delta"].values
     pos = dl > 0.12
     ax.plot(dl[pos], (1 + dl[pos]) / dl[pos], "k--", label="Eq. (22) boundary")
     ax.set_yscale("log")
     ax.set_ylim(ds["ratio"].values[0], ds["ratio"].values[-1])
-    ax.set_xlabel(r"detuning $\Delta/\omega_S$")
-    ax.set_ylabel(r"$T_A/T_M$")
-    ax.legend(loc="lower right")
+    ax.set_xlabel(axis_label("detuning", r"\Delta/\omega_S"))
+    ax.set_ylabel(axis_label("temperature ratio", r"T_A/T_M"))
+    place_legend(ax, loc="lower right")
     annotate_checks(ax, r"red: $T_{eff}<0$ (population inversion)")
     return fig
