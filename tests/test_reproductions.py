@@ -90,3 +90,20 @@ def test_cf_attributes_give_bare_dimensions_a_coordinate():
     assert out["p"].attrs["symbol"] == "p_k" and out["time"].attrs["units"] == "1/Gamma"
     with pytest.raises(Exception, match="is not a variable"):
         describe(ds, cf)  # describe itself is strict; the registry skips absent names
+
+
+def test_provenance_sums_wall_time_over_resumed_runs(tmp_path):
+    # first run computes the task; the second finds it stored (a resumed run) and adds only
+    # its assembly: both runs are in the recorded wall time, counted in n_runs
+    first = run_reproduction("core.gibbs-fixed-point", out_dir=tmp_path)
+    nc, js = tmp_path / "quick" / "core.gibbs-fixed-point.nc", tmp_path / "quick" / \
+        "core.gibbs-fixed-point.json"
+    assert read_dataset(nc).attrs["n_runs"] == 1
+    second = run_reproduction("core.gibbs-fixed-point", out_dir=tmp_path)
+    assert second.n_reused == 1
+    ds, doc = read_dataset(nc), json.loads(js.read_text())
+    assert ds.attrs["n_runs"] == 2 and doc["provenance"]["n_runs"] == 2
+    # the stored task counts with the time it took in the first run (rounded to ms)
+    assert ds.attrs["wall_time_s"] >= round(first.runtime_s, 3) - 0.01
+    assert doc["provenance"]["wall_time_s"] == pytest.approx(second.runtime_s, abs=2e-3)
+    assert ds.attrs["mode"] == "quick" and ds.attrs["git_commit"]

@@ -9,7 +9,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ...gas import GasModel, SpinGasModel
 from ...gas.repeated import RepeatedInteractionModel, fitted_temperature
-from ...plotting import annotate_checks, axis_label, new_figure, place_legend
+from ...plotting import annotate_checks, axis_label, new_figure, param_title, place_legend
 from ...quantum import gibbs_state
 from ...superop import steady_state
 from .._registry import Check
@@ -173,8 +173,9 @@ def detuning_checks(ds: xr.Dataset) -> list[Check]:
 def detuning_plot(ds: xr.Dataset):
     fig, (a, b, c) = new_figure(1, 3, width=3.2, height=2.7)
     for det in ds["detuning"].values:
-        a.plot(ds["time"].values, ds["jz"].sel(detuning=det).values, label=rf"$\Delta$={det:g}")
-    a.axhline(float(ds["gibbs_jz"]), color="k", ls=":", lw=1, label="Gibbs at T")
+        a.plot(ds["time"].values, ds["jz"].sel(detuning=det).values,
+               label=param_title(Delta=float(det)))
+    a.axhline(float(ds["gibbs_jz"]), color="k", ls=":", lw=1, label="Gibbs at $T$")
     a.set_xlabel(r"time $\Gamma_- t$")
     a.set_ylabel(r"$\langle J_z\rangle$")
     place_legend(a, fontsize=6)
@@ -194,7 +195,8 @@ def detuning_plot(ds: xr.Dataset):
     c.set_ylabel(r"steady-state temperature / $T$")
     c.set_ylim(0.0, 2.6)
     place_legend(c, loc="center right")
-    annotate_checks(c, r"$T_A=T_M=T$; RI: $\omega_S T/\omega_A$")
+    annotate_checks(c, "$T_A = T_M = T$; repeated interactions:\n"
+                       r"$T_{\mathrm{RI}} = \omega_S T/\omega_A$ (dashed)")
     return fig
 
 

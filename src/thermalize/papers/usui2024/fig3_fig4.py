@@ -325,6 +325,7 @@ def plot_fig4(ds: xr.Dataset):
                 ax.set_title(f"case ({c}), " + param_title(Gamma=float(g)))
             if i == 2:
                 ax.set_xlabel(r"$\Gamma t$")
-        place_legend(axes[0, j], loc="upper right")
-    annotate_checks(axes[2, 0], "dotted: start of regime-III window")
+    # one legend for all columns (same lines everywhere), right of the last one, with the note
+    place_legend(axes[0, -1], outside=True, title="bath $\\nu$")
+    annotate_checks(axes[2, -1], "dotted: start of\nregime-III window")
     return fig
