@@ -15,7 +15,7 @@ from matplotlib.offsetbox import AnchoredText
 
 from thermalize.io import missing_cf_attrs, read_dataset
 from thermalize.papers import registry, run_reproduction
-from thermalize.plotting import covered_data
+from thermalize.plotting import STYLE, covered_data
 
 IDS = list(registry())
 
@@ -49,6 +49,7 @@ def test_reproduction_quick_passes_all_checks(rid, tmp_path):
     assert ds.attrs["mode"] == "quick" and ds.attrs["wall_time_s"] >= 0
     # legends and notes cover no data (drawn from the dataset read back, as the report does)
     fig = registry()[rid].plot(ds)
+    fig.set_dpi(STYLE["savefig.dpi"])  # as the saved files are drawn
     try:
         for i, ax in enumerate(fig.axes):
             boxes = [a for a in ax.artists if isinstance(a, AnchoredText)]

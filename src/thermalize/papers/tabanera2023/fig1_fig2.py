@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import xarray as xr
 
@@ -222,7 +224,8 @@ def plot_fig1(ds: xr.Dataset):
             ds["master_equation"].values[i, 0],
             color=color,
             lw=1.6,
-            label=f"{label}: one realisation (thin), Eq. (8) (thick)",
+            label=re.sub(r"Gamma=([0-9.]+)", r"$\\Gamma = \1$", str(label))
+            + ": one realisation (thin), Eq. (8) (thick)",
         )
     ax.axhline(ds.attrs["thermal_rho00"], color="k", ls="--", lw=1, label="thermal")
     ax.set_xlabel(r"$\Gamma t$")
