@@ -103,3 +103,20 @@ def test_every_sweep_quantity_output_describes_itself(name):
         assert ds[var].attrs["long_name"] and ds[var].attrs["units"], var
     if "bath" in ds.dims:  # baths are "L", "R" everywhere (docs/conventions.md)
         assert list(ds["bath"].values) == ["L", "R"]
+
+
+def test_xarray_plot_labels_sweep_axes_with_name_and_unit():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from thermalize.sweep import SweepSpec, run
+
+    ds = run(SweepSpec("core.detailed-balance-steady-state", {"beta": [0.5, 1.0, 2.0]},
+                       {"levels": 3})).dataset
+    ax = ds["populations"].sel(level=1).plot()[0].axes
+    assert ax.get_xlabel() == "inverse temperature [1/energy]"
+    # xarray wraps long labels onto lines
+    assert " ".join(ax.get_ylabel().split()).startswith("steady-state population [dimensionless")
+    plt.close(ax.figure)
