@@ -32,7 +32,8 @@ def test_every_fluct_family_is_registered():
     from thermalize.papers import registry
 
     ids = {r for r in registry() if r.startswith("fluct.")}
-    assert {"fluct.classical-ift", "fluct.fermion-counting"} <= ids
+    assert {"fluct.classical-ift", "fluct.fermion-counting", "fluct.gas-counting",
+            "fluct.lindblad-gc", "fluct.scattering-dft"} <= ids
 
 
 def test_classical_ift_checks_catch_a_broken_theorem(classical_ds):
@@ -118,3 +119,77 @@ def test_fluctuation_quantities_sweep_and_obey_their_laws():
     np.testing.assert_allclose(dsc["ift"] - 1.0, dsc["contraction_contribution"], atol=1e-8)
     z = np.abs(dsc["ift_mc"] - dsc["ift"]) / dsc["ift_mc_se"]
     assert (z < 5).all(), z.values  # 5 standard errors
+
+
+def _passing(rid):
+    ds = get(rid).compute(True)
+    assert not _failed(rid, ds)
+    assert missing_cf_attrs(ds) == []
+    return ds
+
+
+def test_lindblad_gc_checks_catch_a_broken_symmetry():
+    ds = _passing("fluct.lindblad-gc")
+    bad = ds.copy(deep=True)
+    # a mirror about the wrong point (-A'/2 with A' = A + 2e-3): lambda(-A - s) shifts by
+    # lambda'(-A - s) * 2e-3 = O(1e-4)
+    s = ds["tilt"].values
+    bad["scgf_mirror"].values[:] = np.interp(-ds.attrs["parameters"]["affinity"] - s - 2e-3, s,
+                                             ds["scgf"].values)
+    assert any("lambda(s) = lambda(-A - s)" in n for n in _failed("fluct.lindblad-gc", bad))
+    bad = ds.copy(deep=True)
+    bad["rate"].values[:] = bad["rate"].values + 0.01 * bad["rate_current"].values  # I(x) tilted
+    assert any("rate function" in n for n in _failed("fluct.lindblad-gc", bad))
+    bad = ds.copy(deep=True)
+    bad["cumulant"].values[1] = 0.5 * bad["cumulant"].values[0] ** 2 * 2 / (
+        ds.attrs["parameters"]["affinity"] * bad["cumulant"].values[0])  # noise below the TUR
+    failed = _failed("fluct.lindblad-gc", bad)
+    assert any("TUR" in n for n in failed) and any("noise" in n for n in failed), failed
+
+
+def test_gas_counting_checks_catch_broken_laws():
+    ds = _passing("fluct.gas-counting")
+    bad = ds.copy(deep=True)
+    p = bad["probability_gibbs"].values
+    p[:] = 0.5 * (p + p[:, ::-1])  # a symmetric P(n): no exchange FT at beta_0 != beta
+    assert any("Gibbs(beta_0)" in n for n in _failed("fluct.gas-counting", bad))
+    bad = ds.copy(deep=True)
+    bad["gas_cumulant"].values[1, 0] *= 1.01  # energy not conserved
+    assert any("J_internal + J_motional" in n for n in _failed("fluct.gas-counting", bad))
+    bad = ds.copy(deep=True)
+    bad["spin_scaled_cumulant"].values[0] = 1e-3  # a steady current through a bounded exchange
+    assert any("vanishes" in n for n in _failed("fluct.gas-counting", bad))
+
+
+def test_scattering_dft_checks_catch_broken_laws():
+    ds = _passing("fluct.scattering-dft")
+    bad = ds.copy(deep=True)
+    bad["incoherent_ft_residual"].values[3] = 1e-6
+    assert any("incoherent part" in n for n in _failed("fluct.scattering-dft", bad))
+    bad = ds.copy(deep=True)
+    bad["heat_probability_mc"].values[0] += 10 * float(bad["heat_probability_mc_se"][0])
+    assert any("sampled Poisson" in n for n in _failed("fluct.scattering-dft", bad))
+    bad = ds.copy(deep=True)
+    bad["ft_residual"].values[-1] = 1e-4  # no departure at Gamma ~ gap
+    assert any("coherences break" in n for n in _failed("fluct.scattering-dft", bad))
+
+
+def test_counting_quantities_sweep_gc_and_tur():
+    """Lindblad, gas and scattering quantities through the sweep engine: laws on a grid."""
+    from thermalize.sweep import sweep
+
+    ds = sweep("core.three-level-heat-counting", {"beta_hot": [0.4, 1.0, 2.0]})
+    # dense 9x9 eigenvalues: rounding ~1e-14
+    assert float(ds["gc_residual"].max()) < 1e-10
+    hot = ds.sel(beta_hot=[0.4, 1.0])
+    assert (hot["current"] > 0).all() and (hot["tur_residual"] > 0).all()
+    # equal temperatures: detailed balance, no current (Drazin solve rounding ~1e-15)
+    assert abs(float(ds["current"].sel(beta_hot=2.0))) < 1e-12
+    # hotter bath, larger current (the conductor is driven harder)
+    assert float(ds["current"].sel(beta_hot=0.4)) > float(ds["current"].sel(beta_hot=1.0))
+    dg = sweep("gas.two-reservoir-counting", {"temperature_internal": [3.0]})
+    assert float(dg["gc_residual"].max()) < 1e-8  # rates to quadrature rtol 1e-8
+    assert float(dg["entropy_production_rate"].min()) > 0 and float(dg["tur_residual"].min()) > 0
+    dsc = sweep("scattering.heat-ft-departure", {"rate": [0.01, 10.0]}, fixed={"nodes": 16})
+    assert float(dsc["incoherent_ft_residual"].max()) < 1e-12  # expm of a 2x2 rate matrix
+    assert float(dsc["ft_residual"].sel(rate=10.0)) > 10 * float(dsc["ft_residual"].sel(rate=0.01))

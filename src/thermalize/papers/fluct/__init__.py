@@ -8,5 +8,9 @@ an independent route (exact kernel vs Monte Carlo, determinant vs Poisson-binomi
 from ._common import FLUCT
 from .classical import classical_ift
 from .fermions import fermion_counting
+from .gas import gas_counting
+from .lindblad import lindblad_gc
+from .scattering import scattering_dft
 
-__all__ = ["FLUCT", "classical_ift", "fermion_counting"]
+__all__ = ["FLUCT", "classical_ift", "fermion_counting", "gas_counting", "lindblad_gc",
+           "scattering_dft"]

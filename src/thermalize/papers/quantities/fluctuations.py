@@ -16,9 +16,21 @@ from ...fermions import (
     gibbs_correlation_matrix,
     single_electron_transistor,
 )
+from ...counting import scaled_cumulants, scgf
+from ...gas import GasModel
+from ...gas.fluctuations import gas_counting_model
+from ...scattering.fluctuations import trajectory_heat_statistics
 from ...sweep import register_quantity
+from ..fluct.lindblad import heat_conductor
+from .scattering import _qubit_map
 
-__all__ = ["disk_fluctuation_audit", "set_transfer_statistics"]
+__all__ = [
+    "disk_fluctuation_audit",
+    "gas_heat_counting",
+    "qubit_heat_ft_departure",
+    "set_transfer_statistics",
+    "three_level_heat_counting",
+]
 
 
 @register_quantity(
@@ -96,3 +108,98 @@ def set_transfer_statistics(time: float, levels_per_bath: int = 60, bandwidth: f
     bath = bath_number_distribution(model, c0, time, "L")
     return {"transfer_mean": mean, "transfer_variance": var, "transfer_third_cumulant": third,
             "bath_number_mean": float(bath.mean[0]), "bath_number_variance": float(bath.variance[0])}
+
+
+def _gc_and_tur(cm, affinity: float, weights) -> dict:
+    """Current, noise, TUR residual and the GC residual at three complex fields."""
+    w = np.asarray(weights, dtype=float)
+    c = scaled_cumulants(cm, order=2)
+    j, noise = float(c.currents[0]), float(c.noise[0])
+    chi = np.array([0.3, -0.7 + 0.2j, 1.1 - 0.4j])
+    lam = scgf(cm, chi[:, None] * w)
+    mirror = scgf(cm, (-chi + 1j * affinity)[:, None] * w)
+    sigma = affinity * j
+    return {"current": j, "noise": noise, "entropy_production_rate": sigma,
+            "tur_residual": noise / j**2 - 2.0 / sigma if j != 0 and sigma > 0 else np.nan,
+            "gc_residual": float(np.max(np.abs(lam - mirror)))}
+
+
+_GC_OUTPUTS = {"current": (), "noise": (), "entropy_production_rate": (), "tur_residual": (),
+               "gc_residual": ()}
+
+
+@register_quantity(
+    "core.three-level-heat-counting",
+    outputs=_GC_OUTPUTS,
+    description="hot-quantum current, noise, TUR and Gallavotti-Cohen residual of a "
+                "three-level heat conductor between two Bose baths (issue 19)",
+)
+def three_level_heat_counting(beta_hot: float, beta_cold: float = 2.0, e1: float = 1.0,
+                              e2: float = 2.5, gamma: float = 1.0) -> dict:
+    """Scaled cumulants of the net quanta from the hot bath (`papers.fluct.lindblad`).
+
+    Transition 0 <-> 2 (gap e2) sees the hot bath, 0 <-> 1 and 1 <-> 2 the cold one. The
+    affinity is A = (beta_cold - beta_hot) e2: ``gc_residual`` = max |lambda(chi) -
+    lambda(-chi + iA)| vanishes (Gallavotti-Cohen), ``tur_residual`` = kappa_2/kappa_1^2 -
+    2/sigma >= 0 (TUR), sigma = A kappa_1.
+
+    Examples
+    --------
+    >>> out = three_level_heat_counting(0.4)
+    >>> bool(out["gc_residual"] < 1e-10), bool(out["tur_residual"] > 0)
+    (True, True)
+    """
+    cm = heat_conductor((0.0, e1, e2), beta_hot, beta_cold, gamma)
+    return _gc_and_tur(cm, (beta_cold - beta_hot) * e2, [1.0])
+
+
+@register_quantity(
+    "gas.two-reservoir-counting",
+    outputs=_GC_OUTPUTS,
+    description="internal heat current, noise, TUR and Gallavotti-Cohen residual of the "
+                "general gas with internal and motional reservoirs (Gaida 2025; issue 19)",
+)
+def gas_heat_counting(temperature_internal: float, temperature_motional: float = 1.0) -> dict:
+    """Counting statistics of the energy the gas's internal degrees give (`gas_counting_model`).
+
+    ``GasModel.example(temperature_internal=..., temperature_motional=...)``; affinity
+    A = beta_A - beta_M. At T_A = T_M the current vanishes (the TUR residual is then NaN).
+
+    Examples
+    --------
+    >>> out = gas_heat_counting(3.0)
+    >>> bool(out["current"] < 0), bool(out["gc_residual"] < 1e-8)  # the hot internal bath gives
+    (True, True)
+    """
+    gas = GasModel.example(temperature_internal=temperature_internal,
+                           temperature_motional=temperature_motional)
+    return _gc_and_tur(gas_counting_model(gas), gas.beta_internal - gas.beta_motional,
+                       [1.0, 0.0])
+
+
+@register_quantity(
+    "scattering.heat-ft-departure",
+    outputs={"ft_residual": (), "incoherent_ft_residual": (), "coherent_weight": ()},
+    description="departure of the Poisson-sequence heat statistics of the bombarded qubit "
+                "from the per-collision fluctuation theorem (Tabanera-Bravo 2023; issue 19)",
+)
+def qubit_heat_ft_departure(rate: float, collisions: float = 5.0, beta_initial: float = 1.0,
+                            delta_x: float = 1.0, beta: float = 0.1, nodes: int = 48) -> dict:
+    """`trajectory_heat_statistics` at t = collisions/rate from Gibbs(beta_initial).
+
+    Map and packet as `scattering.collision-steady-state` (the paper's Figs. 1-2 defaults).
+    ``incoherent_ft_residual`` vanishes at every rate; ``ft_residual`` and
+    ``coherent_weight`` grow with the rate as collisions feed coherences.
+
+    Examples
+    --------
+    >>> out = qubit_heat_ft_departure(10.0, nodes=16)
+    >>> bool(out["incoherent_ft_residual"] < 1e-12), bool(out["ft_residual"] > 1e-3)
+    (True, True)
+    """
+    smap = _qubit_map(0.6, 1.0, 1.0, 0.1, float(beta), float(delta_x), -10.0, "effusion", "S1",
+                      int(nodes))
+    st = trajectory_heat_statistics(smap, rate, [collisions / rate], beta_initial=beta_initial)
+    return {"ft_residual": float(st.fluctuation_residual()[0]),
+            "incoherent_ft_residual": float(st.fluctuation_residual(incoherent=True)[0]),
+            "coherent_weight": float(st.coherent_weight()[0])}
