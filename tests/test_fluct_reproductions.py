@@ -41,7 +41,7 @@ def test_classical_ift_checks_catch_a_broken_theorem(classical_ds):
     assert not _failed("fluct.classical-ift", ds)
     assert missing_cf_attrs(ds) == []
     bad = ds.copy(deep=True)
-    bad["scatterer_ift"].loc["effusion"] = 1.0 + 1e-4  # an IFT violation of a volume-preserving rule
+    bad["scatterer_ift"].loc["effusion"] = 1.0 + 1e-4  # IFT broken by a volume-preserving rule
     failed = _failed("fluct.classical-ift", bad)
     assert any("<exp(-Delta s)> = 1 (exact kernel)" in n for n in failed), failed
     bad = ds.copy(deep=True)
@@ -106,7 +106,8 @@ def test_fluctuation_quantities_sweep_and_obey_their_laws():
     model = single_electron_transistor(20, 8.0, 1.0, 0.0)
     c0 = gibbs_correlation_matrix(model, [1.0, 1.0], [1.0, -1.0], system_occupation=0.5)
     idx = model.modes("L")
-    n_l = [np.trace(c[np.ix_(idx, idx)]).real for c in evolve_correlations(model, c0, [0.0, *times])]
+    c_t = evolve_correlations(model, c0, [0.0, *times])
+    n_l = [np.trace(c[np.ix_(idx, idx)]).real for c in c_t]
     # first cumulant = change of tr C_L (correlation dynamics): sums of 20 O(1) terms, ~1e-14
     np.testing.assert_allclose(ds["transfer_mean"].values, np.array(n_l[1:]) - n_l[0], atol=1e-10)
     np.testing.assert_allclose(ds["bath_number_mean"].values, n_l[1:], atol=1e-10)

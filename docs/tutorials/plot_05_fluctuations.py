@@ -140,7 +140,8 @@ current, noise = cumulants.currents[0], cumulants.noise[0]
 chi = np.array([0.3, -1.2 + 0.4j])
 gc = np.abs(scgf(conductor, chi[:, None]) - scgf(conductor, (-chi + 1j * affinity)[:, None]))
 print(f"hot-quantum current {current:.5f}, noise {noise:.5f}; GC residual {gc.max():.1e}")
-print(f"TUR: kappa_2/kappa_1^2 = {noise / current**2:.3f} >= 2/sigma = {2 / (affinity * current):.3f}")
+sigma = affinity * current  # entropy production rate
+print(f"TUR: kappa_2/kappa_1^2 = {noise / current**2:.3f} >= 2/sigma = {2 / sigma:.3f}")
 assert gc.max() < 1e-10  # dense 9x9 eigenvalues: rounding only
 assert noise / current**2 >= 2 / (affinity * current)
 tilts = np.linspace(-affinity - 1.0, 1.0, 41)

@@ -122,9 +122,9 @@ def checks(ds: xr.Dataset) -> list[Check]:
     sc = ds.sel(kicks="effusion")
     scm = ds.sel(kicks="maxwell")
     mc_dev = np.abs(ds["disk_ift_mc"] - ds["disk_ift"]) / ds["disk_ift_mc_se"]
-    corr = np.concatenate([ds["disk_ift_corrected"].values, [float(scm["scatterer_ift_corrected"])]])
-    viol = np.concatenate([(ds["disk_ift"] - 1 - ds["disk_contraction_contribution"]).values,
-                           [float(scm["scatterer_ift"] - 1 - scm["scatterer_contraction_contribution"])]])
+    corr = np.r_[ds["disk_ift_corrected"].values, float(scm["scatterer_ift_corrected"])]
+    viol = np.r_[(ds["disk_ift"] - 1 - ds["disk_contraction_contribution"]).values,
+                 float(scm["scatterer_ift"] - 1 - scm["scatterer_contraction_contribution"])]
     law = "law: integral fluctuation theorem (micro-reversibility + Liouville, docs/physics.md)"
     out = [
         Check.close("scatterer, effusion kicks: <exp(-Delta s)> = 1 (exact kernel)",
@@ -143,7 +143,7 @@ def checks(ds: xr.Dataset) -> list[Check]:
         Check.at_least("scatterer, Maxwell kicks: IFT violated, |<exp(-Delta s)> - 1|",
                        float(abs(scm["scatterer_ift"] - 1.0)), 0.01,
                        "Ehrich 2020, Eq. (19): |J| = v/v' != 1 for Maxwell kicks"),
-        Check.close("corrected IFT <exp(-Delta s + Lambda)> = 1 (max over disk and Maxwell scatterer)",
+        Check.close("corrected IFT <exp(-Delta s + Lambda)> = 1 (max, disk and Maxwell scatterer)",
                     float(np.max(np.abs(corr - 1.0))), 0.0, QUAD_TOL,
                     "law: corrected integral fluctuation theorem (derived, docs/physics.md)"),
         Check.close("violation = contraction contribution <e^{-Delta s}(1 - e^Lambda)> (max)",
@@ -152,13 +152,15 @@ def checks(ds: xr.Dataset) -> list[Check]:
         Check.at_least("disk, effusion kicks: IFT violated at every mass ratio (min violation)",
                        float((ds["disk_ift"] - 1.0).min()), 0.05,
                        "Ehrich 2020, Eqs. (31)-(32): |J| = |v'/v| != 1"),
-        Check.close("disk, mu = 1: <exp(-Delta s)> = pi/2", float(ds["disk_ift"].sel(mass_ratio=1.0)),
-                    np.pi / 2, QUAD_TOL, "closed form (derived): omega' = v, v' = omega at mu = 1"),
+        Check.close("disk, mu = 1: <exp(-Delta s)> = pi/2",
+                    float(ds["disk_ift"].sel(mass_ratio=1.0)), np.pi / 2, QUAD_TOL,
+                    "closed form (derived): omega' = v, v' = omega at mu = 1"),
         Check.at_most("disk: Monte Carlo <exp(-Delta s)> within 5 SE of the kernel (max |z|)",
                       float(mc_dev.max()), SIGMAS, "independent route: Monte Carlo"),
         # finite-difference Jacobian of the collision map at sampled points: ~1e-10
         Check.at_most("Lambda = ln|det J| of the collision map (max residual)",
-                      float(max(ds["disk_jacobian_residual"].max(), ds["scatterer_jacobian_residual"].max())),
+                      float(max(ds["disk_jacobian_residual"].max(),
+                                ds["scatterer_jacobian_residual"].max())),
                       1e-8, "Liouville audit: liouville.jacobian_determinant"),
     ]
     return out

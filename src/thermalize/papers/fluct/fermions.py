@@ -62,14 +62,17 @@ def compute(quick: bool) -> xr.Dataset:
     times = np.array(TIMES)
     bath = bath_number_distribution(model, c0, times, "L")
     fft = np.array([_bath_fft(model, c0, t) for t in times])
-    n_l = np.einsum("tii->t", evolve_correlations(model, c0, np.r_[0.0, times])[:, model.modes("L")][:, :, model.modes("L")]).real
+    left = model.modes("L")
+    c_t = evolve_correlations(model, c0, np.r_[0.0, times])
+    n_l = np.einsum("tii->t", c_t[:, left][:, :, left]).real
     transfer = []
     for t in times:
         dn, p = TransferStatistics(model, c0, t, ["L"]).particle_distribution("L")
         transfer.append(p)
     # generating-function form with every part counted (all grand-canonical; no assumption left)
     f_dot = 1.0 / (np.exp(0.5 * (DOT - 0.1)) + 1.0)
-    c_all = gibbs_correlation_matrix(model, [BETA, GF_BETA_R], [MU_L, MU_R], system_occupation=f_dot)
+    c_all = gibbs_correlation_matrix(model, [BETA, GF_BETA_R], [MU_L, MU_R],
+                                     system_occupation=f_dot)
     rng = np.random.default_rng(7)
     parts = ("system", "L", "R")
     gf = exchange_fluctuation_check(
@@ -82,7 +85,8 @@ def compute(quick: bool) -> xr.Dataset:
     joint = []
     for f in (0.5, 0.0):
         c = gibbs_correlation_matrix(small, [FT_BETA, 0.0], [FT_MU, 0.0], system_occupation=f)
-        ftn, ftm, pj, e0, delta = TransferStatistics(small, c, FT_TIME, ["L"]).particle_energy_distribution("L")
+        fcs = TransferStatistics(small, c, FT_TIME, ["L"])
+        ftn, ftm, pj, e0, delta = fcs.particle_energy_distribution("L")
         joint.append(pj)
     ds = xr.Dataset(
         {
@@ -116,7 +120,8 @@ def compute(quick: bool) -> xr.Dataset:
         "ft_energy_index": ("energy transferred into L in lattice steps", d, r"\Delta M"),
         "bath_number_probability": ("p(N_L; t), Poisson-binomial", d, r"p(N_L)"),
         "bath_number_probability_fft": ("p(N_L; t), FFT of the determinant", d, r"p(N_L)"),
-        "bath_number_mean_trace": ("tr C_L(t) from the correlation dynamics", d, r"\langle N_L\rangle"),
+        "bath_number_mean_trace": ("tr C_L(t) from the correlation dynamics", d,
+                                   r"\langle N_L\rangle"),
         "transfer_probability": ("p(Delta N_L; t), two-point measurement", d, r"p(\Delta N_L)"),
         "transfer_mean_trace": ("tr C_L(t) - tr C_L(0)", d, r"\langle\Delta N_L\rangle"),
         "gf_residual": ("max |G_F - G_B(shifted)| at random fields, all parts counted", d, None),
@@ -129,7 +134,8 @@ def ft_points(ds: xr.Dataset, case: int):
     p = ds["ft_probability"].values[case]
     q = p[::-1, ::-1]  # (-dN, -dM): both grids are symmetric about 0
     dn = ds["ft_number"].values[:, None]
-    de = ds.attrs["ft_energy_offset"] * dn + ds.attrs["ft_energy_step"] * ds["ft_energy_index"].values[None, :]
+    dm = ds["ft_energy_index"].values[None, :]
+    de = ds.attrs["ft_energy_offset"] * dn + ds.attrs["ft_energy_step"] * dm
     ok = (p > FT_FLOOR) & (q > FT_FLOOR)
     x = FT_BETA * (de - FT_MU * dn)
     return np.broadcast_to(x, p.shape)[ok], np.log(p[ok] / q[ok])
@@ -159,9 +165,10 @@ def checks(ds: xr.Dataset) -> list[Check]:
                     float(np.max(np.abs(pt.sum(axis=1) - 1.0))), 0.0, 1e-12,
                     "law: probabilities (Poisson-binomial recursion, relative error ~4K eps)"),
         # the shifted fields weigh levels by e^{beta eps}: rounding ~ m eps e^{beta_R W/2} ~ 1e-11
-        Check.close("exchange FT, generating-function form G_F(l, x) = G_B(-l - i beta mu, -x + i beta)",
+        Check.close("exchange FT: G_F(l, x) = G_B(-l - i beta mu, -x + i beta) (max |diff|)",
                     float(ds["gf_residual"]), 0.0, 1e-9,
-                    "law: exchange fluctuation theorem (Jarzynski-Wojcik 2004; Andrieux et al. 2009)"),
+                    "law: exchange fluctuation theorem (Jarzynski-Wojcik 2004; "
+                    "Andrieux et al. 2009)"),
         # cells above 1e-8 carry FFT rounding ~1e-15 absolute: the log ratio to ~1e-7
         Check.close("exchange FT cell by cell: max |ln p/p~ - beta(dE - mu dN)|, condition met",
                     float(np.max(np.abs(y0 - x0))), 0.0, 1e-6,
@@ -180,9 +187,9 @@ def plot(ds: xr.Dataset):
     for t in ds["time"].values:
         a.plot(ds["number"].values, ds["bath_number_probability"].sel(time=t).values,
                label=rf"$t = {t:g}$")
-        b.semilogy(ds["transfer"].values,
-                   ds["transfer_probability"].sel(time=t).where(ds["transfer_probability"].sel(time=t) > 1e-16).values,
-                   ".-", ms=3, label=rf"$t = {t:g}$")
+        pt = ds["transfer_probability"].sel(time=t)
+        b.semilogy(ds["transfer"].values, pt.where(pt > 1e-16).values, ".-", ms=3,
+                   label=rf"$t = {t:g}$")
     support = ds["number"].values[(ds["bath_number_probability"] > 1e-6).any("time").values]
     a.set_xlim(support.min() - 1, support.max() + 1)
     a.set_xlabel(axis_label("particles in bath L", "N_L"))

@@ -1,4 +1,4 @@
-r"""fluct.scattering-dft: energy exchanged by a qubit bombarded by wave packets (Tabanera-Bravo 2023).
+r"""fluct.scattering-dft: energy a qubit bombarded by wave packets exchanges (Tabanera-Bravo 2023).
 
 Two-point measurement of H_S. Per collision, the population block of the map obeys Eq. (2),
 which implies the detailed fluctuation theorem :math:`P(\Delta E)/P(-\Delta E) =
@@ -120,14 +120,16 @@ def checks(ds: xr.Dataset) -> list[Check]:
     z_inc = np.abs(ds["heat_probability_incoherent_mc"] - ds["heat_probability_incoherent"]) / (
         ds["heat_probability_incoherent_mc_se"] + 1e-300)
     coh = float(np.max(np.abs(ds["heat_probability"] - ds["heat_probability_incoherent"])))
-    mc_se = float(ds["heat_probability_mc_se"].max() + ds["heat_probability_incoherent_mc_se"].max())
+    mc_se = float(ds["heat_probability_mc_se"].max()
+                  + ds["heat_probability_incoherent_mc_se"].max())
     src = "Tabanera-Bravo 2023, Eq. (2) => detailed fluctuation theorem (derived)"
     return [
         # the map's quadrature tolerance is 1e-8 (scattering_map): the laws hold to that level
         Check.close("one collision: P(dE)/P(-dE) = exp((beta_0 - beta) dE) (max over beta_0)",
                     float(ds["collision_ft_residual"].max()), 0.0, 1e-8, src),
         Check.close("population block obeys Eq. (2) (residual)",
-                    float(ds["detailed_balance_residual"]), 0.0, 1e-8, "Tabanera-Bravo 2023, Eq. (2)"),
+                    float(ds["detailed_balance_residual"]), 0.0, 1e-8,
+                    "Tabanera-Bravo 2023, Eq. (2)"),
         Check.close("one collision: sum P(dE) = 1 (max)",
                     float(np.abs(ds["collision_probability"].sum("energy_change") - 1).max()),
                     0.0, 1e-8, "law: trace preservation of the map"),

@@ -107,7 +107,8 @@ def set_transfer_statistics(time: float, levels_per_bath: int = 60, bandwidth: f
     third = float(p @ (dn - mean) ** 3)
     bath = bath_number_distribution(model, c0, time, "L")
     return {"transfer_mean": mean, "transfer_variance": var, "transfer_third_cumulant": third,
-            "bath_number_mean": float(bath.mean[0]), "bath_number_variance": float(bath.variance[0])}
+            "bath_number_mean": float(bath.mean[0]),
+            "bath_number_variance": float(bath.variance[0])}
 
 
 def _gc_and_tur(cm, affinity: float, weights) -> dict:
