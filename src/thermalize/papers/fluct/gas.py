@@ -200,7 +200,7 @@ gas_counting = register(
           "and the two-reservoir gas (current, Gallavotti-Cohen, TUR)",
     paper=FLUCT,
     runtime_estimate_s=3.0,
-    full_runtime_estimate_s=5.0,
+    full_runtime_estimate_s=8.0,
     plot=plot,
     checks=checks,
 )(compute)
