@@ -161,13 +161,13 @@ def _amp(j, l, p, i, k, q, cos_theta):
 def test_gas_model_takes_its_temperatures_as_keywords():
     es, ea = np.array([0.0, 1.0]), np.array([0.0, 0.6])
     common = dict(mass=1.0, density=0.1, amplitude=_amp, amplitude_order="initial_first")
-    new = GasModel_ = gas.GasModel(es, ea, beta_motional=0.5, beta_internal=2.0, **common)
+    new = gas.GasModel(es, ea, beta_motional=0.5, beta_internal=2.0, **common)
     alt = gas.GasModel(es, ea, temperature_motional=2.0, temperature_internal=0.5, **common)
     with pytest.warns(DeprecationWarning, match="beta_motional="):
         old = gas.GasModel(es, ea, 2.0, 1.0, 0.1, _amp, 0.5, amplitude_order="initial_first")
     for m in (alt, old):
         assert (m.temperature_motional, m.temperature_internal) == (2.0, 0.5)
-    assert GasModel_.beta_motional == 0.5 and new.beta_internal == 2.0
+    assert new.beta_motional == 0.5 and new.beta_internal == 2.0
     np.testing.assert_array_equal(new.rates().channel_rates, old.rates().channel_rates)
     with pytest.raises(ParameterError, match="only one of beta_motional"):
         gas.GasModel(es, ea, beta_motional=1.0, temperature_motional=1.0,

@@ -148,7 +148,9 @@ def _inputs() -> tuple[SimpleNamespace, SimpleNamespace]:
     q.fmodel = fermions.QuadraticModel.example()
     n = q.fmodel.single_particle_hamiltonian.shape[0]
     q.h = qutip.Qobj(np.asarray(q.fmodel.single_particle_hamiltonian))
-    q.c0 = qutip.Qobj(fermions.gibbs_correlation_matrix(q.fmodel, beta=1.0, mu=0.0, system_occupation=0.5))
+    q.c0 = qutip.Qobj(
+        fermions.gibbs_correlation_matrix(q.fmodel, beta=1.0, mu=0.0, system_occupation=0.5)
+    )
     assert q.c0.shape == (n, n)
     a = SimpleNamespace(**{k: _as_array(v) for k, v in vars(q).items()})
     a.smap_obj, a.spin, a.fmodel = smap, q.spin, q.fmodel

@@ -101,7 +101,9 @@ def exchange_fluctuation_check(
         for p, t in temperature.items():
             t = require_real(f"temperature[{p!r}]", t)
             if not t > 0:
-                raise ParameterError(f"temperature[{p!r}]={t!r} is outside the allowed range (0, inf)")
+                raise ParameterError(
+                    f"temperature[{p!r}]={t!r} is outside the allowed range (0, inf)"
+                )
             beta[p] = 1.0 / t
     if not isinstance(beta, Mapping) or not isinstance(mu, Mapping) or set(beta) != set(mu):
         raise ParameterError("beta and mu must be mappings with the same part labels")
