@@ -209,8 +209,9 @@ def _masked_model(model: GasModel, eps: float) -> GasModel:
         return model.scattering_amplitude(j, l, p, i, k, q, cos_theta) * mask[k, l]
 
     return GasModel(
-        model.system_energies, a, model.temperature_motional, model.mass, model.density,
-        amplitude, temperature_internal=model.temperature_internal,
+        model.system_energies, a, temperature_motional=model.temperature_motional,
+        mass=model.mass, density=model.density, amplitude=amplitude,
+        temperature_internal=model.temperature_internal,
         ancilla_populations=model.ancilla_populations, energy_atol=model.energy_atol,
         amplitude_order="initial_first",
     )
