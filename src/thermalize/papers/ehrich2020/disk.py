@@ -23,6 +23,8 @@ __all__ = ["DISK_KICKS", "checks_disk", "compute_disk", "plot_disk"]
 # --------------------------------------------------------------------------------------
 # ehrich2020.disk
 # --------------------------------------------------------------------------------------
+#: Kicks on the rotating disk, Eqs. (29)-(35) of Ehrich et al. (2020): (velocity law of the
+#: kicking particles, 1 = one side or 2 = both sides kicked).
 DISK_KICKS = [("effusion", 1), ("effusion", 2), ("maxwell", 2)]
 
 
@@ -119,6 +121,7 @@ def compute_disk(quick: bool) -> xr.Dataset:
 
 
 def checks_disk(ds: xr.Dataset) -> list[Check]:
+    """Check the rotating disk of Ehrich et al. (2020) against Eqs. (30), (32), (33) and (35)."""
     closed, grid = ds["closed_form"].values, ds["grid"].values
     rel_grid = np.max(np.abs(grid / closed - 1))
     tol_grid = max(0.05 * float(np.max(ds["grid_change"].values / closed)), 1e-7)
@@ -190,6 +193,7 @@ def checks_disk(ds: xr.Dataset) -> list[Check]:
 
 
 def plot_disk(ds: xr.Dataset):
+    """Draw the disk's stationary omega density and <E_rot> vs mu (Ehrich et al. 2020, Sec. 5)."""
     fig, (a, b) = new_figure(1, 2)
     om = ds["omega"].values
     for j, mu in enumerate(ds["mu"].values):

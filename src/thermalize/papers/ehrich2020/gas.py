@@ -64,6 +64,7 @@ def compute_collision_probability(quick: bool) -> xr.Dataset:
 
 
 def checks_collision_probability(ds: xr.Dataset) -> list[Check]:
+    """Check pi_c of Eq. (25) (Ehrich et al. 2020): quadrature, explicit particles, asymptote."""
     closed, quad = ds["closed_form"].values, ds["quadrature"].values
     big = int(np.argmax(ds["ratio"].values))
     return [
@@ -99,6 +100,7 @@ def checks_collision_probability(ds: xr.Dataset) -> list[Check]:
 
 
 def plot_collision_probability(ds: xr.Dataset):
+    """Draw pi_c vs L/dt: Eq. (25), quadrature, particle MC and asymptote (Ehrich et al. 2020)."""
     fig, ax = new_figure(1, 1, width=4.2, height=3.0)
     r = ds["ratio"].values
     ax.loglog(r, ds["closed_form"].values, "-", label="closed form, Eq. (25)")
@@ -198,6 +200,7 @@ def compute_effusion(quick: bool) -> xr.Dataset:
 
 
 def checks_effusion(ds: xr.Dataset) -> list[Check]:
+    """Check colliders' speeds: Eq. (27) in a big box, the finite-L law in a small one (Ehrich)."""
     big, small = 0, 1
     v = lambda name, i: float(ds[name].values[i])
     z = lambda i, k: abs(v(k, i) - float(ds[f"effusion_{k}"])) / v(f"{k}_se", i)
@@ -244,6 +247,7 @@ def checks_effusion(ds: xr.Dataset) -> list[Check]:
 
 
 def plot_effusion(ds: xr.Dataset):
+    """Draw colliders' speed histograms vs Eqs. (27), (24) and the finite-L law (Ehrich 2020)."""
     fig, axes = new_figure(1, 2)
     u = ds["speed"].values
     for ax, i in zip(axes, range(2)):

@@ -75,6 +75,7 @@ def compute_heat_pump(quick: bool) -> xr.Dataset:
 
 
 def checks_heat_pump(ds: xr.Dataset) -> list[Check]:
+    """Check the heat pump of Fig. 2 (right), Ehrich 2020: Q = k(T_cold - T_hot/2), Sigma < 0."""
     r = ds["ratio"].values
     window = (r > 1.0) & (r < 2.0)
     rm = ds["ratio_mc"].values
@@ -161,6 +162,7 @@ def _heat_pump_panel(ax, ds: xr.Dataset, exact: str, mc: str, labels: tuple[str,
 
 
 def plot_heat_pump(ds: xr.Dataset):
+    """Draw Fig. 2 (right) of Ehrich et al. 2020: heat and entropy production vs T_hot/T_cold."""
     fig, (a, b) = new_figure(1, 2)
     _heat_pump_panel(
         a,

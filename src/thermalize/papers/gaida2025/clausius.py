@@ -87,6 +87,7 @@ def clausius_compute(quick: bool) -> xr.Dataset:
 
 
 def clausius_checks(ds: xr.Dataset) -> list[Check]:
+    """Check Eq. (16) of Gaida et al. 2025: sigma >= 0, its integral, first law, ergotropy gain."""
     t, sigma, rel = (
         ds["time"].values,
         ds["entropy_production"].values,
@@ -140,6 +141,7 @@ def clausius_checks(ds: xr.Dataset) -> list[Check]:
 
 
 def clausius_plot(ds: xr.Dataset):
+    """Draw sigma, |Q-dot| (equilibrium gas), ergotropy and power (two-T gas), Gaida 2025."""
     # three panels (no twin axes: a legend of one twin cannot see the other's data)
     fig, (a, b, c) = new_figure(1, 3, width=3.0, height=2.8)
     t = ds["time"].values

@@ -29,8 +29,14 @@ __all__ = [
 #: A = hbar omega_A/k T_A in {1, 3}. Exactly one pair, (D, A) = (2, 3), violates D > A, and
 #: (2, 1), (4, 3) share D - A = 1, i.e. one effective temperature (omega_S/T = A - D).
 FIG2_D = (2.0, 4.0)
+#: A = hbar omega_A / k T_A values of the Fig. 2 legend (Gaida et al. 2025); see FIG2_D.
 FIG2_A = (1.0, 3.0)
-FIG2_SPIN, FIG2_OMEGA_S, FIG2_T_MAX = 20, 1.0, 200.0
+#: Spin quantum number J of Fig. 2 (Gaida et al. 2025).
+FIG2_SPIN = 20
+#: Spin frequency omega_S of Fig. 2, in units with k_B T_M = E_R = hbar = 1.
+FIG2_OMEGA_S = 1.0
+#: Last time of the Fig. 2 curves, in units of 1/Gamma-tilde (the axis Gamma-tilde t).
+FIG2_T_MAX = 200.0
 
 
 def _fig2_model(d_val: float, a_val: float, spin=FIG2_SPIN) -> SpinGasModel:
@@ -87,6 +93,7 @@ def fig2_compute(quick: bool) -> xr.Dataset:
 
 
 def fig2_checks(ds: xr.Dataset) -> list[Check]:
+    """Check Fig. 2 of Gaida et al. 2025: ergotropy only for D > A, late W = Gibbs(T_eff)'s."""
     d, a = ds["detuning_ratio"].values, ds["ancilla_ratio"].values
     w = ds["ergotropy"].values
     gibbs = ds["gibbs_ergotropy"].values
@@ -139,6 +146,7 @@ def fig2_checks(ds: xr.Dataset) -> list[Check]:
 
 
 def fig2_plot(ds: xr.Dataset):
+    """Draw Fig. 2 of Gaida et al. (2025): ergotropy W(t) of a J = 20 spin for four (D, A) pairs."""
     fig, ax = new_figure(1, 1, width=6.2, height=3.2)
     for lab, d_val, a_val in zip(ds["curve"].values, ds["detuning_ratio"].values,
                                  ds["ancilla_ratio"].values):
@@ -204,6 +212,7 @@ def fig3_compute(quick: bool) -> xr.Dataset:
 
 
 def fig3_checks(ds: xr.Dataset) -> list[Check]:
+    """Check I(alpha, s) of Eq. (20), Fig. 3 of Gaida 2025: monotone, e^{alpha s}, quadrature."""
     li = ds["log10_I"].values * np.log(10)
     alpha, s = ds["alpha"].values, ds["s"].values
     i0 = np.argmin(np.abs(s))
@@ -246,6 +255,7 @@ def fig3_checks(ds: xr.Dataset) -> list[Check]:
 
 
 def fig3_plot(ds: xr.Dataset):
+    """Draw Fig. 3 of Gaida et al. (2025): log10 I(alpha, s) of Eq. (20) over s and alpha."""
     fig, ax = new_figure(1, 1, width=4.4, height=3.2)
     mesh = ax.pcolormesh(
         ds["s"].values, ds["alpha"].values, ds["log10_I"].values, shading="auto", cmap="viridis"
