@@ -49,7 +49,8 @@ def clausius_compute(quick: bool) -> xr.Dataset:
     r2 = GasModel.from_spin(sm).rates(rtol=1e-10)
     fl = energy_flows(r2, pops)
     sig2 = two_temperature_entropy_production(
-        r2, np.maximum(pops, 1e-300), sm.temperature_internal, sm.temperature_motional
+        r2, np.maximum(pops, 1e-300), temperature_internal=sm.temperature_internal,
+        temperature_motional=sm.temperature_motional,
     )
     return xr.Dataset(
         {

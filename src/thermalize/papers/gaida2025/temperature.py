@@ -50,7 +50,8 @@ def detuning_compute(quick: bool) -> xr.Dataset:
         p = m.populations(times / gm, top)  # time in units of 1/Gamma_-
         jz_t.append(p @ (m.energies() / m.omega_s))
         t_fit.append(fitted_temperature(np.diag(steady_state(m.generator())).real, m.omega_s))
-        ri = RepeatedInteractionModel(DET_SPIN, 1.0, det, DET_T, 1.0, 0.6)
+        ri = RepeatedInteractionModel(DET_SPIN, 1.0, det, temperature=DET_T, coupling=1.0,
+                                      duration=0.6)
         t_ri.append(fitted_temperature(np.diag(ri.steady_state()).real, 1.0))
         t_ri_pred.append(ri.predicted_temperature())
     fine = np.linspace(-0.9, 10.0, 120 if quick else 600)
