@@ -16,7 +16,7 @@ import numpy as np
 from .._qutip import to_array
 from ..counting import CountingModel, counting_distribution
 from ..counting._dataset import UNITLESS, dataset, variable
-from ..errors import ParameterError, require_real
+from ..errors import ParameterError, beta_or_temperature, require_real
 from ..quantum import gibbs_populations
 from ._spin_ops import spin_operators
 from .collision_rates import collision_rates
@@ -150,7 +150,7 @@ class SpinExchangeStatistics:
 
 
 def spin_exchange_statistics(
-    model: SpinGasModel, times, *, rho0=None, beta_initial=None
+    model: SpinGasModel, times, *, rho0=None, beta_initial=None, temperature_initial=None
 ) -> SpinExchangeStatistics:
     r"""Finite-time statistics of the quanta a spin J exchanges with one gas.
 
@@ -169,9 +169,12 @@ def spin_exchange_statistics(
     times : array_like, shape (nt,)
     rho0 : ndarray, shape (d,) or (d, d), optional
         Initial state (default: ground state, as in Fig. 2). Exclusive with `beta_initial`.
-    beta_initial : float, optional
-        Start from Gibbs(beta_0) of h_S = omega_S J_z (any real beta_0).
+    beta_initial, temperature_initial : float, optional
+        Start from Gibbs(beta_0) of h_S = omega_S J_z (any real beta_0; or T_0 = 1/beta_0).
     """
+    beta_initial = beta_or_temperature(beta_initial, temperature_initial, required=False,
+                                       beta_name="beta_initial",
+                                       temperature_name="temperature_initial")
     _require_spin(model)
     d = model.dimension
     if rho0 is not None and beta_initial is not None:
