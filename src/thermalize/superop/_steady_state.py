@@ -98,7 +98,10 @@ def _solve_one(m, d: int, method):
             x, degenerate = _sparse.solve_krylov(m, d, method)
             if not degenerate:
                 return x.reshape(d, d), None
-            return None, _kernel_any(m, d)
+            basis = _kernel_any(m, d)  # confirm: an ill-conditioned regular L also moves x
+            if basis.shape[0] == 1:
+                return (x.reshape(d, d) if x is not None else _sparse.state_from_kernel(basis)), None
+            return None, basis
         case ShiftInvert(k=k, kernel_tol=tol, max_iter=it):
             basis, lam, scale = _sparse.kernel_of(m, d, k, tol, it)
             unstable = lam.real > tol * scale
