@@ -18,7 +18,7 @@ def test_sparse_generator_equals_dense(spin):
     ls = m.generator(sparse=True)
     assert sp.issparse(ls)
     ld = m.generator()
-    assert isinstance(ld, np.ndarray)  # the default rule keeps small models dense
+    assert isinstance(ld, np.ndarray)  # the default stays dense
     np.testing.assert_allclose(ls.toarray(), ld, rtol=0, atol=1e-12 * np.abs(ld).max())
 
 
@@ -41,7 +41,7 @@ def test_large_spin_steady_state_is_gibbs_at_eq21(spin):
     Gibbs state at T_eff of Eq. (21), an independent closed form; 1e-10 in each entry
     (the Krylov solve's rtol is 1e-12, the ladder's condition number adds two decades)."""
     m = SpinGasModel.example(spin=spin)
-    L = m.generator()
+    L = m.generator(sparse=True)
     assert sp.issparse(L) and L.shape == (m.dimension**2,) * 2
     rho = steady_state(L)
     np.testing.assert_allclose(rho, m.steady_state(), atol=1e-10)
@@ -49,6 +49,6 @@ def test_large_spin_steady_state_is_gibbs_at_eq21(spin):
 
 def test_dense_beyond_limit_rejected():
     with pytest.raises(ParameterError, match="sparse=True"):
-        SpinGasModel.example(spin=60).generator(sparse=False)
+        SpinGasModel.example(spin=60).generator()
     with pytest.raises(ParameterError, match="sparse"):
         SpinGasModel.example(spin=1).generator(sparse=1)

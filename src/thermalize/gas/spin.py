@@ -414,19 +414,19 @@ class SpinGasModel:
         ----------
         sparse : bool or None
             True: a ``scipy.sparse`` CSR matrix, built in O(d^2) (3 d^2 nonzeros), for any J.
-            False: dense, limited to 2J + 1 <= 101. None (default): dense up to 2J + 1 = 101,
-            CSR above (the rule keeps small models' return type).
+            False or None (default): dense, limited to 2J + 1 <= 101 (ParameterError above,
+            before allocating, suggesting sparse=True).
 
         Examples
         --------
         >>> m = SpinGasModel.example(spin=100)
-        >>> L = m.generator()  # d = 201: sparse by the default rule
+        >>> L = m.generator(sparse=True)  # d = 201: the dense form would be 13 GB
         >>> L.shape, L.format
         ((40401, 40401), 'csr')
         """
         d = self.dimension
         if sparse is None:
-            sparse = d > _MAX_GENERATOR_DIMENSION
+            sparse = False
         elif not isinstance(sparse, (bool, np.bool_)):
             raise ParameterError(f"sparse must be True, False or None, got {sparse!r}")
         rates = list(self._absolute_rates())
