@@ -6,6 +6,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..errors import (
     ParameterError,
@@ -409,20 +410,41 @@ class SpinGasModel:
         """h_S = omega_S J_z, shape (d, d)."""
         return np.diag(self.energies())
 
-    def generator(self) -> np.ndarray:
+    def generator(self, *, sparse: bool | None = None):
         """Lindblad generator of Eq. (18), matrix form (d*d, d*d) for the core `evolve`.
 
-        Dense: limited to 2J + 1 <= 101 (the dynamics methods never build it).
+        Parameters
+        ----------
+        sparse : bool or None
+            True: a ``scipy.sparse`` CSR matrix, built in O(d^2) (3 d^2 nonzeros), for any J.
+            False or None (default): dense, limited to 2J + 1 <= 101 (ParameterError above,
+            before allocating, suggesting sparse=True).
+
+        Examples
+        --------
+        >>> m = SpinGasModel.example(spin=100)
+        >>> L = m.generator(sparse=True)  # d = 201: the dense form would be 13 GB
+        >>> L.shape, L.format
+        ((40401, 40401), 'csr')
         """
         d = self.dimension
+        if sparse is None:
+            sparse = False
+        elif not isinstance(sparse, (bool, np.bool_)):
+            raise ParameterError(f"sparse must be True, False or None, got {sparse!r}")
+        rates = list(self._absolute_rates())
+        if sparse:
+            jp = sp.diags(ladder_coefficients(self.spin), -1, shape=(d, d), format="csr")
+            h = sp.diags(self.energies(), 0, format="csr")
+            return liouvillian(h, [jp, jp.T.tocsr()], rates, sparse=True)
         if d > _MAX_GENERATOR_DIMENSION:
             raise ParameterError(
                 f"spin={self.spin!r}: the dense (d^2, d^2) generator is limited to 2J+1 <= "
-                f"{_MAX_GENERATOR_DIMENSION} (got {d}); use populations/evolve instead"
+                f"{_MAX_GENERATOR_DIMENSION} (got {d}); use sparse=True, or populations/evolve"
             )
         require_dense_size("generator (d^2, d^2)", (d * d, d * d))
         _, jp, jm = spin_operators(self.spin)
-        return liouvillian(self.hamiltonian(), [jp, jm], list(self._absolute_rates()))
+        return liouvillian(self.hamiltonian(), [jp, jm], rates)
 
     def ladder_rates(self) -> tuple[np.ndarray, np.ndarray]:
         r"""(up, down) rates of the population equation: up[i] = Gamma_+ |<i+1|J_+|i>|^2,

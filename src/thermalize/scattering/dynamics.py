@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from .._qutip import is_qobj, like
 from ..errors import (
@@ -182,7 +183,8 @@ def free_evolution(energies, tau, *, hbar: float = 1.0) -> np.ndarray:
 
 
 def collision_generator(scattering_map, energies=None, rate=None, *,
-                        hbar: float | None = None, outer: bool = False) -> np.ndarray:
+                        hbar: float | None = None, outer: bool = False,
+                        sparse: bool = False):
     r"""Generator of Eq. (8): :math:`-\tfrac{i}{\hbar}[H_S,\cdot] + \Gamma(\mathbb S - \mathbb I)`.
 
     Parameters
@@ -197,11 +199,15 @@ def collision_generator(scattering_map, energies=None, rate=None, *,
     outer : bool
         If True, every map with every rate: shape (maps..., rates..., d*d, d*d), no manual
         ``[:, None]``.
+    sparse : bool
+        True: one map and one rate only; a ``scipy.sparse`` CSR matrix holding the nonzero
+        entries of S (multi-level maps that conserve a quantity, or respect selection rules,
+        are mostly zero), for the sparse solvers of `thermalize.superop.steady_state`.
 
     Returns
     -------
     ndarray, shape (broadcast leading shape..., d*d, d*d), complex128 (row-major matrix
-    form)
+    form), or a CSR matrix (d*d, d*d) when sparse
 
     Examples
     --------
@@ -221,6 +227,18 @@ def collision_generator(scattering_map, energies=None, rate=None, *,
             f"rate of shape {g.shape} does not broadcast against {s.shape[:-4]} maps; "
             "use outer=True for every map with every rate"
         ) from None
+    if not isinstance(sparse, (bool, np.bool_)):
+        raise ParameterError(f"sparse must be True or False, got {sparse!r}")
+    if sparse:
+        if lead != ():
+            raise ParameterError(
+                f"sparse=True builds one generator: one map and one rate, got a batch of "
+                f"shape {lead}"
+            )
+        bohr = (e[:, None] - e[None, :]).ravel()
+        smat = sp.csr_matrix(s.reshape(d * d, d * d).astype(complex))
+        out = sp.diags(-1j / hbar * bohr - g * 1.0, 0, format="csr") + float(g) * smat
+        return out.tocsr()
     require_dense_size("collision generator", lead + (d * d, d * d))
     coherent = -1j / hbar * commutator_superop(np.diag(e))
     coll = s.reshape(s.shape[:-4] + extra + (d * d, d * d)) - np.eye(d * d)
