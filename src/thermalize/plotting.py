@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io as _io
 import json
+import logging
 import math
 import numbers
 from contextlib import contextmanager
@@ -111,8 +112,16 @@ def _metadata(fmt: str, prov: dict) -> dict:
 
 def _figure_bytes(fig, fmt: str, prov: dict) -> bytes:
     buf = _io.BytesIO()
-    with style():
-        fig.savefig(buf, format=fmt, metadata=_metadata(fmt, prov))
+    # fontTools, subsetting the embedded fonts of a PDF, warns on stderr about the DejaVu
+    # fonts' timestamps ("'created' timestamp seems very low"): harmless, and not ours
+    fonttools = logging.getLogger("fontTools")
+    level = fonttools.level
+    fonttools.setLevel(logging.ERROR)
+    try:
+        with style():
+            fig.savefig(buf, format=fmt, metadata=_metadata(fmt, prov))
+    finally:
+        fonttools.setLevel(level)
     return buf.getvalue()
 
 
@@ -273,7 +282,8 @@ def covered_data(ax, artist) -> int:
         return int(box.overlaps(ax.bbox))
     inside = ((pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1)
               & (pts[:, 1] >= box.y0) & (pts[:, 1] <= box.y1))
-    texts = [t for t in list(ax.texts) + list(ax.artists) if t is not artist and t.get_visible()]
+    texts = [t for t in list(ax.texts) + list(ax.artists) + [ax.get_legend()]
+             if t is not None and t is not artist and t.get_visible()]
     return int(inside.sum()) + sum(box.overlaps(t.get_window_extent(renderer)) for t in texts)
 
 

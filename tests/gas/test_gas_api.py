@@ -305,6 +305,7 @@ def _born(**kw):
         (lambda: gas.populations_ergotropy("a", [0.0, 1.0]), "populations"),
         (lambda: gas.birth_death_evolve([1, 0], [0, 1], [1, 0], [1.0], tol="x"), "tol"),
         (lambda: gas.spin_operators(5000), "GiB"),  # 3 x 10001^2 floats: 2.2 GiB
+        (lambda: gas.rate_integral([1.0, 2.0], [1.0, 2.0, 3.0]), "broadcast"),
         # 200 levels x 2-level ancilla: 1.6e5 channels x 3072 nodes x 16 B = 7.3 GiB
         (lambda: GasModel(np.arange(200.0), [0.0, 1.0], 1.0, 1.0, 0.01,
                           gas.BornGaussian(np.eye(400), 1.0, 1.0, 1.0, 2),
@@ -343,3 +344,39 @@ def test_born_gaussian_takes_betas_or_temperatures():
     np.testing.assert_array_equal(a.rates().channel_rates, b.rates().channel_rates)
     with pytest.raises(ParameterError, match="only one of beta_motional"):
         GasModel.example(beta_motional=1.0, temperature_motional=1.0)
+
+
+def test_unrepresentable_parameter_combinations_are_rejected_at_construction():
+    """Issue 15 item 2: T_A = 1e-300 with omega_A = 1e300 makes A = inf and 1/T_eff NaN;
+    now the constructor names the combination and the parameters."""
+    with pytest.raises(ParameterError, match="the paper's A.*temperature_internal"):
+        SpinGasModel(1, 1e-300, 1e300, temperature_internal=1e-300, temperature_motional=1.0,
+                     recoil_energy=1.0)
+    with pytest.raises(ParameterError, match="alpha of Eq. 20"):
+        SpinGasModel(1, 1.0, 0.5, temperature_internal=1.0, temperature_motional=1e300,
+                     recoil_energy=1e-300)
+
+
+def test_huge_rates_relax_in_one_step_without_overflow():
+    """Rates ~1e299 and t = 1: ~1e297 uniformization sub-steps by repeated squaring used to
+    overflow to NaN; with renormalised squaring the state is the stationary Gibbs state of
+    Eq. (21) (rank-one limit reached after a few squarings)."""
+    m = SpinGasModel(1, 1e-300, -5e-301, temperature_internal=1e-300,
+                     temperature_motional=1e-300, recoil_energy=1e-300, rate_scale=1e300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow RuntimeWarning either
+        p = m.populations([0.0, 1.0])
+    b = m.effective_inverse_temperature() * m.omega_s  # omega_S/T_eff = A - D = 0.5 + 0.5 = 1
+    g = np.exp(-b * np.arange(3.0))
+    np.testing.assert_allclose(p[1], g / g.sum(), rtol=1e-12)
+
+
+def test_detailed_balance_residual_is_finite_for_any_beta():
+    """Issue 15 item 2: beta = -1e300 overflowed exp(-beta (e - e_min)) to inf and the residual
+    was NaN. Reference of the limit: at beta -> -inf the weights select the top level, so the
+    flow matrix is R[:, top] alone, and its antisymmetric part is as large as the flow: 1."""
+    r = GasModel.example().rates()
+    assert gas.local_detailed_balance_residual(r, -1e300) == 1.0
+    assert gas.local_detailed_balance_residual(r, 1e300) == 1.0
+    # the equilibrium law at the gas temperature still holds (quadrature rtol 1e-8)
+    assert gas.local_detailed_balance_residual(r, 1.0) < 1e-10

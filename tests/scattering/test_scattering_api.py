@@ -170,6 +170,8 @@ def test_qobj_in_qobj_out():
     ens = poisson_trajectories(smap, None, 1.0, rho, [0.0, 1.0], n_realisations=4,
                                rng=np.random.default_rng(1))
     np.testing.assert_allclose(ens.mean[0], rho.full())
+    assert isinstance(ens.mean_qobj()[1], qutip.Qobj)
+    np.testing.assert_allclose(ens.mean_qobj()[1].full(), ens.mean[1])
     sup = qutip.to_super(qutip.Qobj(np.eye(2)))  # the identity channel as a QuTiP superop
     assert audit_map(sup, model.energies, beta=0.1).passed
 

@@ -95,8 +95,8 @@ def test_report_lists_every_reproduction_with_figure_and_checks(outputs):
         assert img.startswith("data:image/png;base64,")
         data = base64.b64decode(img.split(",", 1)[1])
         assert data.startswith(PNG_MAGIC)
-        assert data == (outputs / f"{rid}.png").read_bytes()  # the reproduction's own figure
-        checks = json.loads((outputs / f"{rid}.json").read_text())["checks"]
+        assert data == (outputs / "quick" / f"{rid}.png").read_bytes()  # the reproduction's own figure
+        checks = json.loads((outputs / "quick" / f"{rid}.json").read_text())["checks"]
         table = [r for r in sec["rows"] if r and r[0] in {c["name"] for c in checks}]
         assert len(table) == len(checks)
         for c in checks:
@@ -264,6 +264,7 @@ def test_modes_get_separate_sections_and_skips_say_how_to_enable(tmp_path):
 
 def test_reproduction_with_missing_json_is_incomplete(tmp_path):
     run_reproduction(_skipping_reproduction(), out_dir=tmp_path)
+    tmp_path = tmp_path / "quick"  # the reproduction's files (DIR/<mode>/ID.*)
     (tmp_path / "demo.skip.json").unlink()  # killed while writing ID.json
     (tmp_path / "other.json").write_text("[1, 2]")  # unrelated files are ignored
     (tmp_path / "my_version.png").write_bytes((tmp_path / "demo.skip.png").read_bytes())
@@ -275,7 +276,7 @@ def test_reproduction_with_missing_json_is_incomplete(tmp_path):
     sec = next(v for k, v in doc.sections.items() if k.startswith("r-"))
     assert "incomplete" in sec["text"] and "demo.skip.json missing" in sec["text"]
     assert sec["text"].startswith("demo.skip")  # the id, from the file names
-    assert "demo.skip.nc, demo.skip.png" in sec["text"]  # the files found
+    assert "demo.skip.nc, demo.skip.pdf, demo.skip.png" in sec["text"]  # the files found
     assert "1 incomplete" in doc.sections["summary"]["text"]
     assert len([k for k in doc.sections if k.startswith("r-")]) == 1
 

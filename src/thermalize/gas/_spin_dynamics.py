@@ -29,7 +29,8 @@ def _times(times) -> np.ndarray:
 
 
 class SpinDynamics:
-    """Time evolution of a `SpinGasModel` (mixin: needs dimension, spin, omega_s, rates)."""
+    """Time evolution of a `SpinGasModel`; its methods are bound into that class (they need
+    dimension, spin, omega_s, energies, ladder_rates and _absolute_rates)."""
 
     def _initial(self, rho0) -> np.ndarray:
         d = self.dimension

@@ -67,7 +67,12 @@ def _log_rate_integral(alpha, s) -> np.ndarray:
     """
     a = _check_alpha(alpha)
     x_s = as_float_array("s", s)
-    a, x_s = np.broadcast_arrays(a, x_s)
+    try:
+        a, x_s = np.broadcast_arrays(a, x_s)
+    except ValueError:
+        raise ParameterError(
+            f"alpha (shape {a.shape}) and s (shape {x_s.shape}) must broadcast together"
+        ) from None
     abs_s = np.abs(x_s)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         root = np.sqrt(1.0 + 4.0 / a)  # kappa/alpha (inf for subnormal alpha: 2/(1+root) = 0)

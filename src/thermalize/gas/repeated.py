@@ -92,6 +92,11 @@ class RepeatedInteractionModel:
             )
 
     @property
+    def beta(self) -> float:
+        """Inverse ancilla temperature 1/T."""
+        return 1.0 / self.temperature
+
+    @property
     def omega_a(self) -> float:
         """omega_S + Delta."""
         return self.omega_s + self.detuning

@@ -95,7 +95,7 @@ def _temperature(kind: str, beta, temperature, legacy):
 
 
 @dataclass(frozen=True, init=False)
-class SpinGasModel(SpinDynamics):
+class SpinGasModel:
     r"""A spin J in a dilute gas of detuned two-level ancillas (Gaida et al. 2025, Eqs. 17-23).
 
     Master equation (18): :math:`\dot\rho = -i\omega_S[J_z,\rho] + \Gamma_+\mathcal D[J_+]\rho
@@ -148,6 +148,13 @@ class SpinGasModel(SpinDynamics):
     temperature_motional: float
     recoil_energy: float
     rate_scale: float = 1.0
+
+    # dynamics (Eqs. 11, 18, 23) live in _spin_dynamics; bound here so the API docs list them
+    populations = SpinDynamics.populations
+    evolve = SpinDynamics.evolve
+    ergotropy = SpinDynamics.ergotropy
+    _initial = SpinDynamics._initial
+    _diagonal_populations = SpinDynamics._diagonal_populations
 
     def __init__(
         self,
@@ -203,6 +210,34 @@ class SpinGasModel(SpinDynamics):
             values["spin"] = int(float(spin))
         for k, v in values.items():
             object.__setattr__(self, k, v)
+        self._check_representable()
+
+    def _check_representable(self) -> None:
+        """The dimensionless combinations of Eqs. (19)-(21) must be finite float64 numbers."""
+        with np.errstate(all="ignore"):
+            combos = {
+                "recoil_energy/temperature_motional (alpha of Eq. 20)": (
+                    self.recoil_energy / self.temperature_motional
+                ),
+                "detuning/recoil_energy (s of Eq. 20)": self.detuning / self.recoil_energy,
+                "omega_A/T_A (the paper's A)": self.A,
+                "Delta/T_M (the paper's D)": self.D,
+                "(A - D)/omega_s (1/T_eff of Eq. 21)": (self.A - self.D) / self.omega_s,
+            }
+        for what, value in combos.items():
+            if not np.isfinite(value) or (what.startswith("recoil") and value == 0):
+                raise ParameterError(
+                    f"{what} = {value!r} is outside the float64 range for omega_s="
+                    f"{self.omega_s!r}, detuning={self.detuning!r}, temperature_internal="
+                    f"{self.temperature_internal!r}, temperature_motional="
+                    f"{self.temperature_motional!r}, recoil_energy={self.recoil_energy!r}"
+                )
+        lp, lm = self.log_rates()
+        if not (np.isfinite(lp) and np.isfinite(lm)):
+            raise ParameterError(
+                f"rate_scale={self.rate_scale!r}: ln Gamma_+- = ({lp!r}, {lm!r}) of Eq. (19) are "
+                "not finite float64 numbers (parameters outside the representable range)"
+            )
 
     @classmethod
     def example(cls, **overrides) -> SpinGasModel:

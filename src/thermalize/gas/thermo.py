@@ -65,7 +65,8 @@ def local_detailed_balance_residual(rates: CollisionRates, beta: float) -> float
     beta = require_real("beta", beta)
     r = rates.rate_matrix()
     e = rates.energies
-    flow = r * np.exp(-beta * (e - e.min()))[None, :]
+    ref = e.min() if beta >= 0 else e.max()  # exponents <= 0: no overflow for any beta
+    flow = r * np.exp(-beta * (e - ref))[None, :]
     top = float(flow.max())
     return 0.0 if top == 0 else float(np.max(np.abs(flow - flow.T)) / top)
 

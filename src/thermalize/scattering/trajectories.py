@@ -65,6 +65,21 @@ class TrajectoryEnsemble:
     rate: float
     dephased: bool
 
+    def mean_qobj(self) -> list:
+        """`mean` as a list of ``qutip.Qobj`` (one per time), for Qobj workflows (needs QuTiP).
+
+        Examples
+        --------
+        >>> s = np.eye(4).reshape(2, 2, 2, 2)
+        >>> ens = poisson_trajectories(s, np.array([0.0, 1.0]), 1.0, np.eye(2) / 2, [0.0],
+        ...                            n_realisations=2, rng=np.random.default_rng(0))
+        >>> ens.mean_qobj()[0].shape
+        (2, 2)
+        """
+        import qutip  # optional extra
+
+        return [qutip.Qobj(m) for m in self.mean]
+
 
 def poisson_trajectories(scattering_map, energies, rate, rho0, times, *, n_realisations: int,
                          rng: np.random.Generator, hbar: float | None = None,

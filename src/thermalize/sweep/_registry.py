@@ -7,7 +7,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ._errors import SpecError
 
@@ -54,6 +54,12 @@ class Quantity:
         first result (scalar outputs; array outputs get dims ``{name}_dim{i}``).
     description : str
         One line, shown by the report and in the dataset attrs.
+    cf : mapping str -> (long_name, units, symbol)
+        CF attributes of the outputs, parameters (grid axes) and own dimensions
+        (`thermalize.io.describe`); the sweep dataset carries them.
+    coords : mapping str -> sequence
+        Labels of own dimensions (``{"bath": ("L", "R")}``); other own dimensions get
+        ``0, 1, ...``.
     """
 
     name: str
@@ -62,6 +68,8 @@ class Quantity:
     stochastic: bool
     outputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     description: str = ""
+    cf: Mapping[str, tuple] = field(default_factory=dict, repr=False)
+    coords: Mapping[str, tuple] = field(default_factory=dict, repr=False)
 
     def required(self) -> list[str]:
         """Names of the parameters without a default."""
@@ -108,10 +116,14 @@ def quantity_from_function(
 _QUANTITIES: dict[str, Quantity] = {}
 
 
-def register_quantity(name: str, *, outputs: Mapping[str, tuple[str, ...]], description: str):
+def register_quantity(name: str, *, outputs: Mapping[str, tuple[str, ...]], description: str,
+                      cf: Mapping[str, tuple] | None = None,
+                      coords: Mapping[str, tuple] | None = None):
     """Decorator registering a function as the sweepable quantity `name`.
 
     The function's signature gives the parameters and defaults; ``rng`` makes it stochastic.
+    `cf` gives ``(long_name, units, symbol)`` of its outputs, parameters and own dimensions,
+    `coords` the labels of own dimensions (see `Quantity`).
     Registrations live in ``thermalize/papers/quantities/<family>.py`` (auto-discovered, see
     `add_quantity_provider`)::
 
@@ -128,6 +140,7 @@ def register_quantity(name: str, *, outputs: Mapping[str, tuple[str, ...]], desc
 
     def wrap(function: Callable) -> Callable:
         q = quantity_from_function(function, name=name, outputs=outputs, description=description)
+        q = replace(q, cf=dict(cf or {}), coords={k: tuple(v) for k, v in (coords or {}).items()})
         old = _QUANTITIES.get(name)
         if old is not None and old.function.__qualname__ != function.__qualname__:
             raise ValueError(f"quantity {name!r} registered twice")

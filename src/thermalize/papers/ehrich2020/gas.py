@@ -14,7 +14,7 @@ from ...classical import (
 )
 from ...classical.gas import colliding_speed_cdf, colliding_velocity_pdf
 from ...distributions import effusion_velocity_1d
-from ...plotting import new_figure
+from ...plotting import new_figure, place_legend
 from .common import SEED, Z_MAX, _max_abs_z, _params, _precision_checks
 from .._registry import Check
 
@@ -115,7 +115,7 @@ def plot_collision_probability(ds: xr.Dataset):
     ax.loglog(r, ds["asymptote"].values, "--", label=r"$\Delta t/(\sqrt{2\pi\beta m}L)$")
     ax.set_xlabel(r"$L\sqrt{\beta m}/\Delta t$ (box half-length / thermal flight)")
     ax.set_ylabel(r"collision probability $\pi_c$")
-    ax.legend()
+    place_legend(ax)
     return fig
 
 
@@ -255,5 +255,5 @@ def plot_effusion(ds: xr.Dataset):
         ax.set_xlabel(r"speed $|v|\sqrt{\beta m}$")
         ax.set_ylabel("density")
         ax.set_title(rf"$L\sqrt{{\beta m}}/\Delta t = {r:g}$")
-    axes[0].legend()
+    place_legend(axes[0])
     return fig

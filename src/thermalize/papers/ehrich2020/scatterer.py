@@ -22,7 +22,7 @@ from ...classical.liouville import (
     polygon_area,
     rectangle_boundary,
 )
-from ...plotting import annotate_checks, new_figure
+from ...plotting import annotate_checks, new_figure, place_legend
 from ...quantum import relative_entropy
 from .common import (
     SEED,
@@ -238,7 +238,7 @@ def plot_thermalization(ds: xr.Dataset):
         ax.set_xlabel(r"$\beta$ (level spacing 1)")
         ax.set_ylabel(f"population of level {top}")
         ax.set_title(str(m))
-    axes[0].legend()
+    place_legend(axes[0])
     annotate_checks(axes[1], "lines: exact matrix\nmarkers: Monte Carlo")
     return fig
 
@@ -301,7 +301,7 @@ def checks_fig1(ds: xr.Dataset) -> list[Check]:
             i[-1] / a[-1],
             1.0,
             1e-6,
-            "Fig. 1 right / Eq. (21); issue bound 1e-6 (chord error ~1e-9)",
+            "Fig. 1 right / Eq. (21): phase-space volume conserved (chord error ~1e-9)",
         ),
         Check.at_most(
             "area error shrinks with resolution (ratio of errors N vs N/2)",
@@ -336,7 +336,7 @@ def plot_fig1(ds: xr.Dataset):
     ax.axvline(0.0, color="k", lw=0.8)
     ax.set_xlabel("position $y$")
     ax.set_ylabel("velocity $v$")
-    ax.legend(loc="lower right")
+    place_legend(ax, loc="lower right")
     a, i = ds["area_region"].values[-1], ds["area_image"].values[-1]
     annotate_checks(
         ax, f"$2(\\epsilon_{{s'}}-\\epsilon_s)/m=6.48$, $\\Delta t=1.5$\nareas {a:.9f} / {i:.9f}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ...plotting import annotate_checks, new_figure
+from ...plotting import annotate_checks, new_figure, place_legend
 from ...quantum import gibbs_state, trace_distance
 from ...scattering import (
     IncidentPacket,
@@ -227,7 +227,7 @@ def plot_fig1(ds: xr.Dataset):
     ax.axhline(ds.attrs["thermal_rho00"], color="k", ls="--", lw=1, label="thermal")
     ax.set_xlabel(r"$\Gamma t$")
     ax.set_ylabel(r"$\rho_{00}$ (ground state)")
-    ax.legend(loc="lower right", fontsize=6)
+    place_legend(ax, loc="lower right", fontsize=6)
     annotate_checks(ax, "Tabanera-Bravo 2023, Fig. 1; trajectory mean = Eq. (8) within 4 SE")
     return fig
 
@@ -369,7 +369,7 @@ def _plot_fig2_axes(ax, ds, title):
     ax.set_xlabel(r"$\Gamma$")
     ax.set_ylabel("steady state")
     ax.set_title(title)
-    ax.legend(loc="center left", fontsize=6)
+    place_legend(ax, loc="center left", fontsize=6)
 
 
 def plot_fig2(ds: xr.Dataset):
