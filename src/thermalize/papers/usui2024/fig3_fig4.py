@@ -22,7 +22,7 @@ from .common import (
     MU_ATOL,
     REGIME_I_END,
     DRIFT_TOL,
-    REGIME_III,
+    REGIME_III_TIME,
     _base_parameters,
     _paper_setup_checks,
     _regime3_drift,
@@ -317,9 +317,9 @@ def checks_fig4(ds: xr.Dataset) -> list[Check]:
     return out
 
 
-def _vlines(ax):
-    for x in REGIME_III[:1]:
-        ax.axvline(x, color="0.6", lw=0.8, ls=":")
+def _vlines(ax, gamma: float):
+    """Start of the regime-III window, bare t = 1e5, on the Gamma t axis."""
+    ax.axvline(REGIME_III_TIME[0] * gamma, color="0.6", lw=0.8, ls=":")
 
 
 def plot_fig4(ds: xr.Dataset):
@@ -340,7 +340,7 @@ def plot_fig4(ds: xr.Dataset):
                 ax.semilogx(gt, sel[var].sel(bath=b), label=b)
             if ref:
                 ax.axhline(float(sel[ref]), color="0.4", ls="--", lw=1, label="global ref.")
-            _vlines(ax)
+            _vlines(ax, g)
             ax.set_ylabel(lab)
             if i == 0:
                 ax.set_title(f"case ({c}), " + param_title(Gamma=float(g)))

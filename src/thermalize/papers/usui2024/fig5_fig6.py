@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from ...io import DIMENSIONLESS
 from ...plotting import new_figure, param_title, place_legend
 from .._registry import Check
 from .common import (
@@ -202,13 +203,18 @@ def compute_fig6(quick: bool) -> xr.Dataset:
     out["system_bath_mi_normalised_sem"] = ds.system_bath_mi_normalised.std(
         "sample", ddof=1
     ) / np.sqrt(ds.sizes["sample"])
-    for v in ("inter_bath_mi", "beta_eff"):
-        out[f"window_{v}"] = ds[v].assign_attrs(
-            long_name=f"{ds[v].attrs.get('long_name', v)} at the regime-III window samples")
+    out["window_inter_bath_mi"] = ds.inter_bath_mi.assign_attrs(
+        long_name="mutual information between the baths at the regime-III window samples",
+        units="nat", symbol="$I_{L-R}$")
+    out["window_beta_eff"] = ds.beta_eff.assign_attrs(
+        long_name="effective inverse temperature of the bath at the regime-III window samples",
+        units="1/energy", symbol=r"$\beta^*_\nu$")
     t = np.asarray(next(iter(specs.values()))["grid"]) / next(iter(specs.values()))["gamma"]
-    out = out.assign_coords(window_time=("sample", t, {
-        "long_name": "bare time of the regime-III window samples", "units": "hbar/energy",
-        "symbol": "$t$"}))
+    out = out.assign_coords(
+        window_time=("sample", t, {"long_name": "bare time of the regime-III window samples",
+                                   "units": "1/energy", "symbol": "$t$"}),
+        sample=("sample", np.arange(t.size), {"long_name": "regime-III window sample",
+                                               "units": DIMENSIONLESS, "symbol": "$i$"}))
     out["initial_beta"] = xr.DataArray(list(BETAS), dims="bath", coords={"bath": ["L", "R"]},
                                        attrs={"long_name": "initial inverse temperature",
                                               "units": "1/energy", "symbol": r"$\beta_\nu$"})

@@ -9,6 +9,7 @@ from ...distributions import fermi_dirac
 from ...fermions import (
     single_electron_transistor,
 )
+from ...io import DIMENSIONLESS
 from ...plotting import new_figure, param_title, place_legend
 from .._registry import Check
 from .common import (
@@ -157,12 +158,17 @@ def compute_fig8(quick: bool) -> xr.Dataset:
              for v in QUANTITIES + ("mean_state_entropy_production",)}
         )
     diff = xr.concat(list(spread.values()), dim=xr.DataArray(list(spread), dims="case"))
+    units = {"beta_eff": "1/energy", "mu_eff": "energy"}
     for v in QUANTITIES + ("mean_state_entropy_production",):
         diff[f"typicality_{v}"].attrs.update(
             long_name=f"regime-III mean of {v}: pure draw minus its matched ensemble",
-            units=out[v if v in out else "entropy_production"].attrs.get("units", ""),
+            units=units.get(v, "nat"),
             symbol=r"$\overline{X}_{pure} - \overline{X}_{matched}$",
         )
+    draws = np.arange(diff.sizes["realisation"])
+    diff = diff.assign_coords(realisation=("realisation", draws, {
+        "long_name": "pure-state draw (0: the plotted one)", "units": DIMENSIONLESS,
+        "symbol": "$r$"}))
     out = xr.merge([out, diff.drop_vars("state", errors="ignore")], combine_attrs="override")
     out = out.assign_coords(gamma=3.0)
     out.attrs["parameters"] = _base_parameters(

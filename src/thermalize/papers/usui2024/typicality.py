@@ -158,7 +158,8 @@ def _pure_spread(case: str, gamma: float, k: int, grid: tuple, n_realisations: i
             data[v] = (("bath", "state", "realisation", "gamma_time"),
                        arr.reshape(arr.shape[0], 2, n_realisations, gt.size))
         else:
-            data[v] = (("state", "realisation", "gamma_time"), arr.reshape(2, n_realisations, gt.size))
+            data[v] = (("state", "realisation", "gamma_time"),
+                       arr.reshape(2, n_realisations, gt.size))
     return xr.Dataset(data, coords=coords)
 
 
