@@ -17,11 +17,15 @@ from .common import (
     BETA_RTOL,
     BETAS,
     CASES,
+    ENSEMBLE_QUANTITIES,
     GAMMAS_FIG4,
     MU_ATOL,
     REGIME_I_END,
-    REGIME_III,
+    DRIFT_TOL,
+    REGIME_III_TIME,
     _base_parameters,
+    _paper_setup_checks,
+    _regime3_drift,
     _gamma_times,
     _levels,
     _regime3,
@@ -62,7 +66,7 @@ def checks_fig3(ds: xr.Dataset) -> list[Check]:
     k = k or ds.sizes["level"]
     n = ds["particle_number"]
     e = ds["energy"]
-    return [
+    return _paper_setup_checks(ds) + [
         # Newton on the convex dual converges to rounding: 1e-8 relative covers beta = 10
         Check.close(
             "Eqs. (5)-(6) recover beta_nu from (E, N) (max rel. error)",
@@ -126,9 +130,11 @@ def _grid(quick: bool, quick_per_decade: int = 5) -> tuple:
 
 
 def _ensemble_specs(quick: bool, gammas) -> dict:
-    """(case, Gamma) -> arguments of the ensemble run `_run` (Eq. 2 initial state)."""
+    """(case, Gamma) -> arguments of the ensemble run `_run` (Eq. 2 initial state); the same
+    arguments in Figs. 4, 5 and 8, so the engine computes each run once."""
     k = _levels(quick)
-    return {(c, g): dict(case=c, gamma=g, k_left=k, k_right=k, grid=_grid(quick))
+    return {(c, g): dict(case=c, gamma=g, k_left=k, k_right=k, grid=_grid(quick),
+                         state="gibbs", quantities=ENSEMBLE_QUANTITIES)
             for c in CASES for g in gammas}
 
 
@@ -162,7 +168,7 @@ def compute_fig4(quick: bool) -> xr.Dataset:
 def _excess_deviation(da: xr.DataArray, ref: xr.DataArray) -> xr.DataArray:
     """|regime-III mean - ref| beyond 4 standard errors of that mean (temporal fluctuations)."""
     r = _regime3(da)
-    sem = r.std("gamma_time", ddof=1) / np.sqrt(r.sizes["gamma_time"])
+    sem = r.std("gamma_time", ddof=1) / np.sqrt(r.count("gamma_time"))
     return np.maximum(abs(r.mean("gamma_time") - ref) - 4 * sem, 0.0)
 
 
@@ -184,8 +190,23 @@ def _bath_gap(da: xr.DataArray, relative: bool = False) -> float:
     return float(d.max())
 
 
+def _beta_drift(beta: xr.DataArray) -> float:
+    """Max regime-III drift of beta*_nu (`_regime3_drift`) relative to its change from beta_nu."""
+    b0 = xr.DataArray(list(BETAS), dims="bath", coords={"bath": ["L", "R"]})
+    return float(_regime3_drift(beta, _regime3(beta).mean("gamma_time") - b0).max())
+
+
+def _window_check(beta: xr.DataArray) -> Check:
+    return Check.at_most(
+        "window in regime III: beta*_nu drift across it / its change, max over runs",
+        _beta_drift(beta),
+        DRIFT_TOL,
+        "Sec. I, Fig. 1: regime III = temperatures settled (window: docs/physics.md)",
+    )
+
+
 def checks_fig4(ds: xr.Dataset) -> list[Check]:
-    out = []
+    out = _paper_setup_checks(ds, gammas=GAMMAS_FIG4) + [_window_check(ds.beta_eff)]
     for g in ds["gamma"].values:
         out.append(
             Check.at_most(
@@ -296,9 +317,9 @@ def checks_fig4(ds: xr.Dataset) -> list[Check]:
     return out
 
 
-def _vlines(ax):
-    for x in REGIME_III[:1]:
-        ax.axvline(x, color="0.6", lw=0.8, ls=":")
+def _vlines(ax, gamma: float):
+    """Start of the regime-III window, bare t = 1e5, on the Gamma t axis."""
+    ax.axvline(REGIME_III_TIME[0] * gamma, color="0.6", lw=0.8, ls=":")
 
 
 def plot_fig4(ds: xr.Dataset):
@@ -319,7 +340,7 @@ def plot_fig4(ds: xr.Dataset):
                 ax.semilogx(gt, sel[var].sel(bath=b), label=b)
             if ref:
                 ax.axhline(float(sel[ref]), color="0.4", ls="--", lw=1, label="global ref.")
-            _vlines(ax)
+            _vlines(ax, g)
             ax.set_ylabel(lab)
             if i == 0:
                 ax.set_title(f"case ({c}), " + param_title(Gamma=float(g)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from ...io import DIMENSIONLESS
 from ...plotting import new_figure, param_title, place_legend
 from .._registry import Check
 from .common import (
@@ -12,8 +13,13 @@ from .common import (
     CASES,
     GAMMAS_FIG6_FULL,
     GAMMAS_FIG6_QUICK,
-    REGIME_III,
+    BETAS,
+    DRIFT_TOL,
+    REGIME_III_TIME,
     _base_parameters,
+    _drift,
+    _paper_setup_checks,
+    _regime3_drift,
     _levels,
     _regime3,
     _run,
@@ -49,7 +55,14 @@ def compute_fig5(quick: bool) -> xr.Dataset:
 def checks_fig5(ds: xr.Dataset) -> list[Check]:
     r3 = {v: _regime3(ds[v]).mean("gamma_time") for v in TERMS}
     isb = _regime3(ds.system_bath_mi)
-    return [
+    ilr = ds.inter_bath_mi
+    return _paper_setup_checks(ds, gammas=(3.0,)) + [
+        Check.at_most(
+            "window in regime III: I_L-R drift across it / its value",
+            float(_regime3_drift(ilr, _regime3(ilr).mean("gamma_time")).max()),
+            DRIFT_TOL,
+            "Sec. IV B: in regime III all quantities settle to a stationary value",
+        ),
         # sums of ~4K entropies of size <= ln 2 each: rounding ~1e-12
         Check.at_least(
             "Sigma(t) >= 0 (min over t and cases)",
@@ -147,12 +160,18 @@ def plot_fig5(ds: xr.Dataset):
 NORMALISED = ["system_bath_mi_normalised", "inter_bath_mi_normalised", "intra_bath_mi_normalised"]
 
 
+FIG6_QUANTITIES = tuple(TERMS) + ("intra_bath_mi", "beta_eff") + tuple(NORMALISED)
+
+
 def _fig6_specs(quick: bool) -> dict:
-    """(case, Gamma) -> arguments of the regime-III run `_run` of Fig. 6."""
+    """(case, Gamma) -> arguments of the regime-III run `_run` of Fig. 6: log-spaced samples of
+    the bare-time window `REGIME_III_TIME`, on a Gamma t grid (Gamma t in [1e5, 1e8] Gamma)."""
     k = _levels(quick)
     gammas = GAMMAS_FIG6_QUICK if quick else GAMMAS_FIG6_FULL
-    grid = tuple(np.logspace(np.log10(REGIME_III[0]), np.log10(REGIME_III[1]), 10 if quick else 31))
-    return {(c, g): dict(case=c, gamma=g, k_left=k, k_right=k, grid=grid)
+    lo, hi = np.log10(REGIME_III_TIME)
+    t = np.logspace(lo, hi, 10 if quick else 31)
+    return {(c, g): dict(case=c, gamma=g, k_left=k, k_right=k, grid=tuple(g * t),
+                         quantities=FIG6_QUANTITIES)
             for c in CASES for g in gammas}
 
 
@@ -167,20 +186,54 @@ def tasks_fig6(quick: bool) -> list:
 
 
 def compute_fig6(quick: bool) -> xr.Dataset:
-    """Regime-III averages (Gamma t in [1e5, 1e8], log-spaced samples) vs Gamma."""
+    """Regime-III averages (bare t in [1e5, 1e8], log-spaced samples) vs Gamma.
+
+    Besides the averages, keeps the window samples of I_L-R and beta*_nu along ``sample``
+    (bare time ``window_time``) for the regime-III check, and beta*_nu(0) = beta_nu.
+    """
     gammas = GAMMAS_FIG6_QUICK if quick else GAMMAS_FIG6_FULL
     specs = _fig6_specs(quick)
-    grid = next(iter(specs.values()))["grid"]
-    runs = {key: _run(**kw) for key, kw in specs.items()}
+    runs = {}
+    for key, kw in specs.items():
+        r = _run(**kw)
+        runs[key] = r.assign_coords(
+            gamma_time=np.arange(r.sizes["gamma_time"])).rename(gamma_time="sample")
     ds = _stack(runs, ("case", "gamma"))
-    out = ds[TERMS + ["intra_bath_mi"] + NORMALISED].mean("gamma_time")
+    out = ds[TERMS + ["intra_bath_mi"] + NORMALISED].mean("sample")
     out["system_bath_mi_normalised_sem"] = ds.system_bath_mi_normalised.std(
-        "gamma_time", ddof=1
-    ) / np.sqrt(ds.sizes["gamma_time"])
+        "sample", ddof=1
+    ) / np.sqrt(ds.sizes["sample"])
+    out["window_inter_bath_mi"] = ds.inter_bath_mi.assign_attrs(
+        long_name="mutual information between the baths at the regime-III window samples",
+        units="nat", symbol="$I_{L-R}$")
+    out["window_beta_eff"] = ds.beta_eff.assign_attrs(
+        long_name="effective inverse temperature of the bath at the regime-III window samples",
+        units="1/energy", symbol=r"$\beta^*_\nu$")
+    t = np.asarray(next(iter(specs.values()))["grid"]) / next(iter(specs.values()))["gamma"]
+    out = out.assign_coords(
+        window_time=("sample", t, {"long_name": "bare time of the regime-III window samples",
+                                   "units": "1/energy", "symbol": "$t$"}),
+        sample=("sample", np.arange(t.size), {"long_name": "regime-III window sample",
+                                               "units": DIMENSIONLESS, "symbol": "$i$"}))
+    out["initial_beta"] = xr.DataArray(list(BETAS), dims="bath", coords={"bath": ["L", "R"]},
+                                       attrs={"long_name": "initial inverse temperature",
+                                              "units": "1/energy", "symbol": r"$\beta_\nu$"})
     out.attrs["parameters"] = _base_parameters(
-        quick, gammas=list(gammas), regime_III_samples=len(grid)
+        quick, gammas=list(gammas), regime_III_samples=len(t)
     )
     return out
+
+
+def _fig6_drift(ds: xr.Dataset) -> dict[str, float]:
+    """Max over (case, Gamma[, bath]) of the drift across the window (`_drift`) of beta*_nu,
+    relative to its change from beta_nu(0), and of I_L-R, relative to its value."""
+    beta = ds.window_beta_eff
+    return {
+        "beta": float(_drift(beta, "sample", beta.mean("sample") - ds.initial_beta).max()),
+        "inter_bath_mi": float(
+            _drift(ds.window_inter_bath_mi, "sample", ds.window_inter_bath_mi.mean("sample")).max()
+        ),
+    }
 
 
 def checks_fig6(ds: xr.Dataset) -> list[Check]:
@@ -188,7 +241,20 @@ def checks_fig6(ds: xr.Dataset) -> list[Check]:
         v: float((ds[v].max("gamma") / ds[v].min("gamma")).max())
         for v in ["entropy_production", "inter_bath_mi"]
     }
-    return [
+    drift = _fig6_drift(ds)
+    return _paper_setup_checks(ds, gammas=GAMMAS_FIG6_FULL) + [
+        Check.at_most(
+            "window in regime III: beta*_nu drift across it / its change, max over Gamma",
+            drift["beta"],
+            DRIFT_TOL,
+            "Sec. I, Fig. 1: regime III = temperatures settled (window: docs/physics.md)",
+        ),
+        Check.at_most(
+            "window in regime III: I_L-R drift across it / its value, max over Gamma",
+            drift["inter_bath_mi"],
+            DRIFT_TOL,
+            "Sec. IV B: in regime III all quantities settle to a stationary value",
+        ),
         # for Gamma >~ 100 W the dot hybridises into bound states outside the band (at
         # +-10.3 for Gamma = 30, +-31 for 300) whose undamped oscillation makes I_S-B swing
         # between ~0.15 and ~1.8 ln 2 in regime III; the check covers Gamma <= 3 W

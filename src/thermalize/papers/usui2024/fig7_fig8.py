@@ -9,6 +9,7 @@ from ...distributions import fermi_dirac
 from ...fermions import (
     single_electron_transistor,
 )
+from ...io import DIMENSIONLESS
 from ...plotting import new_figure, param_title, place_legend
 from .._registry import Check
 from .common import (
@@ -17,16 +18,20 @@ from .common import (
     CASES,
     SEED,
     _base_parameters,
+    _in_regime3,
     _levels,
+    _paper_setup_checks,
     _pure_state,
     _regime3,
     _run,
     _stack,
 )
 from .fig3_fig4 import (
+    _ensemble_specs,
     _grid,
     _identity_tol,
 )
+from .typicality import N_REALISATIONS, QUANTITIES, _pure_spread, typicality_z
 
 
 # ----------------------------------------------------------------------------------- Fig. 7
@@ -60,7 +65,7 @@ def checks_fig7(ds: xr.Dataset) -> list[Check]:
     eps = ds.energy_level
     var_e = (eps**2 * f * (1 - f)).sum("level")
     z_e = ((ds.occupation - f) * eps).sum("level") / np.sqrt(var_e)
-    return [
+    return _paper_setup_checks(ds) + [
         Check.at_least(
             "pure state: occupations are 0 or 1 (fraction)",
             float(((ds.occupation == 0) | (ds.occupation == 1)).mean()),
@@ -116,14 +121,25 @@ FIG8_VARS = [
 def _fig8_specs(quick: bool) -> dict:
     """(case, state) -> arguments of `_run` (the ensemble runs are those of Figs. 4-5)."""
     k = _levels(quick)
-    return {(c, state): dict(case=c, gamma=3.0, k_left=k, k_right=k, grid=_grid(quick),
-                             state="gibbs" if state == "ensemble" else state)
+    ens = _ensemble_specs(quick, (3.0,))
+    return {(c, state): ens[(c, 3.0)] if state == "ensemble" else
+            dict(case=c, gamma=3.0, k_left=k, k_right=k, grid=_grid(quick), state=state,
+                 quantities=tuple(FIG8_VARS))
             for c in CASES for state in ("ensemble", "pure", "matched")}
 
 
+def _spread_specs(quick: bool) -> dict:
+    """case -> arguments of the typicality task `_pure_spread` (regime-III points of the grid)."""
+    grid = tuple(float(x) for x in _grid(quick) if _in_regime3(x, 3.0))
+    return {c: dict(case=c, gamma=3.0, k=_levels(quick), grid=grid,
+                    n_realisations=N_REALISATIONS) for c in CASES}
+
+
 def tasks_fig8(quick: bool) -> list:
-    """One task per (case, initial state)."""
-    return [_run.task(**kw) for kw in _fig8_specs(quick).values()]
+    """One task per (case, initial state), plus the pure-state spread per case."""
+    return [_run.task(**kw) for kw in _fig8_specs(quick).values()] + [
+        _pure_spread.task(**kw) for kw in _spread_specs(quick).values()
+    ]
 
 
 def compute_fig8(quick: bool) -> xr.Dataset:
@@ -134,40 +150,74 @@ def compute_fig8(quick: bool) -> xr.Dataset:
         dstar0 = r.attrs["parameters"]["initial_local_athermality"]
         runs[(c, state)] = r[FIG8_VARS].assign(initial_local_athermality=dstar0)
     out = _stack(runs, ("case", "state"))
-    out.attrs["parameters"] = _base_parameters(quick, gamma=3.0, seed=SEED)
+    spread = {}
+    for c, kw in _spread_specs(quick).items():
+        m = _pure_spread(**kw).mean("gamma_time")
+        spread[c] = xr.Dataset(
+            {f"typicality_{v}": m[v].sel(state="pure") - m[v].sel(state="matched")
+             for v in QUANTITIES + ("mean_state_entropy_production",)}
+        )
+    diff = xr.concat(list(spread.values()), dim=xr.DataArray(list(spread), dims="case"))
+    units = {"beta_eff": "1/energy", "mu_eff": "energy"}
+    for v in QUANTITIES + ("mean_state_entropy_production",):
+        diff[f"typicality_{v}"].attrs.update(
+            long_name=f"regime-III mean of {v}: pure draw minus its matched ensemble",
+            units=units.get(v, "nat"),
+            symbol=r"$\overline{X}_{pure} - \overline{X}_{matched}$",
+        )
+    draws = np.arange(diff.sizes["realisation"])
+    diff = diff.assign_coords(realisation=("realisation", draws, {
+        "long_name": "pure-state draw (0: the plotted one)", "units": DIMENSIONLESS,
+        "symbol": "$r$"}))
+    out = xr.merge([out, diff.drop_vars("state", errors="ignore")], combine_attrs="override")
+    out = out.assign_coords(gamma=3.0)
+    out.attrs["parameters"] = _base_parameters(
+        quick, gamma=3.0, seed=SEED, pure_state_draws=N_REALISATIONS
+    )
     return out
-
-
-def _mean_sem(da: xr.DataArray) -> tuple[xr.DataArray, xr.DataArray]:
-    """Regime-III mean and its standard error over the log-spaced samples (treated as
-    independent: in regime III consecutive samples are many recurrence-free periods apart)."""
-    r = _regime3(da)
-    n = r.sizes["gamma_time"]
-    return r.mean("gamma_time"), r.std("gamma_time", ddof=1) / np.sqrt(n)
 
 
 def checks_fig8(ds: xr.Dataset) -> list[Check]:
     """Pure vs the ensemble at the pure state's own initial beta*, mu* ('matched'): the paper
     attributes pure/ensemble differences to the finite-size mismatch of initial E and N, which
-    the matched ensemble removes (at K = 150 the mismatch shifts mu* by ~0.3). Regime-III means
-    are compared within 4 standard errors estimated from the same runs."""
+    the matched ensemble removes (at K = 150 the mismatch shifts mu* by ~0.3). What remains of
+    the regime-III difference depends on the whole drawn configuration, not on time: it is
+    compared with its spread over independent draws (`typicality`), not with the temporal
+    standard error of one draw, which misses it and also the systematic Jensen offset of
+    Sigma (docs/physics.md, usui2024 conventions)."""
     ens, pure = ds.sel(state="ensemble"), ds.sel(state="pure")
-    out = []
+    out = _paper_setup_checks(ds, gammas=(3.0,))
+    value = {v: _regime3(ds[v].sel(state="matched")).mean("gamma_time") for v in QUANTITIES}
+    # resolution of the paper's Fig. 8 rows: 2% (two line widths of a ~100-line-width panel);
+    # mu* enters the Fermi function as beta (eps - mu), so its scale is T* = 1/beta*
+    scale = dict(value, mu_eff=1.0 / value["beta_eff"])
     for v, what in [
         ("beta_eff", "beta*"),
         ("mu_eff", "mu*"),
         ("entropy_production", "Sigma"),
         ("sigma", "sigma"),
     ]:
-        mp, sp = _mean_sem(ds[v].sel(state="pure"))
-        mm, sm = _mean_sem(ds[v].sel(state="matched"))
-        z = abs(mp - mm) / np.sqrt(sp**2 + sm**2)
+        d = ds[f"typicality_{v}"]
+        n = d.sizes["realisation"] - 1
+        # Student t, n - 1 = 38 d.o.f.: P(|t| > 4) = 3e-4 per number, ~3e-3 over the 12
+        # compared (4 quantities, 2 cases, 2 baths for beta*, mu*)
         out.append(
             Check.at_most(
-                f"regime III: {what} pure vs matched ensemble, max |z|",
-                float(z.max()),
+                f"regime III: {what} pure - matched, plotted draw vs {n} others, max |t|",
+                float(typicality_z(d).max()),
                 4.0,
-                "Sec. IV C: close agreement across all time scales",
+                "Sec. IV C: results typical, different realizations behave the same",
+            )
+        )
+        # Not a statistical test: time averages of these nonlinear functions of (E, N) carry a
+        # systematic Jensen offset, as pure states fluctuate more (Sigma: -0.12 and -0.23 nat
+        # at K = 1000, 0.05% and 0.5% of Sigma; beta*_R, case (b): +0.0097 = 0.4%; measured)
+        out.append(
+            Check.at_most(
+                f"regime III: {what} pure - matched, mean over {n + 1} draws / scale, max",
+                float((abs(d.mean("realisation")) / abs(scale[v])).max()),
+                0.02,
+                "Sec. IV C: close quantitative agreement (at the resolution of Fig. 8)",
             )
         )
     corr = {

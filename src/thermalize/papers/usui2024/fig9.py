@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
 
 from ...plotting import new_figure, param_title, place_legend
@@ -12,6 +13,7 @@ from .common import (
     CASES,
     GAMMAS_FIG9,
     _base_parameters,
+    _paper_setup_checks,
     _levels,
     _regime3,
     _run,
@@ -20,6 +22,7 @@ from .common import (
 from .fig3_fig4 import (
     _excess_deviation,
     _grid,
+    _window_check,
 )
 
 
@@ -35,7 +38,8 @@ def _fig9_specs(quick: bool) -> dict:
     k = _levels(quick)
     grid = _grid(quick, 3)
     return {(a, c, g): dict(case=c, gamma=g, k_left=_asymmetric_levels(k, a)[0],
-                            k_right=_asymmetric_levels(k, a)[1], grid=grid)
+                            k_right=_asymmetric_levels(k, a)[1], grid=grid,
+                            quantities=("beta_eff",))
             for a in ASYMMETRIES for c in CASES for g in GAMMAS_FIG9}
 
 
@@ -47,7 +51,7 @@ def tasks_fig9(quick: bool) -> list:
 def compute_fig9(quick: bool) -> xr.Dataset:
     """beta*_nu vs Gamma t for asymmetric baths K_L != K_R (Appendix A), Gamma = 1, 3."""
     k = _levels(quick)
-    runs = {key: _run(**kw)[["beta_eff", "mu_eff", "beta_ref", "mu_ref"]]
+    runs = {key: _run(**kw)[["beta_eff", "beta_ref", "mu_ref"]]
             for key, kw in _fig9_specs(quick).items()}
     out = _stack(runs, ("asymmetry", "case", "gamma"))
     out["levels_left"] = ("asymmetry", [_asymmetric_levels(k, a)[0] for a in ASYMMETRIES])
@@ -61,7 +65,20 @@ def compute_fig9(quick: bool) -> xr.Dataset:
 def checks_fig9(ds: xr.Dataset) -> list[Check]:
     dev = _excess_deviation(ds.beta_eff, ds.beta_ref) / ds.beta_ref
     raw = abs(_regime3(ds.beta_eff).mean("gamma_time") / ds.beta_ref - 1)
-    out = [
+    full = not ds.attrs.get("parameters", {}).get("quick", True)
+    sizes = sorted(zip(ds.levels_left.values.tolist(), ds.levels_right.values.tolist()))
+    out = _paper_setup_checks(ds, gammas=GAMMAS_FIG9) + [_window_check(ds.beta_eff)] + [
+        Check.close(
+            "App. A: K_L/K_R = 1001/999 and 1010/990, max |difference|",
+            float(np.abs(np.subtract(sizes, [(1001, 999), (1010, 990)])).max()),
+            0.0,
+            0.0,
+            "App. A, Fig. 9 caption",
+        )
+        if full
+        else Check.skipped("App. A: K_L/K_R = 1001/999 and 1010/990", "App. A",
+                           "quick mode: 151/149 and 152/148")
+    ] + [
         Check.at_most(
             f"asymmetry {a:g}, Gamma=3: regime-III beta*_nu vs beta_ref (max rel., beyond 4 SE)",
             float(dev.sel(asymmetry=a, gamma=3.0).max()),
