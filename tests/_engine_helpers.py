@@ -38,3 +38,13 @@ def small_repro(rid: str, specs: list[dict]) -> Reproduction:
 
     return Reproduction(rid, "test-sized fermion runs", CORE, 1.0, compute, plot, checks,
                         1.0, tasks)
+
+
+def sleeper(path: str) -> None:
+    """Task that records its worker's pid, then sleeps (for the kill -9 test of a pool)."""
+    import os
+    import time
+
+    with open(path, "a") as fh:
+        fh.write(f"{os.getpid()}\n")
+    time.sleep(120)

@@ -20,7 +20,9 @@ def run_cli(*args):
 def test_version():
     res = run_cli("--version")
     assert res.returncode == 0
-    assert res.stdout.strip() == f"thermalize {__version__}"
+    lines = res.stdout.splitlines()
+    assert lines[0] == f"thermalize {__version__}"
+    assert any(line.startswith("commit: ") for line in lines)  # provenance follows (issue 16)
 
 
 def test_list_json_and_markdown(capsys):

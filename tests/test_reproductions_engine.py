@@ -147,3 +147,36 @@ def test_list_shows_quick_and_full_estimates(capsys):
     assert cli.main(["list"]) == 0
     text = capsys.readouterr().out.splitlines()
     assert text[0].split()[:3] == ["id", "quick", "full"]
+
+
+POOL_SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+from _engine_helpers import sleeper
+from thermalize.sweep import LocalPoolExecutor
+with LocalPoolExecutor(workers=1).open() as map_unordered:
+    list(map_unordered(sleeper, [{path!r}]))
+"""
+
+
+def test_pool_workers_end_when_the_parent_is_killed(tmp_path):
+    """kill -9 of the process running the pool also ends its workers within seconds
+    (instead of finishing a task nobody will store)."""
+    pids = tmp_path / "pids"
+    script = POOL_SCRIPT.format(tests=str(Path(__file__).parent), path=str(pids))
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (pids.exists() and pids.read_text().strip()):
+        time.sleep(0.1)
+    worker = int(pids.read_text().split()[0])
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail("the pool worker outlived its parent by 30 s")

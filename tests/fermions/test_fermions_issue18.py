@@ -84,7 +84,9 @@ def test_two_dot_chain_secular_route_equals_slow_route(dots, state):
     with warnings.catch_warnings():
         warnings.simplefilter("error", PhysicsWarning)
         fast = entropy_production(model, c0, ts, quantities=["joint_bath_entropy"])
-    slow = entropy_production(model, c0, ts, joint_bath=Eigvalsh(), quantities=["joint_bath_entropy"])
+    slow = entropy_production(
+        model, c0, ts, joint_bath=Eigvalsh(), quantities=["joint_bath_entropy"]
+    )
     assert fast.attrs["parameters"]["joint_bath_method"] == "SecularEquation"
     assert fast.attrs["parameters"]["secular_fallbacks"] == 0
     np.testing.assert_allclose(fast.joint_bath_entropy, slow.joint_bath_entropy, rtol=0, atol=1e-9)
@@ -176,7 +178,8 @@ def test_new_variables_from_independent_definitions():
     ds = entropy_production(model, c0, ts)
     h = model.single_particle_hamiltonian
     ct = evolve_correlations(model, c0, ts)
-    np.testing.assert_allclose(ds.system_occupation.sel(system_mode=0), ct[:, 0, 0].real, atol=1e-10)
+    n_d = ds.system_occupation.sel(system_mode=0)
+    np.testing.assert_allclose(n_d, ct[:, 0, 0].real, atol=1e-10)
     e_v = [2 * np.real(h[0, 1:] @ c[0, 1:]) for c in ct]
     np.testing.assert_allclose(ds.interaction_energy, e_v, atol=1e-10)
     np.testing.assert_allclose(ds.total_energy, np.sum(h * c0).real, atol=1e-10)
@@ -222,3 +225,41 @@ def test_ground_state_limit_is_the_limit_of_cold_baths():
     assert np.all(np.isposinf(cold.sigma.isel(time=slice(1, None))))
     assert np.all(np.isposinf(cold.finite_bath_effect.isel(time=slice(1, None))))
     assert float(warm.sigma.isel(time=2)) > 1e2  # sigma of the cold-but-finite bath is huge
+
+
+def test_occupation_quantities_diagonalise_no_bath_block(monkeypatch):
+    """beta*, mu*, Sigma, sigma need only mode occupations: no eigvalsh larger than the m x m
+    system block and no secular solve runs (issue 17 item 4)."""
+    import thermalize.fermions._snapshot as snap
+
+    sizes = []
+    real = snap.linalg.eigvalsh
+
+    def counting(a, *args, **kw):
+        sizes.append(np.shape(a)[0])
+        return real(a, *args, **kw)
+
+    def forbidden(*args, **kw):
+        raise AssertionError("secular solve in an occupations-only run")
+
+    monkeypatch.setattr(snap.linalg, "eigvalsh", counting)
+    monkeypatch.setattr(snap, "deletion_spectrum", forbidden)
+    monkeypatch.setattr(snap, "multi_deletion_spectrum", forbidden)
+    clear_cache()
+    model = chain(30, 2)
+    c0 = gibbs_correlation_matrix(model, [2.0, 0.5], [0.3, -0.3])
+    entropy_production(model, c0, [0.5, 9.0], quantities=["beta_eff", "mu_eff",
+                                                          "entropy_production", "sigma"])
+    assert sizes and max(sizes) <= 2
+
+
+def test_equal_models_built_anew_share_the_cache():
+    """A sweep rebuilds the model at each point: equal values hit the same prepared entry,
+    different couplings do not."""
+    clear_cache()
+    a = single_electron_transistor(20, bandwidth=8.0, coupling=1.0)
+    b = single_electron_transistor(20, bandwidth=8.0, coupling=1.0)
+    c = single_electron_transistor(20, bandwidth=8.0, coupling=1.5)
+    c0 = gibbs_correlation_matrix(a, [3.0, 0.4], [0.5, -1.0])
+    assert prepare(a, c0, True) is prepare(b, c0, True)
+    assert prepare(c, c0, True) is not prepare(a, c0, True)

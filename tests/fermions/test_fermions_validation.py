@@ -130,7 +130,8 @@ def test_temperature_is_an_alternative_to_beta():
     b = gibbs_correlation_matrix(MODEL, temperature=[0.5, 2.0], mu=0.1)
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(
-        gibbs_correlation_matrix(MODEL, np.inf, 0.3), gibbs_correlation_matrix(MODEL, temperature=0.0, mu=0.3)
+        gibbs_correlation_matrix(MODEL, np.inf, 0.3),
+        gibbs_correlation_matrix(MODEL, temperature=0.0, mu=0.3),
     )
     with pytest.raises(ParameterError, match="exactly one"):
         gibbs_correlation_matrix(MODEL, 1.0, 0.0, temperature=1.0)

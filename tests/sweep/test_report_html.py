@@ -95,8 +95,8 @@ def test_report_lists_every_reproduction_with_figure_and_checks(outputs):
         assert img.startswith("data:image/png;base64,")
         data = base64.b64decode(img.split(",", 1)[1])
         assert data.startswith(PNG_MAGIC)
-        assert data == (outputs / f"{rid}.png").read_bytes()  # the reproduction's own figure
-        checks = json.loads((outputs / f"{rid}.json").read_text())["checks"]
+        assert data == (outputs / "quick" / f"{rid}.png").read_bytes()  # the reproduction's own figure
+        checks = json.loads((outputs / "quick" / f"{rid}.json").read_text())["checks"]
         table = [r for r in sec["rows"] if r and r[0] in {c["name"] for c in checks}]
         assert len(table) == len(checks)
         for c in checks:

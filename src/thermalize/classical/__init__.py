@@ -62,7 +62,12 @@ from .scatterer_mc import (
     simulate_kick_chain,
 )
 
+from .fluctuations import CollisionSamples, FluctuationAudit, fluctuation_audit
+
 __all__ = [
+    "CollisionSamples",
+    "FluctuationAudit",
+    "fluctuation_audit",
     "MAX_PARTICLES",
     "MAX_SAMPLES",
     "CallableRule",

@@ -25,7 +25,27 @@ from .states import (
     sample_fock_correlation_matrix,
 )
 
+from .counting import (
+    BathNumberDistribution,
+    NumberEnergyDistribution,
+    bath_number_distribution,
+    bath_number_energy_distribution,
+    energy_lattice,
+    poisson_binomial,
+)
+from .exchange import ExchangeFluctuationCheck, exchange_fluctuation_check
+from .transfer import TransferStatistics
+
 __all__ = [
+    "BathNumberDistribution",
+    "NumberEnergyDistribution",
+    "bath_number_distribution",
+    "bath_number_energy_distribution",
+    "energy_lattice",
+    "poisson_binomial",
+    "ExchangeFluctuationCheck",
+    "exchange_fluctuation_check",
+    "TransferStatistics",
     "SYSTEM",
     "CorrelationEvolver",
     "Eigvalsh",

@@ -13,10 +13,12 @@ def _add(name, long_name, units, symbol, *needs):
 
 
 B, J = "bath_spectra", "joint_bath"
-_add("beta_eff", "effective inverse temperature beta*_nu, Eqs. (5)-(6)", "1/energy", r"$\beta^*_\nu$")
+_add("beta_eff", "effective inverse temperature beta*_nu, Eqs. (5)-(6)", "1/energy",
+     r"$\beta^*_\nu$")
 _add("mu_eff", "effective chemical potential mu*_nu, Eqs. (5)-(6)", "energy", r"$\mu^*_\nu$")
 _add("ground_state_limit", "bath in its ground (+1, beta* = +inf) or top (-1, beta* = -inf) "
-     "state at its particle number; 0 otherwise", DIMLESS, r"$\mathrm{sign}\,\beta^*_\nu|_{\infty}$")
+     "state at its particle number; 0 otherwise", DIMLESS,
+     r"$\mathrm{sign}\,\beta^*_\nu|_{\infty}$")
 _add("energy", "bath energy tr[H_nu rho_nu]", "energy", r"$E_\nu$")
 _add("particle_number", "bath particle number tr[N_nu rho_nu]", DIMLESS, r"$N_\nu$")
 _add("heat", "heat from bath nu, Q = -(dE - mu*(0) dN), Eq. (4)", "energy", r"$Q_\nu$")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-import weakref
 
 import numpy as np
 from scipy import linalg, special
@@ -22,7 +21,7 @@ from ..errors import ConvergenceError, PhysicsWarning
 from .deletion import multi_deletion_spectrum
 from .dynamics import CorrelationEvolver
 from .effective import _beta_mu, _ExtremeState, _natural_parameters
-from .entropy import Eigvalsh, SecularEquation, binary_entropy, deletion_spectrum
+from .entropy import SecularEquation, binary_entropy, deletion_spectrum
 from .model import QuadraticModel
 
 # occupations within this of a limit state's 0 or 1 count as equal to it (rounding of C(t))
@@ -113,22 +112,36 @@ _CACHE: dict = {}
 _CACHE_SIZE = 2  # each entry holds ~3 n x n matrices (200 MB at n = 2001)
 
 
+def _digest(*parts: bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part)
+    return h.digest()
+
+
 def prepare(model: QuadraticModel, c0, check: bool) -> Prepared:
-    """The cached :class:`Prepared` of (model, c0): same model object and same bytes of c0."""
+    """The cached :class:`Prepared` of (model, c0), keyed on their values (the bytes of h, the
+    partition and C(0)), so that equal models built anew, e.g. at each point of a sweep, share
+    it (and the eigendecomposition of h it holds)."""
     arr = np.ascontiguousarray(c0)
-    key = (id(model), arr.shape, arr.dtype.str, hashlib.blake2b(arr.data, digest_size=16).digest())
+    h = np.ascontiguousarray(model.single_particle_hamiltonian)
+    key = (
+        _digest(h.data, h.dtype.str.encode(), repr(sorted(model.partition.items())).encode()),
+        _digest(arr.data, arr.dtype.str.encode(), repr(arr.shape).encode()),
+        check,
+    )
     hit = _CACHE.get(key)
-    if hit is not None and hit[0]() is model:
-        return hit[1]
+    if hit is not None:
+        return hit
     prep = Prepared(model, arr, check)
     if len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (weakref.ref(model), prep)
+    _CACHE[key] = prep
     return prep
 
 
 def clear_cache() -> None:
-    """Forget every prepared (model, initial state) pair."""
+    """Forget every prepared (model, initial state) pair (frees their n x n matrices)."""
     _CACHE.clear()
 
 
@@ -172,7 +185,8 @@ class Snapshots:
         c_ss = self._block(c_local, phi, p.sys_rows)
         out["system_entropy"] = float(binary_entropy(linalg.eigvalsh(c_ss)).sum())
         w = p.sys_basis  # site occupations n_d = diag(conj(W) C_SS^local W^T)
-        out["system_occupation"] = np.clip(np.einsum("ij,jk,ik->i", w.conj(), c_ss, w).real, 0.0, 1.0)
+        n_d = np.einsum("ij,jk,ik->i", w.conj(), c_ss, w).real
+        out["system_occupation"] = np.clip(n_d, 0.0, 1.0)
         out["system_energy"] = float(p.sys_levels @ np.diag(c_ss).real)
         out["interaction_energy"] = float(
             sum(
@@ -255,8 +269,4 @@ class Snapshots:
         return float(binary_entropy(linalg.eigvalsh(up, lower=False)).sum())
 
 
-def uses_secular(joint_bath) -> bool:
-    return isinstance(joint_bath, SecularEquation)
-
-
-__all__ = ["Eigvalsh", "Prepared", "Snapshots", "clear_cache", "prepare"]
+__all__ = ["Prepared", "Snapshots", "clear_cache", "prepare"]

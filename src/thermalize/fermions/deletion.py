@@ -103,7 +103,7 @@ def _delete_first_row(lam: np.ndarray, rows: np.ndarray, method: SecularEquation
     live = g_w > tol * tol
     mix = rest * r0.conj()  # (m-1, p): rest_rj conj(r0_j)
     coef = np.stack(
-        [np.bincount(gid, mix[r].real) + 1j * np.bincount(gid, mix[r].imag) for r in range(len(rest))]
+        [np.bincount(gid, x.real) + 1j * np.bincount(gid, x.imag) for x in mix]
     )
     new_lam: list[np.ndarray] = []
     new_cols: list[np.ndarray] = []

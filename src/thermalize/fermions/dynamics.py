@@ -8,7 +8,13 @@ import numpy as np
 from scipy.linalg import blas
 
 from .._qutip import is_qobj, like, to_array
-from ..errors import ParameterError, as_float_array, require_dense_size, require_hermitian, require_real
+from ..errors import (
+    ParameterError,
+    as_float_array,
+    require_dense_size,
+    require_hermitian,
+    require_real,
+)
 from .model import QuadraticModel, require_model
 
 __all__ = [
@@ -227,7 +233,8 @@ def evolve_correlations(model: QuadraticModel, c0, times) -> np.ndarray:
     ts = np.atleast_1d(as_float_array("times", times))
     if ts.ndim != 1:
         raise ParameterError(f"times must be a 1D array, got shape {ts.shape}")
-    require_dense_size("evolve_correlations: C(t) at every time", (ts.size, model.n_modes, model.n_modes))
+    n = model.n_modes
+    require_dense_size("evolve_correlations: C(t) at every time", (ts.size, n, n))
     ev = CorrelationEvolver(model, c0)
     out = (
         np.stack([ev.full(t) for t in ts])

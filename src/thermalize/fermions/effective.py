@@ -284,7 +284,8 @@ def grand_canonical_entropy(levels, beta: float, mu: float) -> float:
     if np.isinf(beta) and np.isinf(mu):
         raise ParameterError(f"beta={beta!r} and mu={mu!r} cannot both be infinite")
     with np.errstate(invalid="ignore"):
-        x = beta * (eps - mu) if np.isfinite(mu) else np.full(eps.shape, -np.inf * mu * np.sign(beta or 1.0))
+        side = -np.inf * mu * np.sign(beta or 1.0)  # mu = +-inf: every level on one side
+        x = beta * (eps - mu) if np.isfinite(mu) else np.full(eps.shape, side)
     x = np.where(np.isnan(x), 0.0, x)  # beta = +-inf at a level equal to mu: f = 1/2
     f = special.expit(-x)
     return float((special.entr(f) + special.entr(1.0 - f)).sum())

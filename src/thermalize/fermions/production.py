@@ -100,12 +100,22 @@ def entropy_production(
         ``beta_ref``, ``mu_ref`` (Appendix B) and the conserved totals. Every variable and
         coordinate carries ``long_name``, ``units`` and ``symbol`` attributes.
 
+    Raises
+    ------
+    ParameterError
+        For invalid input, or when the ~3 n x n complex work arrays exceed
+        ``thermalize.errors.MAX_DENSE_BYTES`` (2 GiB: n > ~6700 modes, e.g. K = 4000 per bath;
+        raise that limit to run larger models).
+    ConvergenceError
+        When a bath is empty or full (N = 0 or K): beta*, mu* do not exist.
+
     Notes
     -----
-    Everything that depends only on ``(model, c0)`` (validation of C(0), its spectrum, the
-    t = 0 snapshot taken from C(0) itself, the Appendix B reference) is computed once and
-    cached for the same model object and the same ``c0`` values (two most recent pairs), so
-    a sweep over single times pays it once.
+    Everything that depends only on ``(model, c0)`` (validation of C(0), the eigenvectors of
+    h and C(0), the t = 0 snapshot taken from C(0) itself, the Appendix B reference) is
+    computed once and cached for equal values of h, partition and ``c0`` (the two most recent
+    pairs; also for a model rebuilt with the same values), so a sweep over single times pays
+    it once.
 
     A bath in its ground (top) state at its particle number has :math:`\beta^* = +\infty`
     (:math:`-\infty`), :math:`\mu^*` mid-gap (or the energy of a partly filled shell) and
@@ -193,7 +203,8 @@ def _assemble(model, snap: Snapshots, first: dict, rows: list[dict], ts, wanted)
     nb, nt = len(baths), ts.size
 
     def per_bath(key, src=rows):
-        return np.array([[r[b][key] for r in src] for b in baths], dtype=float).reshape(nb, len(src))
+        out = np.array([[r[b][key] for r in src] for b in baths], dtype=float)
+        return out.reshape(nb, len(src))
 
     def per_time(key, src=rows):
         return np.array([r[key] for r in src], dtype=float)

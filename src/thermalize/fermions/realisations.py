@@ -100,7 +100,8 @@ def pure_state_realisations(
             f"seed, got {rng!r} ({type(rng).__name__})"
         )
     parts, drawn = [], []
-    for k in tqdm(range(int(n_realisations)), desc="pure states", unit="state", disable=not progress):
+    draws = range(int(n_realisations))
+    for k in tqdm(draws, desc="pure states", unit="state", disable=not progress):
         c0, occ = sample_fock_correlation_matrix(
             model, beta, mu, system_occupation, rng=rng, return_occupations=True
         )

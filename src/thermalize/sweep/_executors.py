@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -110,9 +111,26 @@ class SerialExecutor(Executor):
         yield map_unordered
 
 
-def _worker_init(threads: int) -> None:
+def _worker_init(threads: int, parent: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the parent
     cap_blas_threads(threads)
+    if parent is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int, period: float = 1.0) -> None:
+    """End this worker when the process that opened the pool is gone (``kill -9``): a
+    worker would otherwise finish its task (minutes, for a paper-grade run) for nobody."""
+    import time
+
+    while True:
+        time.sleep(period)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except OSError:  # pragma: no cover - exists but not ours (EPERM): keep going
+            pass
 
 
 @dataclass(frozen=True)
@@ -154,7 +172,7 @@ class LocalPoolExecutor(Executor):
         if ctx.get_start_method() == "forkserver":
             ctx.set_forkserver_preload(["numpy", "scipy.linalg", "thermalize.sweep._tasks"])
         pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init,
-                                   initargs=(self.threads,))
+                                   initargs=(self.threads, os.getpid()))
         clean = False
         try:
             yield lambda fn, tasks: _pool_map(pool, fn, tasks)
