@@ -23,6 +23,9 @@ def _int_at_least(name: str, value, low: int) -> int:
     "core.detailed-balance-steady-state",
     outputs={"populations": ("level",), "distance_to_gibbs": ()},
     description="steady state of a detailed-balance Lindblad generator (equally spaced levels)",
+    checks={"levels": lambda v: _int_at_least("levels", v, 2),
+            "spacing": lambda v: require_positive("spacing", v),
+            "rate": lambda v: require_positive("rate", v)},
 )
 def detailed_balance_steady_state(beta: float, spacing: float = 1.0, levels: int = 3,
                                   rate: float = 1.0) -> dict:
