@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-from .errors import ParameterError, as_float_array, require_positive
+from .errors import ParameterError, as_float_array, require_positive, require_real
 
 __all__ = [
     "ChiDistribution",
@@ -122,6 +122,7 @@ class ChiDistribution:
 
 
 def _scale(beta: float, mass: float, *, momentum: bool) -> float:
+    beta, mass = require_real("beta", beta), require_real("mass", mass)
     require_positive("beta", beta)
     require_positive("mass", mass)
     return float(np.sqrt(mass / beta) if momentum else 1.0 / np.sqrt(beta * mass))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 
-from .errors import ParameterError, require_hermitian, require_square
+from .errors import ParameterError, require_hermitian, require_int, require_real, require_square
 
 __all__ = [
     "EIGENVALUE_FLOOR",
@@ -35,6 +35,10 @@ DENSITY_MATRIX_ATOL = 1e-8
 
 def _energies_of(energies_or_hamiltonian) -> tuple[np.ndarray, np.ndarray | None]:
     arr = np.asarray(energies_or_hamiltonian)
+    if arr.ndim not in (1, 2):
+        raise ParameterError(
+            f"energies_or_hamiltonian: expected energies (a 1D array) or a Hamiltonian (a "
+            f"square matrix), got {energies_or_hamiltonian!r:.80}")
     if arr.ndim == 1:
         if arr.size == 0 or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
             raise ParameterError(f"energies must be a non-empty real 1D array, got {arr!r}")
@@ -119,9 +123,45 @@ def gibbs_state(energies_or_hamiltonian, beta: float) -> np.ndarray:
     return (v * p) @ v.conj().T
 
 
-def _eigvalsh_density(name: str, rho) -> np.ndarray:
+#: Tolerance of the state checks of the entropy and work functions (trace and positivity,
+#: relative to max(1, max|rho|) as kwant's Hermiticity check): looser than
+#: `DENSITY_MATRIX_ATOL` so that states carrying integration error (~1e-8) pass, tight enough
+#: to reject any physically meaningful violation (trace 3, an eigenvalue -0.5).
+STATE_RTOL = 1e-6
+
+
+def _state(name: str, rho, validate: bool) -> np.ndarray:
+    """`rho` as a Hermitian array; with `validate` also unit trace and positive semidefinite."""
+    if not isinstance(validate, (bool, np.bool_)):
+        raise ParameterError(f"validate: expected True or False, got {validate!r}")
     arr = require_hermitian(name, rho, rtol=1e-8)
-    return np.linalg.eigvalsh(arr)
+    if validate:
+        scale = max(1.0, float(np.max(np.abs(arr))))
+        tr = complex(np.trace(arr))
+        if abs(tr - 1) > STATE_RTOL * scale:
+            raise ParameterError(f"{name} must be a density matrix of unit trace, got trace "
+                                 f"{tr.real:.12g} (pass validate=False to skip this check)")
+        lmin = float(np.linalg.eigvalsh(arr)[0])
+        if lmin < -STATE_RTOL * scale:
+            raise ParameterError(f"{name} must be positive semidefinite, got smallest "
+                                 f"eigenvalue {lmin:.3g} (pass validate=False to skip this "
+                                 "check)")
+    return arr
+
+
+def _eigvalsh_density(name: str, rho, validate: bool = True) -> np.ndarray:
+    return np.linalg.eigvalsh(_state(name, rho, validate))
+
+
+def _indices(name: str, value) -> list[int]:
+    """A list of integer indices (a scalar counts as one), or ParameterError naming `name`."""
+    try:
+        items = np.atleast_1d(np.asarray(value, dtype=object)).ravel().tolist()
+    except Exception:  # noqa: BLE001 - unconvertible
+        items = None
+    if items is None or any(isinstance(k, (bool, np.bool_)) for k in items):
+        raise ParameterError(f"{name}: expected a sequence of integers, got {value!r}")
+    return [require_int(name, k) for k in items]
 
 
 def shannon_entropy(probabilities, *, axis: int = -1) -> np.ndarray:
@@ -134,20 +174,31 @@ def shannon_entropy(probabilities, *, axis: int = -1) -> np.ndarray:
     >>> float(shannon_entropy(np.array([0.5, 0.5])))  # ln 2
     0.6931471805599453
     """
-    p = np.asarray(probabilities, dtype=float)
-    if np.any(np.isnan(p)):
-        raise ParameterError("probabilities contain NaN")
+    try:
+        p = np.asarray(probabilities, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"probabilities: expected real numbers, got {probabilities!r}") \
+            from exc
+    if not np.all(np.isfinite(p)):
+        raise ParameterError("probabilities contain NaN or inf")
+    axis = require_int("axis", axis)
+    if p.ndim == 0 or not -p.ndim <= axis < p.ndim:
+        raise ParameterError(f"axis={axis} is outside the axes of probabilities (shape "
+                             f"{p.shape})")
     pc = np.where(p > EIGENVALUE_FLOOR, p, 1.0)  # log(1) = 0 for clipped entries
     return -np.sum(np.where(p > EIGENVALUE_FLOOR, p * np.log(pc), 0.0), axis=axis)
 
 
-def von_neumann_entropy(rho) -> float:
+def von_neumann_entropy(rho, *, validate: bool = True) -> float:
     r"""Von Neumann entropy :math:`S(\rho) = -\mathrm{tr}\,\rho\ln\rho` in nats.
 
     Parameters
     ----------
     rho : ndarray, shape (d, d)
         Density matrix (Hermitian; tiny negative eigenvalues from rounding are clipped).
+    validate : bool
+        Check unit trace and positivity (within `STATE_RTOL`); False where the caller has
+        already validated `rho`.
 
     Returns
     -------
@@ -159,17 +210,19 @@ def von_neumann_entropy(rho) -> float:
     >>> round(von_neumann_entropy(np.eye(2) / 2), 10)  # ln 2
     0.6931471806
     """
-    lam = np.clip(_eigvalsh_density("rho", rho), 0.0, 1.0)
+    lam = np.clip(_eigvalsh_density("rho", rho, validate), 0.0, 1.0)
     return float(max(0.0, shannon_entropy(lam)))
 
 
-def relative_entropy(rho, sigma) -> float:
+def relative_entropy(rho, sigma, *, validate: bool = True) -> float:
     r"""Quantum relative entropy :math:`D(\rho\|\sigma) = \mathrm{tr}\,\rho(\ln\rho-\ln\sigma)`.
 
     Parameters
     ----------
     rho, sigma : ndarray, shape (d, d)
         Density matrices.
+    validate : bool
+        Check unit trace and positivity of both (within `STATE_RTOL`).
 
     Returns
     -------
@@ -189,8 +242,8 @@ def relative_entropy(rho, sigma) -> float:
     >>> relative_entropy(np.eye(2) / 2, np.diag([1.0, 0.0]))
     inf
     """
-    r = require_hermitian("rho", rho, rtol=1e-8)
-    s = require_hermitian("sigma", sigma, rtol=1e-8)
+    r = _state("rho", rho, validate)
+    s = _state("sigma", sigma, validate)
     if r.shape != s.shape:
         raise ParameterError(f"rho and sigma must have the same shape, got {r.shape}, {s.shape}")
     lr, vr = np.linalg.eigh(r)
@@ -207,7 +260,7 @@ def relative_entropy(rho, sigma) -> float:
 
 
 def _check_dims(rho: np.ndarray, dims) -> tuple[int, ...]:
-    dims = tuple(int(d) for d in dims)
+    dims = tuple(_indices("dims", dims))
     if any(d < 1 for d in dims) or int(np.prod(dims)) != rho.shape[0]:
         raise ParameterError(
             f"dims={dims} must be positive and multiply to the dimension {rho.shape[0]} of rho"
@@ -240,7 +293,7 @@ def partial_trace(rho, dims, keep) -> np.ndarray:
     """
     r = require_square("rho", rho)
     dims = _check_dims(r, dims)
-    keep = [int(k) for k in np.atleast_1d(keep)]
+    keep = _indices("keep", keep)
     n = len(dims)
     if len(set(keep)) != len(keep) or any(k < 0 or k >= n for k in keep):
         raise ParameterError(f"keep={keep} must list distinct subsystem indices in [0, {n})")
@@ -279,8 +332,9 @@ def mutual_information(rho, dims, part_a, part_b) -> float:
     >>> round(mutual_information(bell, [2, 2], [0], [1]), 10)  # 2 ln 2
     1.3862943611
     """
-    a = [int(k) for k in np.atleast_1d(part_a)]
-    b = [int(k) for k in np.atleast_1d(part_b)]
+    a = _indices("part_a", part_a)
+    b = _indices("part_b", part_b)
+    _state("rho", rho, True)
     if set(a) & set(b) or not a or not b:
         raise ParameterError(f"part_a={a} and part_b={b} must be non-empty and disjoint")
     s_a = von_neumann_entropy(partial_trace(rho, dims, a))
@@ -289,12 +343,13 @@ def mutual_information(rho, dims, part_a, part_b) -> float:
     return max(0.0, s_a + s_b - s_ab)
 
 
-def passive_state(rho, hamiltonian) -> np.ndarray:
+def passive_state(rho, hamiltonian, *, validate: bool = True) -> np.ndarray:
     """Passive state of `rho`: its eigenvalues, in decreasing order, on increasing energies.
 
-    Returns the matrix in the basis of `hamiltonian` (same basis as the input).
+    Returns the matrix in the basis of `hamiltonian` (same basis as the input). `validate`
+    checks that `rho` is a density matrix (unit trace, positive semidefinite).
     """
-    r = require_hermitian("rho", rho, rtol=1e-8)
+    r = _state("rho", rho, validate)
     h = require_hermitian("hamiltonian", hamiltonian)
     if r.shape != h.shape:
         raise ParameterError(f"rho {r.shape} and hamiltonian {h.shape} must have the same shape")
@@ -303,7 +358,7 @@ def passive_state(rho, hamiltonian) -> np.ndarray:
     return (v * lam) @ v.conj().T
 
 
-def ergotropy(rho, hamiltonian) -> float:
+def ergotropy(rho, hamiltonian, *, validate: bool = True) -> float:
     r"""Ergotropy: the maximal work extractable by a unitary, :math:`W = \mathrm{tr}\,H\rho - \mathrm{tr}\,H\rho_p`.
 
     Allahverdyan, Balian, Nieuwenhuizen, EPL 67, 565 (2004); Eq. (23) of Gaida et al. (2025)
@@ -315,6 +370,8 @@ def ergotropy(rho, hamiltonian) -> float:
         Any density matrix (coherences allowed).
     hamiltonian : ndarray, shape (d,) or (d, d)
         Levels (diagonal Hamiltonian in the basis of rho) or a Hermitian matrix.
+    validate : bool
+        Check that `rho` is a density matrix (unit trace, positive semidefinite).
 
     Returns
     -------
@@ -328,8 +385,10 @@ def ergotropy(rho, hamiltonian) -> float:
     """
     h = np.asarray(hamiltonian)
     if h.ndim == 1:
+        if not np.issubdtype(h.dtype, np.number) or np.iscomplexobj(h):
+            raise ParameterError(f"hamiltonian: expected real levels, got {hamiltonian!r}")
         h = np.diag(h.astype(float))
-    r = require_hermitian("rho", rho, rtol=1e-8)
+    r = _state("rho", rho, validate)
     h = require_hermitian("hamiltonian", h)
     if r.shape != h.shape:
         raise ParameterError(f"rho {r.shape} and hamiltonian {h.shape} must have the same shape")
@@ -339,16 +398,22 @@ def ergotropy(rho, hamiltonian) -> float:
     return max(0.0, energy - float(lam @ e))
 
 
-def trace_distance(rho, sigma) -> float:
+def trace_distance(rho, sigma, *, validate: bool = True) -> float:
     r"""Trace distance :math:`\tfrac12\|\rho-\sigma\|_1` (in [0, 1] for states).
+
+    `validate` checks that both are density matrices (Hermitian, unit trace, positive
+    semidefinite within `STATE_RTOL`); False accepts any two square matrices.
 
     Examples
     --------
     >>> trace_distance(np.diag([1.0, 0.0]), np.diag([0.0, 1.0]))
     1.0
     """
-    r = require_square("rho", rho)
-    s = require_square("sigma", sigma)
+    if validate is True or validate is np.True_:
+        r, s = _state("rho", rho, True), _state("sigma", sigma, True)
+    else:
+        _state("rho", np.eye(1), False)  # checks that validate is a bool
+        r, s = require_square("rho", rho), require_square("sigma", sigma)
     if r.shape != s.shape:
         raise ParameterError(f"rho and sigma must have the same shape, got {r.shape}, {s.shape}")
     diff = r - s
@@ -376,6 +441,11 @@ def validate_density_matrix(rho, *, atol: float = DENSITY_MATRIX_ATOL, name: str
     >>> float(validate_density_matrix(np.eye(2) / 2).trace())
     1.0
     """
+    if not isinstance(name, str):
+        raise ParameterError(f"name: expected a string, got {name!r}")
+    atol = require_real("atol", atol)
+    if not 0 <= atol < 1:
+        raise ParameterError(f"atol={atol!r} is outside the allowed range [0, 1)")
     r = require_square(name, rho)
     herm = float(np.max(np.abs(r - r.conj().T)))
     if herm > atol:

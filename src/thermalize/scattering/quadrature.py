@@ -105,6 +105,8 @@ def quadrature_nodes(model: ScatteringModel, beta: float, nodes: int, method="S1
     >>> round(float(np.sum(w * mu_eff)), 9)
     1.0
     """
+    if not isinstance(model, ScatteringModel):
+        raise ParameterError(f"model must be a ScatteringModel, got {type(model).__name__}")
     return _rule(*_segments(model, beta, method, laws), nodes)
 
 
