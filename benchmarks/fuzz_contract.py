@@ -203,6 +203,7 @@ def classify(fn, kwargs, bad) -> tuple[str, str]:
     from thermalize.errors import ConvergenceError, ParameterError
 
     names = list(inspect.signature(fn).parameters)
+    names += [part for n in names for part in n.split("_or_") if "_or_" in n]
     try:
         out = fn(**kwargs)
     except MemoryError as exc:

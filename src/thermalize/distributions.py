@@ -63,9 +63,14 @@ class ChiDistribution:
     name: str = "chi"
 
     def __post_init__(self) -> None:
-        if self.df not in (1, 2, 3, 4):
+        if isinstance(self.df, (bool, np.bool_)) or not isinstance(self.df, (int, np.integer)) \
+                or self.df not in (1, 2, 3, 4):
             raise ParameterError(f"df={self.df!r} is outside the allowed set {{1, 2, 3, 4}}")
-        require_positive("scale", self.scale)
+        require_positive("scale", require_real("scale", self.scale))
+        if not isinstance(self.signed, (bool, np.bool_)):
+            raise ParameterError(f"signed: expected True or False, got {self.signed!r}")
+        if not isinstance(self.name, str):
+            raise ParameterError(f"name: expected a string, got {self.name!r}")
 
     @property
     def _chi(self):
@@ -125,11 +130,18 @@ def _scale(beta: float, mass: float, *, momentum: bool) -> float:
     beta, mass = require_real("beta", beta), require_real("mass", mass)
     require_positive("beta", beta)
     require_positive("mass", mass)
-    return float(np.sqrt(mass / beta) if momentum else 1.0 / np.sqrt(beta * mass))
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        scale = float(np.sqrt(mass / beta) if momentum else 1.0 / np.sqrt(beta) / np.sqrt(mass))
+    if not (np.isfinite(scale) and scale > 0):
+        raise ParameterError(f"beta={beta!r}, mass={mass!r}: the thermal "
+                             f"{'momentum' if momentum else 'velocity'} scale is not "
+                             "representable in float64")
+    return scale
 
 
 def _sides(sides: int) -> bool:
-    if sides not in (1, 2):
+    if isinstance(sides, (bool, np.bool_)) or not isinstance(sides, (int, np.integer)) \
+            or sides not in (1, 2):
         raise ParameterError(f"sides={sides!r} is outside the allowed set {{1, 2}}")
     return sides == 2
 
@@ -231,9 +243,8 @@ def fermi_dirac(energy, beta: float, mu: float = 0.0) -> np.ndarray:
     array([1. , 0.5, 0. ])
     """
     e = as_float_array("energy", energy)
-    if np.isnan(beta):
-        raise ParameterError("beta=nan is outside the allowed range [-inf, inf]")
-    mu = float(as_float_array("mu", mu))
+    beta = require_real("beta", beta, allow_inf=True)
+    mu = require_real("mu", mu)
     x = e - mu
     if np.isinf(beta):
         step = np.where(np.sign(beta) * x < 0, 1.0, 0.0)
@@ -263,5 +274,10 @@ def sample_fermi_occupations(
     if not isinstance(rng, np.random.Generator):
         raise ParameterError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     f = fermi_dirac(energy, beta, mu)
-    shape = f.shape if size is None else (int(size),) + f.shape
+    if size is not None:
+        from .errors import require_dense_size, require_int
+
+        size = require_int("size", size, low=0)
+        require_dense_size("size", (size,) + f.shape, itemsize=8)
+    shape = f.shape if size is None else (size,) + f.shape
     return rng.random(shape) < f

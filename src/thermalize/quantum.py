@@ -181,6 +181,9 @@ def shannon_entropy(probabilities, *, axis: int = -1) -> np.ndarray:
             from exc
     if not np.all(np.isfinite(p)):
         raise ParameterError("probabilities contain NaN or inf")
+    if p.size and not (p.min() >= -1e-12 and p.max() <= 1 + 1e-12):
+        raise ParameterError(f"probabilities must lie in [0, 1], got values in "
+                             f"[{p.min():.3g}, {p.max():.3g}]")
     axis = require_int("axis", axis)
     if p.ndim == 0 or not -p.ndim <= axis < p.ndim:
         raise ParameterError(f"axis={axis} is outside the axes of probabilities (shape "
@@ -255,7 +258,8 @@ def relative_entropy(rho, sigma, *, validate: bool = True) -> float:
         return float("inf")
     log_s = np.log(np.where(kernel, 1.0, ls))
     cross = float(np.sum(lr[None, :] * overlap * np.where(kernel, 0.0, log_s)[:, None]))
-    value = -float(shannon_entropy(lr)) - cross
+    pc = np.where(lr > EIGENVALUE_FLOOR, lr, 1.0)
+    value = float(np.sum(np.where(lr > EIGENVALUE_FLOOR, lr * np.log(pc), 0.0))) - cross
     return max(0.0, value)
 
 
@@ -387,6 +391,9 @@ def ergotropy(rho, hamiltonian, *, validate: bool = True) -> float:
     if h.ndim == 1:
         if not np.issubdtype(h.dtype, np.number) or np.iscomplexobj(h):
             raise ParameterError(f"hamiltonian: expected real levels, got {hamiltonian!r}")
+        from .errors import require_dense_size
+
+        require_dense_size("hamiltonian", (h.size, h.size), itemsize=8)
         h = np.diag(h.astype(float))
     r = _state("rho", rho, validate)
     h = require_hermitian("hamiltonian", h)

@@ -100,6 +100,8 @@ class GasModel:
                 f"amplitude_order={order!r} must be 'initial_first' or 'final_first'"
             )
         object.__setattr__(self, "amplitude_order", order)
+        object.__setattr__(self, "energy_atol", require_real("energy_atol", self.energy_atol))
+        require_positive("energy_atol", self.energy_atol)
         e = as_float_array("system_energies", self.system_energies, ndim=1)
         if e.size == 0 or np.any(np.diff(e) <= self.energy_atol):
             raise ParameterError(
