@@ -77,11 +77,7 @@ def gibbs_populations(energies: np.ndarray, beta: float) -> np.ndarray:
     array([1., 0.])
     """
     e, _ = _energies_of(energies)
-    if isinstance(beta, (complex, np.complexfloating)) or not np.isscalar(beta):
-        raise ParameterError(f"beta={beta!r} must be a real scalar")
-    beta = float(beta)
-    if np.isnan(beta):
-        raise ParameterError("beta=nan is outside the allowed range [-inf, inf]")
+    beta = require_real("beta", beta, allow_inf=True)
     if np.isinf(beta):
         target = e.min() if beta > 0 else e.max()
         # degenerate extremal level: equal weight within rounding of the eigenvalues
