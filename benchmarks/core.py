@@ -1,18 +1,35 @@
-"""Benchmark: thermalize.superop.steady_state vs qutip.steadystate (Foundation issue).
+"""Benchmark: thermalize.superop against QuTiP and against bare LAPACK (issue 14).
 
-Targets: a batch of 1000 d = 2 generators >= 20x faster than 1000 qutip.steadystate calls;
-a single d = 50 generator no slower than QuTiP. Run: python benchmarks/core.py
+Cases (one run, absolute times and ratios printed):
+1. A spin chain (XX hopping, site fields, local decay and pumping; 2n jump operators), build +
+   steady state, d = 64 / 256 / 1024, against ``qutip.liouvillian`` + ``qutip.steadystate``
+   (its default method); each in a child process, whose peak resident memory is printed.
+   Targets: d = 64 >= 3x faster, d = 256 at least as fast, d = 1024 < 60 s and < 4 GB.
+2. 1000 two-level models, build + steady state in one batched call, against a loop of
+   ``liouvillian`` calls plus one batched solve. Target >= 100x.
+3. d = 3, one steady state, against a bare ``numpy.linalg.solve`` of the bordered system.
+   Target <= 2x.
+4. Dense random models d = 2, 10, 50 and a batch of 1000 d = 2 against QuTiP (kept from the
+   first benchmark).
+
+Run: ``PYTHONPATH=src python benchmarks/core.py [--quick]`` (``--quick`` skips d = 1024 and
+runs QuTiP at d = 256 with a shorter limit). ``QUTIP_LIMIT_S`` caps each QuTiP chain run.
 """
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
+import resource
+import sys
 import time
 
 import numpy as np
-import qutip
+import scipy.sparse as sp
 
 from thermalize.superop import detailed_balance_generator, liouvillian, steady_state
+
+COUPLING, FIELD, DECAY, PUMP = 1.0, 0.5, 0.3, 0.1
 
 
 def median_times(fast, baseline, repeat=5):
@@ -26,26 +43,182 @@ def median_times(fast, baseline, repeat=5):
     return float(np.median(tf)), float(np.median(tb))
 
 
+# --------------------------------------------------------------------------- the chain
+def chain_ops(n):
+    sm = sp.csr_matrix(np.array([[0.0, 1.0], [0.0, 0.0]]))
+    sz = sp.csr_matrix(np.diag([1.0, -1.0]))
+
+    def site(op, i):
+        return sp.kron(sp.kron(sp.identity(2**i), op), sp.identity(2 ** (n - i - 1)), format="csr")
+
+    h = sum(FIELD * (i + 1) / n * site(sz, i) for i in range(n))
+    for i in range(n - 1):
+        h = h + COUPLING * (site(sm, i) @ site(sm.T, i + 1) + site(sm.T, i) @ site(sm, i + 1))
+    ops = [site(sm, i) for i in range(n)] + [site(sm.T, i) for i in range(n)]
+    return sp.csr_matrix(h), ops, [DECAY] * n + [PUMP] * n
+
+
+def qutip_chain_ops(n):
+    import qutip
+
+    sm, sz = qutip.destroy(2), qutip.sigmaz()
+
+    def site(op, i):
+        return qutip.tensor([op if k == i else qutip.qeye(2) for k in range(n)])
+
+    h = sum(FIELD * (i + 1) / n * site(sz, i) for i in range(n))
+    for i in range(n - 1):
+        h = h + COUPLING * (site(sm, i) * site(sm.dag(), i + 1) + site(sm.dag(), i) * site(sm, i + 1))
+    c = [np.sqrt(DECAY) * site(sm, i) for i in range(n)]
+    c += [np.sqrt(PUMP) * site(sm.dag(), i) for i in range(n)]
+    return h, c
+
+
+def _chain_child(which, n, queue):
+    """Build + steady state in a fresh process; reports (seconds, peak RSS MiB, state diag)."""
+    if which == "ours":
+        h, ops, rates = chain_ops(n)
+        t0 = time.perf_counter()
+        rho = steady_state(liouvillian(h, ops, rates))
+    else:
+        import qutip
+
+        h, c = qutip_chain_ops(n)
+        t0 = time.perf_counter()
+        rho = qutip.steadystate(qutip.liouvillian(h, c)).full()
+    dt = time.perf_counter() - t0
+    queue.put((dt, _peak_mib(), np.real(np.diagonal(rho))[:4]))
+
+
+def _peak_mib() -> float:
+    """Peak resident memory of this process: VmHWM (reset at exec, unlike ru_maxrss, which a
+    spawned child inherits from its parent on Linux)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_child(which, n, limit):
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_chain_child, args=(which, n, queue))
+    proc.start()
+    proc.join(limit)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+        return None
+    return queue.get() if not queue.empty() else None
+
+
+def chain_cases(quick):
+    limit = float(os.environ.get("QUTIP_LIMIT_S", 120 if quick else 600))
+    print(f"\n1. spin chain, build + steady state (child processes; QuTiP limit {limit:.0f} s)")
+    print(f"{'d':>6}{'thermalize':>13}{'peak MiB':>10}{'qutip':>12}{'peak MiB':>10}{'ratio':>9}")
+    for n in (6, 8) if quick else (6, 8, 10):
+        ours = run_child("ours", n, 900)
+        theirs = run_child("qutip", n, limit) if n <= 8 else None
+        qt = f"{theirs[0]:>10.2f} s{theirs[1]:>10.0f}" if theirs else f"{'> limit' if n <= 8 else 'not run':>12}{'':>10}"
+        ratio = f"{theirs[0] / ours[0]:>8.1f}x" if theirs else (f"{'> ' + format(limit / ours[0], '.0f') + 'x':>9}" if n <= 8 else "")
+        print(f"{2**n:>6}{ours[0]:>11.2f} s{ours[1]:>10.0f}{qt}{ratio}")
+        if theirs:
+            print(f"{'':>6}max |diag difference| = {np.max(np.abs(ours[2] - theirs[2])):.1e}")
+
+
+# --------------------------------------------------------------------------- small models
+def batched_two_level():
+    n = 1000
+    rng = np.random.default_rng(1)
+    beta, gamma = rng.uniform(-2, 2, n), rng.uniform(0.1, 1.0, n)
+    sm = np.array([[0.0, 1.0], [0.0, 0.0]])
+    h = np.zeros((n, 2, 2))
+    h[:, 1, 1] = 1.0
+    rates = np.stack([gamma, gamma * np.exp(-beta)], axis=-1)
+
+    def batched():
+        return steady_state(liouvillian(h, [sm, sm.T], rates))
+
+    def loop():
+        return steady_state(np.stack([liouvillian(h[i], [sm, sm.T], rates[i]) for i in range(n)]))
+
+    t_b, t_l = median_times(batched, loop, 3)
+    old = _baseline_loop_seconds(loop)
+    err = np.max(np.abs(batched()[:, 1, 1] - 1 / (1 + np.exp(beta))))  # Boltzmann, exact
+    print(f"\n2. 1000 two-level models, build + steady state (max error vs Boltzmann {err:.1e})")
+    print(f"   batched call {t_b * 1e3:8.2f} ms; loop of liouvillian + batched solve "
+          f"{t_l * 1e3:8.1f} ms; ratio {t_l / t_b:.0f}x")
+    if old is not None:
+        print(f"   the same loop on the baseline tree (BASELINE_SRC): {old:.3f} s; ratio "
+              f"{old / t_b:.0f}x (target >= 100x)")
+
+
+def _baseline_loop_seconds(loop):
+    """The loop timed in a child on an older checkout (env BASELINE_SRC=/path/to/src)."""
+    src = os.environ.get("BASELINE_SRC")
+    if not src:
+        return None
+    import inspect
+    import subprocess
+
+    body = "\n".join(inspect.getsource(batched_two_level).splitlines()[1:9])
+    code = ("import time, numpy as np\nfrom thermalize.superop import liouvillian, steady_state\n"
+            + "\n".join(line[4:] for line in body.splitlines()) + "\nts = []\nfor _ in range(3):\n"
+            "    t0 = time.perf_counter()\n    steady_state(np.stack([liouvillian(h[i], [sm, sm.T], "
+            "rates[i]) for i in range(n)]))\n    ts.append(time.perf_counter() - t0)\n"
+            "print(sorted(ts)[1])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": src}, timeout=600)
+    return float(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else None
+
+
+def d3_overhead():
+    gen = detailed_balance_generator(np.array([0.0, 0.7, 1.5]), 1.0, np.ones((3, 3)))
+    a = gen.copy()
+    a[0] = 0.0
+    a[0, ::4] = 1.0
+    b = np.zeros(9, dtype=complex)
+    b[0] = 1.0
+    reps = 20000
+
+    def timed(fn):
+        best = np.inf
+        for _ in range(5):
+            t0 = time.perf_counter()
+            for _ in range(reps):
+                fn()
+            best = min(best, (time.perf_counter() - t0) / reps)
+        return best
+
+    t_bare, t_ours = timed(lambda: np.linalg.solve(a, b)), timed(lambda: steady_state(gen))
+    print(f"\n3. d = 3 steady state: {t_ours * 1e6:.2f} us vs bare numpy.linalg.solve "
+          f"{t_bare * 1e6:.2f} us: {t_ours / t_bare:.2f}x (target <= 2x)")
+
+
 def random_problem(d, rng):
-    """Random Hamiltonian and d dense random jump operators (a generic dense Liouvillian)."""
+    """Random Hamiltonian and 2 dense random jump operators (a generic dense Liouvillian)."""
     g = rng.standard_normal((d, d)) + 1j * rng.standard_normal((d, d))
     h = (g + g.conj().T) / 2
     ops = [rng.standard_normal((d, d)) + 1j * rng.standard_normal((d, d)) for _ in range(2)]
     return h, ops
 
 
-def main():
+def dense_random_cases():
+    import qutip
+
     rng = np.random.default_rng(0)
-    print(f"CPU count: {os.cpu_count()}; numpy {np.__version__}; qutip {qutip.__version__}")
+    print("\n4. dense random models (steady state only) vs qutip.steadystate")
     print(f"{'problem':<34}{'thermalize':>12}{'qutip':>12}{'ratio':>10}")
     for d in (2, 10, 50):
         h, ops = random_problem(d, rng)
         gen = liouvillian(h, ops, [1.0, 0.5])
-        q_h = qutip.Qobj(h)
-        q_gen = qutip.liouvillian(q_h, [qutip.Qobj(o) * np.sqrt(r) for o, r in zip(ops, [1, .5])])
-        repeat = 5 if d < 50 else 5
-        t_ours, t_q = median_times(lambda: steady_state(gen), lambda: qutip.steadystate(q_gen),
-                                   repeat)
+        q_gen = qutip.liouvillian(qutip.Qobj(h), [qutip.Qobj(o) * np.sqrt(r)
+                                                  for o, r in zip(ops, [1, 0.5])])
+        t_ours, t_q = median_times(lambda: steady_state(gen), lambda: qutip.steadystate(q_gen), 5)
         diff = np.max(np.abs(steady_state(gen) - qutip.steadystate(q_gen).full()))
         print(f"{f'single d={d} (max diff {diff:.1e})':<34}{t_ours * 1e3:>10.2f}ms"
               f"{t_q * 1e3:>10.2f}ms{t_q / t_ours:>9.1f}x")
@@ -59,7 +232,18 @@ def main():
                                lambda: [qutip.steadystate(q) for q in q_gens], 1)
     print(f"{f'batch of {n} d=2':<34}{t_ours * 1e3:>10.2f}ms{t_q * 1e3:>10.2f}ms"
           f"{t_q / t_ours:>9.1f}x")
-    print("targets: batch >= 20x; single d=50 ratio >= 1.0x")
+
+
+def main():
+    import qutip
+
+    quick = "--quick" in sys.argv
+    print(f"CPU count: {os.cpu_count()}; OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}; "
+          f"numpy {np.__version__}; qutip {qutip.__version__}")
+    d3_overhead()
+    batched_two_level()
+    dense_random_cases()
+    chain_cases(quick)
 
 
 if __name__ == "__main__":

@@ -109,6 +109,16 @@ def test_fermi_occupation_sampling_moments():
         (lambda: fermi_dirac([np.nan], 1.0), "energy"),
         (lambda: LAWS["maxwell_speed_3d"].sample(3, rng=5), "rng"),
         (lambda: LAWS["maxwell_speed_3d"].sample(-1, rng=np.random.default_rng()), "n"),
+        # issue 15: strings, None and arrays where a number belongs; out-of-range extremes
+        (lambda: maxwell_velocity_1d("hot", 1.0), r"beta: expected a real number, got 'hot'"),
+        (lambda: maxwell_velocity_1d(None, 1.0), "beta"),
+        (lambda: maxwell_velocity_1d(1.0, [1.0, 2.0]), "mass"),
+        (lambda: fermi_dirac([0.0], "2.0"), "beta"),
+        (lambda: fermi_dirac([0.0], 1.0, mu="zero"), "mu"),
+        (lambda: maxwell_velocity_1d(5e-324, 5e-324), "beta"),  # width 2e323: overflow
+        (lambda: LAWS["maxwell_speed_3d"].moment(10**6), "k"),
+        (lambda: LAWS["maxwell_speed_3d"].sample(2**40, rng=np.random.default_rng()), "n"),
+        (lambda: LAWS["maxwell_speed_3d"].pdf("x"), "x"),
     ],
 )
 def test_bad_input(call, name):

@@ -213,3 +213,70 @@ def test_validate_density_matrix():
 def test_bad_input_names_the_parameter(call, name):
     with pytest.raises(ParameterError, match=name):
         call()
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [  # the reproducers of issue 15: invalid states and non-numbers are refused
+        (lambda: von_neumann_entropy(np.diag([1.5, -0.5, 0.0])), "positive semidefinite"),
+        (lambda: ergotropy(np.diag([1.5, -0.5, 0.0]), np.arange(3.0)), "positive semidefinite"),
+        (lambda: relative_entropy(np.diag([1.2, -0.2, 0.0]), np.eye(3) / 3),
+         "positive semidefinite"),
+        (lambda: von_neumann_entropy(np.eye(3)), "unit trace"),
+        (lambda: trace_distance(np.eye(2), np.eye(2) / 2), "unit trace"),
+        (lambda: mutual_information(np.eye(4), [2, 2], [0], [1]), "unit trace"),
+        (lambda: gibbs_state(np.arange(3.0), "2.0"), r"beta: expected a real number, got '2.0'"),
+        (lambda: gibbs_state(np.arange(3.0), "hot"), r"got 'hot' \(str\)"),
+        (lambda: gibbs_state(np.arange(3.0), None), "beta"),
+        (lambda: gibbs_state(np.arange(3.0), 1.0, temperature=1.0), "not both"),
+        (lambda: gibbs_state("levels", 1.0), "energies"),
+        (lambda: partial_trace(np.eye(4) / 4, "22", [0]), "dims"),
+    ],
+)
+def test_invalid_states_and_types_are_refused(call, message):
+    with pytest.raises(ParameterError, match=message):
+        call()
+
+
+def test_check_false_skips_the_state_check():
+    # a Hermitian operator that is not a state: allowed when the caller opts out
+    assert trace_distance(np.diag([1.0, -1.0]), np.zeros((2, 2)), check=False) == 1.0
+    assert von_neumann_entropy(np.eye(2), check=False) == 0.0  # eigenvalues 1, 1: -1 ln 1 = 0
+
+
+def test_temperature_keyword_is_the_inverse_of_beta():
+    e = np.array([0.0, 0.4, 1.3])
+    np.testing.assert_allclose(gibbs_state(e, temperature=2.0), gibbs_state(e, beta=0.5))
+    np.testing.assert_allclose(gibbs_state(e, temperature=0.0), gibbs_state(e, beta=np.inf))
+
+
+def test_qobj_in_qobj_out_for_every_state_function():
+    qutip = pytest.importorskip("qutip")
+    rng = np.random.default_rng(11)
+    rho = random_state(6, rng)
+    sigma = random_state(6, rng)
+    h = random_hermitian(6, rng)
+    dims = [[2, 3], [2, 3]]
+    q_rho, q_sigma, q_h = (qutip.Qobj(x, dims=dims) for x in (rho, sigma, h))
+    # operators out: Qobj with dims; same numbers as the ndarray call
+    g = gibbs_state(q_h, 0.7)
+    assert isinstance(g, qutip.Qobj) and g.dims == dims
+    np.testing.assert_allclose(g.full(), gibbs_state(h, 0.7), atol=1e-14)
+    np.testing.assert_allclose(g.full(), (-0.7 * q_h).expm().full() / (-0.7 * q_h).expm().tr(),
+                               atol=1e-12)  # QuTiP's own matrix exponential
+    red = partial_trace(q_rho, keep=[1])
+    assert isinstance(red, qutip.Qobj) and red.dims == [[3], [3]]
+    np.testing.assert_allclose(red.full(), partial_trace(rho, [2, 3], [1]), atol=1e-14)
+    np.testing.assert_allclose(red.full(), q_rho.ptrace(1).full(), atol=1e-12)  # QuTiP's ptrace
+    p = passive_state(q_rho, q_h)
+    assert isinstance(p, qutip.Qobj)
+    np.testing.assert_allclose(p.full(), passive_state(rho, h), atol=1e-14)
+    # numbers out: identical to the ndarray call
+    assert von_neumann_entropy(q_rho) == pytest.approx(von_neumann_entropy(rho), abs=1e-14)
+    assert relative_entropy(q_rho, q_sigma) == pytest.approx(relative_entropy(rho, sigma),
+                                                             abs=1e-14)
+    assert ergotropy(q_rho, q_h) == pytest.approx(ergotropy(rho, h), abs=1e-14)
+    assert trace_distance(q_rho, q_sigma) == pytest.approx(trace_distance(rho, sigma), abs=1e-14)
+    assert mutual_information(q_rho, part_a=[0], part_b=[1]) == pytest.approx(
+        mutual_information(rho, [2, 3], [0], [1]), abs=1e-14)
+    validate_density_matrix(q_rho)

@@ -3,7 +3,7 @@
 The top level re-exports the physics core only (no CLI, plotting, sweep or papers imports).
 """
 
-from . import distributions, errors, quantum, superop
+from . import counting, distributions, errors, quantum, superop
 from ._version import __version__
 from .errors import ConvergenceError, ParameterError, PhysicsWarning
 from .quantum import (
@@ -28,6 +28,7 @@ from .superop import (
 
 __all__ = [
     "__version__",
+    "counting",
     "distributions",
     "errors",
     "quantum",

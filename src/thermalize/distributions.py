@@ -25,7 +25,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-from .errors import ParameterError, as_float_array, require_positive, require_real
+from .errors import (
+    ParameterError,
+    as_float_array,
+    require_dense_size,
+    require_int,
+    require_positive,
+    require_real,
+)
 
 __all__ = [
     "ChiDistribution",
@@ -63,14 +70,12 @@ class ChiDistribution:
     name: str = "chi"
 
     def __post_init__(self) -> None:
-        if isinstance(self.df, (bool, np.bool_)) or not isinstance(self.df, (int, np.integer)) \
-                or self.df not in (1, 2, 3, 4):
+        if require_int("df", self.df) not in (1, 2, 3, 4):
             raise ParameterError(f"df={self.df!r} is outside the allowed set {{1, 2, 3, 4}}")
-        require_positive("scale", require_real("scale", self.scale))
+        scale = require_real("scale", self.scale)
+        require_positive("scale", scale)
         if not isinstance(self.signed, (bool, np.bool_)):
-            raise ParameterError(f"signed: expected True or False, got {self.signed!r}")
-        if not isinstance(self.name, str):
-            raise ParameterError(f"name: expected a string, got {self.name!r}")
+            raise ParameterError(f"signed must be True or False, got {self.signed!r}")
 
     @property
     def _chi(self):
@@ -78,14 +83,14 @@ class ChiDistribution:
 
     def pdf(self, x) -> np.ndarray:
         """Probability density at x."""
-        x = np.asarray(x, dtype=float)
+        x = _points(x)
         if self.signed:
             return 0.5 * self._chi.pdf(np.abs(x))
         return np.where(x >= 0, self._chi.pdf(np.abs(x)), 0.0)
 
     def cdf(self, x) -> np.ndarray:
         """Cumulative distribution P(X <= x)."""
-        x = np.asarray(x, dtype=float)
+        x = _points(x)
         if self.signed:
             half = 0.5 * self._chi.cdf(np.abs(x))
             return np.where(x >= 0, 0.5 + half, 0.5 - half)
@@ -95,9 +100,8 @@ class ChiDistribution:
         """`n` exact independent draws (inverse-cdf free: chi = norm of df Gaussians)."""
         if not isinstance(rng, np.random.Generator):
             raise ParameterError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-        n = int(n)
-        if n < 0:
-            raise ParameterError(f"n={n} is outside the allowed range [0, inf)")
+        n = require_int("n", n, low=0)
+        require_dense_size("n", (n, self.df), itemsize=8)
         g = rng.standard_normal((n, self.df))
         r = self.scale * np.sqrt(np.einsum("ij,ij->i", g, g))
         if self.signed:
@@ -109,13 +113,17 @@ class ChiDistribution:
 
         :math:`E|X|^k = \sigma^k 2^{k/2}\Gamma((df+k)/2)/\Gamma(df/2)`.
         """
-        k = int(k)
+        k = require_int("k", k, low=0)
         if self.signed and k % 2 == 1:
             return 0.0
-        return float(
-            self.scale**k * 2 ** (k / 2) * np.exp(special.gammaln((self.df + k) / 2)
-                                                  - special.gammaln(self.df / 2))
-        )
+        log_m = (k * np.log(self.scale) + 0.5 * k * np.log(2.0)
+                 + special.gammaln((self.df + k) / 2) - special.gammaln(self.df / 2))
+        if log_m > 709.0:  # exp overflows float64
+            raise ParameterError(
+                f"k={k}: the moment sigma^k 2^(k/2) Gamma((df+k)/2)/Gamma(df/2) = e^{log_m:.4g} "
+                "exceeds the float64 range"
+            )
+        return float(np.exp(log_m))
 
     def mean(self) -> float:
         """E[X]."""
@@ -126,22 +134,36 @@ class ChiDistribution:
         return self.moment(2) - self.moment(1) ** 2
 
 
+def _points(x) -> np.ndarray:
+    """Evaluation points: real numbers (+-inf allowed, NaN not)."""
+    if isinstance(x, str) or x is None:
+        raise ParameterError(f"x: expected real numbers, got {x!r} ({type(x).__name__})")
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"x: expected real numbers, got {x!r}") from None
+    if np.iscomplexobj(np.asarray(x)) or np.isnan(arr).any():
+        raise ParameterError(f"x={x!r} must be real numbers (no NaN)")
+    return arr
+
+
 def _scale(beta: float, mass: float, *, momentum: bool) -> float:
     beta, mass = require_real("beta", beta), require_real("mass", mass)
     require_positive("beta", beta)
     require_positive("mass", mass)
-    with np.errstate(over="ignore", under="ignore", divide="ignore"):
-        scale = float(np.sqrt(mass / beta) if momentum else 1.0 / np.sqrt(beta) / np.sqrt(mass))
+    with np.errstate(all="ignore"):
+        scale = float(np.sqrt(mass) / np.sqrt(beta) if momentum
+                      else 1.0 / (np.sqrt(beta) * np.sqrt(mass)))
     if not (np.isfinite(scale) and scale > 0):
-        raise ParameterError(f"beta={beta!r}, mass={mass!r}: the thermal "
-                             f"{'momentum' if momentum else 'velocity'} scale is not "
-                             "representable in float64")
+        raise ParameterError(
+            f"beta={beta!r}, mass={mass!r}: the width of the distribution ({scale!r}) is outside "
+            "the float64 range"
+        )
     return scale
 
 
 def _sides(sides: int) -> bool:
-    if isinstance(sides, (bool, np.bool_)) or not isinstance(sides, (int, np.integer)) \
-            or sides not in (1, 2):
+    if require_int("sides", sides) not in (1, 2):
         raise ParameterError(f"sides={sides!r} is outside the allowed set {{1, 2}}")
     return sides == 2
 
@@ -274,10 +296,6 @@ def sample_fermi_occupations(
     if not isinstance(rng, np.random.Generator):
         raise ParameterError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     f = fermi_dirac(energy, beta, mu)
-    if size is not None:
-        from .errors import require_dense_size, require_int
-
-        size = require_int("size", size, low=0)
-        require_dense_size("size", (size,) + f.shape, itemsize=8)
-    shape = f.shape if size is None else (size,) + f.shape
+    shape = f.shape if size is None else (require_int("size", size, low=0),) + f.shape
+    require_dense_size("size", shape, itemsize=8)
     return rng.random(shape) < f

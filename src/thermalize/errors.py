@@ -155,8 +155,12 @@ def _is_numeric(value) -> bool:
     ) and not np.iscomplexobj(arr)
 
 
-class NonUniqueSteadyStateError(ParameterError):
-    """The generator has more than one stationary state; `kernel_dimension` says how many."""
+class NonUniqueSteadyStateError(ParameterError, ConvergenceError):
+    """The generator has more than one stationary state; `kernel_dimension` says how many.
+
+    Both a ParameterError (the generator admits no unique answer) and a ConvergenceError (the
+    solver could not converge to one state), so either ``except`` catches it.
+    """
 
     def __init__(self, message: str, kernel_dimension: int):
         super().__init__(message)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-
-from .errors import ParameterError, require_hermitian, require_int, require_real, require_square
+from ._qutip import is_qobj, like, to_array
+from .errors import ParameterError, require_hermitian, require_real, require_square
 
 __all__ = [
     "EIGENVALUE_FLOOR",
@@ -34,11 +34,12 @@ DENSITY_MATRIX_ATOL = 1e-8
 
 
 def _energies_of(energies_or_hamiltonian) -> tuple[np.ndarray, np.ndarray | None]:
-    arr = np.asarray(energies_or_hamiltonian)
-    if arr.ndim not in (1, 2):
+    if isinstance(energies_or_hamiltonian, str) or energies_or_hamiltonian is None:
         raise ParameterError(
-            f"energies_or_hamiltonian: expected energies (a 1D array) or a Hamiltonian (a "
-            f"square matrix), got {energies_or_hamiltonian!r:.80}")
+            "energies: expected a real 1D array or a Hermitian matrix, got "
+            f"{energies_or_hamiltonian!r} ({type(energies_or_hamiltonian).__name__})"
+        )
+    arr = np.asarray(to_array(energies_or_hamiltonian))
     if arr.ndim == 1:
         if arr.size == 0 or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
             raise ParameterError(f"energies must be a non-empty real 1D array, got {arr!r}")
@@ -50,7 +51,20 @@ def _energies_of(energies_or_hamiltonian) -> tuple[np.ndarray, np.ndarray | None
     return e, v
 
 
-def gibbs_populations(energies: np.ndarray, beta: float) -> np.ndarray:
+def _beta_of(beta, temperature) -> float:
+    """One inverse temperature from `beta=` or `temperature=` (exactly one of them)."""
+    if temperature is None:
+        if beta is None:
+            raise ParameterError("give beta= (inverse temperature) or temperature=")
+        return require_real("beta", beta, allow_inf=True)
+    if beta is not None:
+        raise ParameterError(f"give beta={beta!r} or temperature={temperature!r}, not both")
+    t = require_real("temperature", temperature, allow_inf=True)
+    return np.inf if t == 0 else 1.0 / t
+
+
+def gibbs_populations(energies: np.ndarray, beta: float | None = None, *,
+                      temperature: float | None = None) -> np.ndarray:
     r"""Boltzmann weights :math:`p_j = e^{-\beta e_j}/Z` of levels `energies`.
 
     Parameters
@@ -60,6 +74,9 @@ def gibbs_populations(energies: np.ndarray, beta: float) -> np.ndarray:
     beta : float
         Inverse temperature: any real, 0 (infinite temperature), negative (population
         inversion), or +/-inf (ground / top level; a degenerate level shares the weight).
+    temperature : float, optional
+        Alternative to `beta` (keyword only): beta = 1/temperature, temperature = 0 is
+        beta = +inf.
 
     Returns
     -------
@@ -77,7 +94,7 @@ def gibbs_populations(energies: np.ndarray, beta: float) -> np.ndarray:
     array([1., 0.])
     """
     e, _ = _energies_of(energies)
-    beta = require_real("beta", beta, allow_inf=True)
+    beta = _beta_of(beta, temperature)
     if np.isinf(beta):
         target = e.min() if beta > 0 else e.max()
         # degenerate extremal level: equal weight within rounding of the eigenvalues
@@ -88,7 +105,8 @@ def gibbs_populations(energies: np.ndarray, beta: float) -> np.ndarray:
     return w / w.sum()
 
 
-def gibbs_state(energies_or_hamiltonian, beta: float) -> np.ndarray:
+def gibbs_state(energies_or_hamiltonian, beta: float | None = None, *,
+                temperature: float | None = None):
     r"""Thermal (Gibbs) state :math:`\rho = e^{-\beta H}/Z`.
 
     Eq. (4) of Tabanera-Bravo et al., PRL 130, 200402 (2023); the same state is the fixed
@@ -96,15 +114,17 @@ def gibbs_state(energies_or_hamiltonian, beta: float) -> np.ndarray:
 
     Parameters
     ----------
-    energies_or_hamiltonian : ndarray, shape (d,) or (d, d)
+    energies_or_hamiltonian : ndarray, shape (d,) or (d, d), or Qobj
         Energy levels (the state is then diagonal in that basis), or a Hermitian
         Hamiltonian matrix in any basis.
     beta : float
         Inverse temperature, any real or +/-inf (see `gibbs_populations`).
+    temperature : float, optional
+        Alternative to `beta` (keyword only).
 
     Returns
     -------
-    ndarray, shape (d, d)
+    ndarray, shape (d, d), or Qobj (with the Hamiltonian's dims) if a Qobj was passed
         float64 when energies are given, complex128 for a Hamiltonian; unit trace, positive.
 
     Examples
@@ -113,51 +133,41 @@ def gibbs_state(energies_or_hamiltonian, beta: float) -> np.ndarray:
     array([0.5, 0.5])
     """
     e, v = _energies_of(energies_or_hamiltonian)
-    p = gibbs_populations(e, beta)
-    if v is None:
-        return np.diag(p)
-    return (v * p) @ v.conj().T
+    p = gibbs_populations(e, _beta_of(beta, temperature))
+    rho = np.diag(p) if v is None else (v * p) @ v.conj().T
+    return like(energies_or_hamiltonian, rho)
 
 
-#: Tolerance of the state checks of the entropy and work functions (trace and positivity,
-#: relative to max(1, max|rho|) as kwant's Hermiticity check): looser than
-#: `DENSITY_MATRIX_ATOL` so that states carrying integration error (~1e-8) pass, tight enough
-#: to reject any physically meaningful violation (trace 3, an eigenvalue -0.5).
-STATE_RTOL = 1e-6
+def _density(name: str, rho, check: bool, *, vectors: bool = False):
+    """(matrix, eigenvalues[, eigenvectors]) of a density matrix, validated unless not `check`.
 
-
-def _state(name: str, rho, validate: bool) -> np.ndarray:
-    """`rho` as a Hermitian array; with `validate` also unit trace and positive semidefinite."""
-    if not isinstance(validate, (bool, np.bool_)):
-        raise ParameterError(f"validate: expected True or False, got {validate!r}")
-    arr = require_hermitian(name, rho, rtol=1e-8)
-    if validate:
-        scale = max(1.0, float(np.max(np.abs(arr))))
-        tr = complex(np.trace(arr))
-        if abs(tr - 1) > STATE_RTOL * scale:
-            raise ParameterError(f"{name} must be a density matrix of unit trace, got trace "
-                                 f"{tr.real:.12g} (pass validate=False to skip this check)")
-        lmin = float(np.linalg.eigvalsh(arr)[0])
-        if lmin < -STATE_RTOL * scale:
-            raise ParameterError(f"{name} must be positive semidefinite, got smallest "
-                                 f"eigenvalue {lmin:.3g} (pass validate=False to skip this "
-                                 "check)")
-    return arr
-
-
-def _eigvalsh_density(name: str, rho, validate: bool = True) -> np.ndarray:
-    return np.linalg.eigvalsh(_state(name, rho, validate))
-
-
-def _indices(name: str, value) -> list[int]:
-    """A list of integer indices (a scalar counts as one), or ParameterError naming `name`."""
-    try:
-        items = np.atleast_1d(np.asarray(value, dtype=object)).ravel().tolist()
-    except Exception:  # noqa: BLE001 - unconvertible
-        items = None
-    if items is None or any(isinstance(k, (bool, np.bool_)) for k in items):
-        raise ParameterError(f"{name}: expected a sequence of integers, got {value!r}")
-    return [require_int(name, k) for k in items]
+    Tolerance DENSITY_MATRIX_ATOL * max(1, max|rho|), scaled as kwant's Hermiticity check.
+    """
+    if not isinstance(check, (bool, np.bool_)):
+        raise ParameterError(f"check must be True or False, got {check!r}")
+    arr = np.asarray(to_array(rho)) if not isinstance(rho, str) else rho
+    arr = require_square(name, arr)
+    tol = DENSITY_MATRIX_ATOL * max(1.0, float(np.max(np.abs(arr))))
+    herm = float(np.max(np.abs(arr - arr.conj().T)))
+    if herm > tol:
+        raise ParameterError(
+            f"{name} is not Hermitian: max|{name} - {name}^dagger| = {herm:.3g} > {tol:.3g}"
+        )
+    h = 0.5 * (arr + arr.conj().T)
+    lam, vec = np.linalg.eigh(h) if vectors else (np.linalg.eigvalsh(h), None)
+    if check:
+        tr = float(np.real(np.trace(arr)))
+        if abs(tr - 1.0) > tol * arr.shape[0]:
+            raise ParameterError(
+                f"{name} must have unit trace, got trace {tr:.12g} (pass check=False to skip "
+                "the density-matrix check)"
+            )
+        if lam[0] < -tol * arr.shape[0]:
+            raise ParameterError(
+                f"{name} is not positive semidefinite: smallest eigenvalue {lam[0]:.3g} (pass "
+                "check=False to skip the density-matrix check)"
+            )
+    return (h, lam, vec) if vectors else (h, lam)
 
 
 def shannon_entropy(probabilities, *, axis: int = -1) -> np.ndarray:
@@ -170,34 +180,22 @@ def shannon_entropy(probabilities, *, axis: int = -1) -> np.ndarray:
     >>> float(shannon_entropy(np.array([0.5, 0.5])))  # ln 2
     0.6931471805599453
     """
-    try:
-        p = np.asarray(probabilities, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"probabilities: expected real numbers, got {probabilities!r}") \
-            from exc
-    if not np.all(np.isfinite(p)):
-        raise ParameterError("probabilities contain NaN or inf")
-    if p.size and not (p.min() >= -1e-12 and p.max() <= 1 + 1e-12):
-        raise ParameterError(f"probabilities must lie in [0, 1], got values in "
-                             f"[{p.min():.3g}, {p.max():.3g}]")
-    axis = require_int("axis", axis)
-    if p.ndim == 0 or not -p.ndim <= axis < p.ndim:
-        raise ParameterError(f"axis={axis} is outside the axes of probabilities (shape "
-                             f"{p.shape})")
+    p = np.asarray(probabilities, dtype=float)
+    if np.any(np.isnan(p)):
+        raise ParameterError("probabilities contain NaN")
     pc = np.where(p > EIGENVALUE_FLOOR, p, 1.0)  # log(1) = 0 for clipped entries
     return -np.sum(np.where(p > EIGENVALUE_FLOOR, p * np.log(pc), 0.0), axis=axis)
 
 
-def von_neumann_entropy(rho, *, validate: bool = True) -> float:
+def von_neumann_entropy(rho, *, check: bool = True) -> float:
     r"""Von Neumann entropy :math:`S(\rho) = -\mathrm{tr}\,\rho\ln\rho` in nats.
 
     Parameters
     ----------
-    rho : ndarray, shape (d, d)
-        Density matrix (Hermitian; tiny negative eigenvalues from rounding are clipped).
-    validate : bool
-        Check unit trace and positivity (within `STATE_RTOL`); False where the caller has
-        already validated `rho`.
+    rho : ndarray, shape (d, d), or Qobj
+        Density matrix (tiny negative eigenvalues from rounding are clipped).
+    check : bool
+        Validate `rho` as a density matrix (default True).
 
     Returns
     -------
@@ -209,19 +207,19 @@ def von_neumann_entropy(rho, *, validate: bool = True) -> float:
     >>> round(von_neumann_entropy(np.eye(2) / 2), 10)  # ln 2
     0.6931471806
     """
-    lam = np.clip(_eigvalsh_density("rho", rho, validate), 0.0, 1.0)
-    return float(max(0.0, shannon_entropy(lam)))
+    _, lam = _density("rho", rho, check)
+    return float(max(0.0, shannon_entropy(np.clip(lam, 0.0, 1.0))))
 
 
-def relative_entropy(rho, sigma, *, validate: bool = True) -> float:
+def relative_entropy(rho, sigma, *, check: bool = True) -> float:
     r"""Quantum relative entropy :math:`D(\rho\|\sigma) = \mathrm{tr}\,\rho(\ln\rho-\ln\sigma)`.
 
     Parameters
     ----------
-    rho, sigma : ndarray, shape (d, d)
+    rho, sigma : ndarray, shape (d, d), or Qobj
         Density matrices.
-    validate : bool
-        Check unit trace and positivity of both (within `STATE_RTOL`).
+    check : bool
+        Validate both as density matrices (default True).
 
     Returns
     -------
@@ -241,12 +239,10 @@ def relative_entropy(rho, sigma, *, validate: bool = True) -> float:
     >>> relative_entropy(np.eye(2) / 2, np.diag([1.0, 0.0]))
     inf
     """
-    r = _state("rho", rho, validate)
-    s = _state("sigma", sigma, validate)
+    r, lr, vr = _density("rho", rho, check, vectors=True)
+    s, ls, vs = _density("sigma", sigma, check, vectors=True)
     if r.shape != s.shape:
         raise ParameterError(f"rho and sigma must have the same shape, got {r.shape}, {s.shape}")
-    lr, vr = np.linalg.eigh(r)
-    ls, vs = np.linalg.eigh(s)
     kernel = ls <= EIGENVALUE_FLOOR
     overlap = np.abs(vs.conj().T @ vr) ** 2  # overlap[i, j] = |<s_i|r_j>|^2
     lr = np.clip(lr, 0.0, None)
@@ -254,36 +250,64 @@ def relative_entropy(rho, sigma, *, validate: bool = True) -> float:
         return float("inf")
     log_s = np.log(np.where(kernel, 1.0, ls))
     cross = float(np.sum(lr[None, :] * overlap * np.where(kernel, 0.0, log_s)[:, None]))
-    pc = np.where(lr > EIGENVALUE_FLOOR, lr, 1.0)
-    value = float(np.sum(np.where(lr > EIGENVALUE_FLOOR, lr * np.log(pc), 0.0))) - cross
+    value = -float(shannon_entropy(lr)) - cross
     return max(0.0, value)
 
 
 def _check_dims(rho: np.ndarray, dims) -> tuple[int, ...]:
-    dims = tuple(_indices("dims", dims))
-    if any(d < 1 for d in dims) or int(np.prod(dims)) != rho.shape[0]:
+    if isinstance(dims, str) or dims is None:
+        raise ParameterError(f"dims: expected a sequence of positive integers, got {dims!r}")
+    try:
+        raw = list(np.atleast_1d(dims).ravel())
+    except Exception:  # noqa: BLE001 - anything that is not a sequence of numbers
+        raise ParameterError(f"dims: expected a sequence of positive integers, got {dims!r}") from None
+    out = []
+    for x in raw:
+        if not isinstance(x, (int, np.integer)) and not (
+            isinstance(x, (float, np.floating)) and float(x).is_integer()
+        ):
+            raise ParameterError(f"dims={dims!r} must contain integers")
+        out.append(int(x))
+    dims = tuple(out)
+    if not dims or any(d < 1 for d in dims) or int(np.prod(dims)) != rho.shape[0]:
         raise ParameterError(
             f"dims={dims} must be positive and multiply to the dimension {rho.shape[0]} of rho"
         )
     return dims
 
 
-def partial_trace(rho, dims, keep) -> np.ndarray:
+def _qobj_dims(rho, dims):
+    """dims given, or read off a Qobj (its row dims)."""
+    if dims is None and is_qobj(rho):
+        return list(rho.dims[0])
+    return dims
+
+
+def _indices(name: str, value) -> list[int]:
+    if isinstance(value, str) or value is None:
+        raise ParameterError(f"{name}: expected subsystem indices, got {value!r}")
+    arr = np.atleast_1d(np.asarray(value))
+    if arr.dtype.kind not in "iu" and not (arr.dtype.kind == "f" and np.all(arr == np.round(arr))):
+        raise ParameterError(f"{name}={value!r} must be integer subsystem indices")
+    return [int(k) for k in arr.ravel()]
+
+
+def partial_trace(rho, dims=None, keep=None):
     """Reduced state on the subsystems `keep`, tracing out all others.
 
     Parameters
     ----------
-    rho : ndarray, shape (D, D)
-        State of a composite system with D = prod(dims), subsystem 0 the most significant
-        (Kronecker order, as ``np.kron(a, b)``).
+    rho : ndarray, shape (D, D), or Qobj
+        Operator on a composite system with D = prod(dims), subsystem 0 the most significant
+        (Kronecker order, as ``np.kron(a, b)``). Any operator (not only states).
     dims : sequence of int
-        Dimensions of the subsystems.
+        Dimensions of the subsystems (optional for a Qobj: its dims).
     keep : sequence of int
         Indices of the subsystems kept, in the order they appear in the result.
 
     Returns
     -------
-    ndarray, shape (prod(dims[keep]), prod(dims[keep]))
+    ndarray, shape (prod(dims[keep]), prod(dims[keep])), or Qobj (dims of the kept systems)
 
     Examples
     --------
@@ -291,14 +315,13 @@ def partial_trace(rho, dims, keep) -> np.ndarray:
     >>> np.allclose(partial_trace(np.kron(a, b), [2, 3], keep=[1]), b)
     True
     """
-    r = require_square("rho", rho)
-    dims = _check_dims(r, dims)
+    r = require_square("rho", to_array(rho) if not isinstance(rho, str) else rho)
+    dims = _check_dims(r, _qobj_dims(rho, dims))
     keep = _indices("keep", keep)
     n = len(dims)
     if len(set(keep)) != len(keep) or any(k < 0 or k >= n for k in keep):
         raise ParameterError(f"keep={keep} must list distinct subsystem indices in [0, {n})")
     t = r.reshape(dims + dims)
-    traced = [i for i in range(n) if i not in keep]
     letters = "abcdefghijklmnopqrstuvwxyz"
     if 2 * n > len(letters):
         raise ParameterError(f"at most {len(letters) // 2} subsystems are supported, got {n}")
@@ -306,20 +329,29 @@ def partial_trace(rho, dims, keep) -> np.ndarray:
     col = [letters[n + i] if i in keep else letters[i] for i in range(n)]
     out = [letters[k] for k in keep] + [letters[n + k] for k in keep]
     res = np.einsum("".join(row) + "".join(col) + "->" + "".join(out), t)
-    dk = int(np.prod([dims[k] for k in keep])) if keep else 1
-    return res.reshape(dk, dk)
+    kept = [dims[k] for k in keep]
+    dk = int(np.prod(kept)) if keep else 1
+    res = res.reshape(dk, dk)
+    if is_qobj(rho):
+        import qutip  # optional extra; only reached when the caller passed a Qobj
+
+        return qutip.Qobj(res, dims=[kept or [1], kept or [1]])
+    return res
 
 
-def mutual_information(rho, dims, part_a, part_b) -> float:
+def mutual_information(rho, dims=None, part_a=None, part_b=None, *, check: bool = True) -> float:
     r"""Quantum mutual information :math:`I(A:B) = S(\rho_A) + S(\rho_B) - S(\rho_{AB})`.
 
     Parameters
     ----------
-    rho : ndarray, shape (D, D)
+    rho : ndarray, shape (D, D), or Qobj
         Composite state (Kronecker order of `dims`).
     dims : sequence of int
+        Optional for a Qobj (its dims).
     part_a, part_b : sequence of int
         Disjoint lists of subsystem indices; subsystems in neither are traced out.
+    check : bool
+        Validate `rho` as a density matrix (default True).
 
     Returns
     -------
@@ -332,33 +364,49 @@ def mutual_information(rho, dims, part_a, part_b) -> float:
     >>> round(mutual_information(bell, [2, 2], [0], [1]), 10)  # 2 ln 2
     1.3862943611
     """
-    a = _indices("part_a", part_a)
-    b = _indices("part_b", part_b)
-    _state("rho", rho, True)
+    a, b = _indices("part_a", part_a), _indices("part_b", part_b)
     if set(a) & set(b) or not a or not b:
         raise ParameterError(f"part_a={a} and part_b={b} must be non-empty and disjoint")
-    s_a = von_neumann_entropy(partial_trace(rho, dims, a))
-    s_b = von_neumann_entropy(partial_trace(rho, dims, b))
-    s_ab = von_neumann_entropy(partial_trace(rho, dims, a + b))
+    r, _ = _density("rho", rho, check)
+    dims = _qobj_dims(rho, dims)
+    s_a = von_neumann_entropy(partial_trace(r, dims, a), check=False)
+    s_b = von_neumann_entropy(partial_trace(r, dims, b), check=False)
+    s_ab = von_neumann_entropy(partial_trace(r, dims, a + b), check=False)
     return max(0.0, s_a + s_b - s_ab)
 
 
-def passive_state(rho, hamiltonian, *, validate: bool = True) -> np.ndarray:
+def _hamiltonian(hamiltonian, d: int) -> np.ndarray:
+    if isinstance(hamiltonian, str) or hamiltonian is None:
+        raise ParameterError(f"hamiltonian: expected a matrix or levels, got {hamiltonian!r}")
+    h = np.asarray(to_array(hamiltonian))
+    if h.ndim == 1:
+        if h.dtype.kind not in "iuf":
+            raise ParameterError(f"hamiltonian levels must be real numbers, got dtype {h.dtype}")
+        h = np.diag(h.astype(float))
+    h = require_hermitian("hamiltonian", h)
+    if h.shape != (d, d):
+        raise ParameterError(f"rho {(d, d)} and hamiltonian {h.shape} must have the same shape")
+    return h
+
+
+def passive_state(rho, hamiltonian, *, check: bool = True):
     """Passive state of `rho`: its eigenvalues, in decreasing order, on increasing energies.
 
-    Returns the matrix in the basis of `hamiltonian` (same basis as the input). `validate`
-    checks that `rho` is a density matrix (unit trace, positive semidefinite).
+    Returns the matrix in the basis of `hamiltonian` (same basis as the input); a Qobj if
+    `rho` is one. `check` validates `rho` as a density matrix (default True).
+
+    Examples
+    --------
+    >>> passive_state(np.diag([0.25, 0.75]), np.array([0.0, 1.0])).diagonal()
+    array([0.75, 0.25])
     """
-    r = _state("rho", rho, validate)
-    h = require_hermitian("hamiltonian", hamiltonian)
-    if r.shape != h.shape:
-        raise ParameterError(f"rho {r.shape} and hamiltonian {h.shape} must have the same shape")
-    lam = np.sort(np.linalg.eigvalsh(r))[::-1]
+    r, lam = _density("rho", rho, check)
+    h = _hamiltonian(hamiltonian, r.shape[0])
     _, v = np.linalg.eigh(h)
-    return (v * lam) @ v.conj().T
+    return like(rho, (v * lam[::-1]) @ v.conj().T)
 
 
-def ergotropy(rho, hamiltonian, *, validate: bool = True) -> float:
+def ergotropy(rho, hamiltonian, *, check: bool = True) -> float:
     r"""Ergotropy: the maximal work extractable by a unitary, :math:`W = \mathrm{tr}\,H\rho - \mathrm{tr}\,H\rho_p`.
 
     Allahverdyan, Balian, Nieuwenhuizen, EPL 67, 565 (2004); Eq. (23) of Gaida et al. (2025)
@@ -366,12 +414,12 @@ def ergotropy(rho, hamiltonian, *, validate: bool = True) -> float:
 
     Parameters
     ----------
-    rho : ndarray, shape (d, d)
+    rho : ndarray, shape (d, d), or Qobj
         Any density matrix (coherences allowed).
-    hamiltonian : ndarray, shape (d,) or (d, d)
+    hamiltonian : ndarray, shape (d,) or (d, d), or Qobj
         Levels (diagonal Hamiltonian in the basis of rho) or a Hermitian matrix.
-    validate : bool
-        Check that `rho` is a density matrix (unit trace, positive semidefinite).
+    check : bool
+        Validate `rho` as a density matrix (default True).
 
     Returns
     -------
@@ -383,56 +431,41 @@ def ergotropy(rho, hamiltonian, *, validate: bool = True) -> float:
     >>> ergotropy(np.diag([0.0, 1.0]), np.array([0.0, 1.0]))  # excited state of a qubit
     1.0
     """
-    h = np.asarray(hamiltonian)
-    if h.ndim == 1:
-        if not np.issubdtype(h.dtype, np.number) or np.iscomplexobj(h):
-            raise ParameterError(f"hamiltonian: expected real levels, got {hamiltonian!r}")
-        from .errors import require_dense_size
-
-        require_dense_size("hamiltonian", (h.size, h.size), itemsize=8)
-        h = np.diag(h.astype(float))
-    r = _state("rho", rho, validate)
-    h = require_hermitian("hamiltonian", h)
-    if r.shape != h.shape:
-        raise ParameterError(f"rho {r.shape} and hamiltonian {h.shape} must have the same shape")
-    lam = np.sort(np.linalg.eigvalsh(r))[::-1]
-    e = np.sort(np.linalg.eigvalsh(h))
+    r, lam = _density("rho", rho, check)
+    h = _hamiltonian(hamiltonian, r.shape[0])
+    e = np.linalg.eigvalsh(h)
     energy = float(np.real(np.trace(h @ r)))
-    return max(0.0, energy - float(lam @ e))
+    return max(0.0, energy - float(lam[::-1] @ e))
 
 
-def trace_distance(rho, sigma, *, validate: bool = True) -> float:
+def trace_distance(rho, sigma, *, check: bool = True) -> float:
     r"""Trace distance :math:`\tfrac12\|\rho-\sigma\|_1` (in [0, 1] for states).
 
-    `validate` checks that both are density matrices (Hermitian, unit trace, positive
-    semidefinite within `STATE_RTOL`); False accepts any two square matrices.
+    `rho`, `sigma`: ndarray (d, d) or Qobj; `check` validates both as density matrices
+    (default True; pass False for general Hermitian operators).
 
     Examples
     --------
     >>> trace_distance(np.diag([1.0, 0.0]), np.diag([0.0, 1.0]))
     1.0
     """
-    if validate is True or validate is np.True_:
-        r, s = _state("rho", rho, True), _state("sigma", sigma, True)
-    else:
-        _state("rho", np.eye(1), False)  # checks that validate is a bool
-        r, s = require_square("rho", rho), require_square("sigma", sigma)
+    r, _ = _density("rho", rho, check)
+    s, _ = _density("sigma", sigma, check)
     if r.shape != s.shape:
         raise ParameterError(f"rho and sigma must have the same shape, got {r.shape}, {s.shape}")
-    diff = r - s
-    diff = 0.5 * (diff + diff.conj().T)
-    return float(0.5 * np.sum(np.abs(np.linalg.eigvalsh(diff))))
+    return float(0.5 * np.sum(np.abs(np.linalg.eigvalsh(r - s))))
 
 
 def validate_density_matrix(rho, *, atol: float = DENSITY_MATRIX_ATOL, name: str = "rho"):
     """Check that `rho` is a density matrix: Hermitian, unit trace, positive semidefinite.
 
-    Each property is tested within `atol` (absolute; default `DENSITY_MATRIX_ATOL`).
+    Each property is tested within ``atol * max(1, max|rho|)`` (default `DENSITY_MATRIX_ATOL`,
+    scaled like kwant's Hermiticity check); trace and smallest eigenvalue within d times that.
 
     Returns
     -------
     ndarray
-        `rho` itself, as an array.
+        `rho` itself, as an array (a Qobj is read with ``.full()``).
 
     Raises
     ------
@@ -444,21 +477,16 @@ def validate_density_matrix(rho, *, atol: float = DENSITY_MATRIX_ATOL, name: str
     >>> float(validate_density_matrix(np.eye(2) / 2).trace())
     1.0
     """
-    if not isinstance(name, str):
-        raise ParameterError(f"name: expected a string, got {name!r}")
-    atol = require_real("atol", atol)
-    if not 0 <= atol < 1:
-        raise ParameterError(f"atol={atol!r} is outside the allowed range [0, 1)")
-    r = require_square(name, rho)
+    tol = require_real("atol", atol)
+    r = require_square(name, to_array(rho) if not isinstance(rho, str) else rho)
+    scale = tol * max(1.0, float(np.max(np.abs(r))))
     herm = float(np.max(np.abs(r - r.conj().T)))
-    if herm > atol:
+    if herm > scale:
         raise ParameterError(f"{name} is not Hermitian: max|{name} - {name}^dagger| = {herm:.3g}")
     tr = complex(np.trace(r))
-    if abs(tr - 1) > atol:
+    if abs(tr - 1) > scale * r.shape[0]:
         raise ParameterError(f"{name} must have unit trace, got trace {tr:.12g}")
     lmin = float(np.linalg.eigvalsh(0.5 * (r + r.conj().T))[0])
-    if lmin < -atol:
+    if lmin < -scale * r.shape[0]:
         raise ParameterError(f"{name} is not positive semidefinite: smallest eigenvalue {lmin:.3g}")
     return r
-
-

@@ -52,6 +52,9 @@ TARGETS = {
                                     {**GAS_SCALAR, "length": ("pos", 6.0),
                                      "n_steps": ("count", 10), "n_replicas": ("count", 4)},
                                     {"scatterer": SC, "rng": rng}),
+    "fluctuation_audit": (classical.fluctuation_audit,
+                          {"beta": ("pos", 1.0), "mass": ("pos", 1.0),
+                           "n_samples": ("count", 1000)}, {"collision": SC, "rng": rng}),
     "RotatingDisk": (RotatingDisk, {"mass_ratio": ("pos", 1.0)}, {}),
     "RotatingDisk.kernel": (DISK.kernel, {"omega": ("realarr", 0.1),
                                           "omega_new": ("realarr", 0.2),
@@ -268,7 +271,7 @@ def test_every_public_callable_is_covered():
     results = {"CollisionSample", "DiskAudit", "DiskGridSolution", "DiskMoments",
                "DiskMonteCarlo", "HeatFlows", "HeatPumpAudit", "JacobianEstimate",
                "LiouvilleAudit", "MicroreversibilityReport", "PopulationEstimate",
-               "ScattererAudit"}
+               "ScattererAudit", "FluctuationAudit", "CollisionSamples"}
     covered = {name.split(".")[0] for name in TARGETS} | set(EXEMPT) | results
     missing = [n for n in classical.__all__
                if callable(getattr(classical, n)) and n not in covered]

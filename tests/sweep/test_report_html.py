@@ -264,12 +264,13 @@ def test_modes_get_separate_sections_and_skips_say_how_to_enable(tmp_path):
 
 def test_reproduction_with_missing_json_is_incomplete(tmp_path):
     run_reproduction(_skipping_reproduction(), out_dir=tmp_path)
-    (tmp_path / "demo.skip.json").unlink()  # killed while writing ID.json
-    (tmp_path / "other.json").write_text("[1, 2]")  # unrelated files are ignored
-    (tmp_path / "my_version.png").write_bytes((tmp_path / "demo.skip.png").read_bytes())
+    quick = tmp_path / "quick"  # the runner writes DIR/quick/ID.* (issue 13 item 5)
+    (quick / "demo.skip.json").unlink()  # killed while writing ID.json
+    (quick / "other.json").write_text("[1, 2]")  # unrelated files are ignored
+    (quick / "my_version.png").write_bytes((quick / "demo.skip.png").read_bytes())
     from thermalize.io import write_dataset
 
-    write_dataset(xr.Dataset({"z": ("x", np.zeros(2))}), tmp_path / "mine.nc")
+    write_dataset(xr.Dataset({"z": ("x", np.zeros(2))}), quick / "mine.nc")
     doc = _Page()
     doc.feed(render_html(tmp_path))
     sec = next(v for k, v in doc.sections.items() if k.startswith("r-"))

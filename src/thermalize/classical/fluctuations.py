@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ParameterError, require_int, require_positive, require_real
+from ._checks import check_samples, positive_real
 from ._kicks import check_kicks, check_sides
 from .disk import RotatingDisk
 from .liouville import jacobian_determinant
@@ -242,12 +243,13 @@ def fluctuation_audit(
     (True, True)
     """
     b = _beta(beta, temperature)
-    require_positive("mass", mass)
+    mass = positive_real("mass", mass)
     check_kicks(kicks)
     check_sides(sides)
     n_samples = require_int("n_samples", n_samples, low=2)
-    require_positive("tolerance", tolerance)
-    require_positive("sigmas", sigmas)
+    check_samples("n_samples", n_samples, per_sample_bytes=128, rows=n_samples)  # ~16 work arrays
+    tolerance = positive_real("tolerance", tolerance)
+    sigmas = positive_real("sigmas", sigmas)
     if not isinstance(rng, np.random.Generator):
         raise ParameterError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     if isinstance(collision, DiscreteScatterer):

@@ -22,7 +22,18 @@ from .thermo import (
     two_temperature_entropy_production,
 )
 
+from .fluctuations import (
+    SpinExchangeStatistics,
+    gas_counting_model,
+    spin_counting_model,
+    spin_exchange_statistics,
+)
+
 __all__ = [
+    "SpinExchangeStatistics",
+    "gas_counting_model",
+    "spin_counting_model",
+    "spin_exchange_statistics",
     "BornGaussian",
     "CollisionRates",
     "EnergyFlows",

@@ -24,7 +24,22 @@ from .model import IncidentPacket, ScatteringModel
 from .packets import PositivityAudit, momentum_law, packet_density_matrix, packet_positivity
 from .trajectories import TrajectoryEnsemble, poisson_trajectories
 
+from .fluctuations import (
+    CollisionEnergyStatistics,
+    FluctuationDeparture,
+    TrajectoryHeatStatistics,
+    collision_energy_statistics,
+    fluctuation_departure,
+    trajectory_heat_statistics,
+)
+
 __all__ = [
+    "CollisionEnergyStatistics",
+    "FluctuationDeparture",
+    "TrajectoryHeatStatistics",
+    "collision_energy_statistics",
+    "fluctuation_departure",
+    "trajectory_heat_statistics",
     "Amplitudes",
     "IncidentPacket",
     "MapAudit",

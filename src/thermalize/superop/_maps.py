@@ -1,50 +1,24 @@
-"""Superoperators in the energy eigenbasis: Liouvillians, maps, steady states, evolution.
-
-Convention (DESIGN.md): a superoperator tensor ``S[j1, k1, j, k]`` maps ``rho[j, k]`` to
-``rho'[j1, k1]``; its matrix form ``S.reshape(d*d, d*d)`` acts on the row-major vector
-``rho.ravel()``. QuTiP stacks columns instead; conversion happens only at the boundary, and
-only when a ``qutip.Qobj`` is passed in (QuTiP is never imported otherwise).
-"""
+"""Maps in the energy basis (full dephasing), the Choi matrix and the CP / TP / Hermiticity
+tests (dense or sparse), and the detailed-balance (Davies-type) generator."""
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse.linalg import expm_multiply
+import scipy.sparse as sp
 
-from ._steady_state import (
-    SINGULAR_RCOND,  # noqa: F401 (imported from here elsewhere)
-    Direct,
-    Propagate,
-    SteadyState,
+from ..errors import (
+    ParameterError,
+    require_dense_size,
+    require_finite,
+    require_nonnegative,
+    require_real,
+    require_shape,
 )
-from ._superop_core import (
-    _check_generator,
-    _from_qobj,
-    _is_qobj,
-    _to_qobj_oper,
-    _to_qobj_super,  # noqa: F401 (papers.core imports it from here)
-    apply,
-    commutator_superop,
-    lindblad_dissipator,
-    liouvillian,
-    steady_state,
-    to_matrix,
-    to_tensor,
-)
-from .errors import ParameterError, require_finite, require_nonnegative, require_shape
+from ._build import liouvillian
+from ._convert import _densify, apply, to_matrix, to_tensor  # noqa: F401 (apply: doctests)
+from ._steady_state import steady_state  # noqa: F401 (doctests)
 
 __all__ = [
-    "to_matrix",
-    "to_tensor",
-    "apply",
-    "commutator_superop",
-    "lindblad_dissipator",
-    "liouvillian",
-    "Direct",
-    "Propagate",
-    "SteadyState",
-    "steady_state",
-    "evolve",
     "full_dephasing",
     "choi_matrix",
     "is_completely_positive",
@@ -52,63 +26,6 @@ __all__ = [
     "is_hermiticity_preserving",
     "detailed_balance_generator",
 ]
-
-
-# --------------------------------------------------------------------------- evolution
-def evolve(generator, rho0, times) -> np.ndarray:
-    r"""Solution :math:`\rho(t) = e^{t\mathcal{L}}\rho_0` at all `times` at once.
-
-    Parameters
-    ----------
-    generator : ndarray, shape (d*d, d*d) or (d, d, d, d), or QuTiP super Qobj
-    rho0 : ndarray, shape (d, d), or Qobj
-    times : array_like, shape (nt,)
-        Any real times (need not be sorted or uniform).
-
-    Returns
-    -------
-    ndarray, shape (nt, d, d), complex128
-        (a list of Qobj if rho0 is a Qobj)
-
-    Notes
-    -----
-    One eigendecomposition L = V diag(lambda) V^-1 serves every time. If V is
-    ill-conditioned (cond > 1e8, i.e. L is close to non-diagonalisable and the eigenvector
-    route would lose more than half the digits), the states are computed by
-    ``scipy.sparse.linalg.expm_multiply`` between consecutive sorted times instead.
-
-    Examples
-    --------
-    >>> sm = np.array([[0.0, 1.0], [0.0, 0.0]])
-    >>> L = liouvillian(np.zeros((2, 2)), [sm], [1.0])
-    >>> round(float(evolve(L, np.diag([0.0, 1.0]), [np.log(2)])[0, 1, 1].real), 12)
-    0.5
-    """
-    q = _is_qobj(rho0)
-    m, d = _check_generator(generator)
-    if m.ndim != 2:
-        raise ParameterError(f"evolve takes one generator, got batch shape {m.shape[:-2]}")
-    r0 = _from_qobj(rho0) if q else np.asarray(rho0)
-    require_shape("rho0", r0, f"({d}, {d})")
-    require_finite("rho0", r0)
-    t = np.atleast_1d(np.asarray(times, dtype=float))
-    require_finite("times", t)
-    lam, v = np.linalg.eig(m)
-    cond = np.linalg.cond(v)
-    if cond < 1e8:
-        c = np.linalg.solve(v, r0.ravel().astype(complex))
-        out = np.einsum("ik,tk->ti", v, np.exp(np.outer(t, lam)) * c)
-    else:
-        order = np.argsort(t)
-        out = np.empty((t.size, d * d), dtype=complex)
-        vec, t_prev = r0.ravel().astype(complex), 0.0
-        for i in order:
-            vec = expm_multiply(m * (t[i] - t_prev), vec)
-            out[i], t_prev = vec, t[i]
-    states = out.reshape(t.size, d, d)
-    if q:
-        return [_to_qobj_oper(s) for s in states]
-    return states
 
 
 # --------------------------------------------------------------------------- maps
@@ -150,9 +67,17 @@ def choi_matrix(superop) -> np.ndarray:
 
     ``C[(j, j1), (k, k1)] = S[j1, k1, j, k]``; Phi is completely positive iff C >= 0.
     """
-    s = to_tensor(superop)
-    d = s.shape[-1]
-    return s.transpose(2, 0, 3, 1).reshape(d * d, d * d)
+    m = to_matrix(superop)
+    d = int(round(np.sqrt(m.shape[-1])))
+    if sp.issparse(m):  # the reshuffle is a permutation of the entries: O(nnz)
+        c = m.tocoo()
+        j1, k1 = np.divmod(c.row, d)
+        j, k = np.divmod(c.col, d)
+        return sp.csr_matrix((c.data, (j * d + j1, k * d + k1)), shape=m.shape)
+    s = m.reshape(m.shape[:-2] + (d, d, d, d))
+    nb = s.ndim - 4
+    axes = tuple(range(nb)) + (nb + 2, nb, nb + 3, nb + 1)  # [j1, k1, j, k] -> [j, j1, k, k1]
+    return s.transpose(axes).reshape(m.shape)
 
 
 def is_completely_positive(superop, *, atol: float = 1e-10) -> bool:
@@ -163,7 +88,7 @@ def is_completely_positive(superop, *, atol: float = 1e-10) -> bool:
     >>> is_completely_positive(full_dephasing(np.array([0.0, 1.0])))
     True
     """
-    c = choi_matrix(superop)
+    c = _densify("choi_matrix", choi_matrix(superop))
     if np.max(np.abs(c - c.conj().T)) > atol:
         return False
     return bool(np.linalg.eigvalsh(0.5 * (c + c.conj().T))[0] >= -atol)
@@ -177,9 +102,12 @@ def is_trace_preserving(superop, *, atol: float = 1e-10) -> bool:
     >>> is_trace_preserving(full_dephasing(np.array([0.0, 1.0])))
     True
     """
-    s = to_tensor(superop)
-    d = s.shape[-1]
-    return bool(np.max(np.abs(np.einsum("aajk->jk", s) - np.eye(d))) <= atol)
+    m = to_matrix(superop)
+    d = int(round(np.sqrt(m.shape[-1])))
+    row = np.zeros(d * d)
+    row[:: d + 1] = 1.0
+    defect = np.asarray(row @ m) - row  # the trace row: sum_a S[a, a, j, k]
+    return bool(np.max(np.abs(defect)) <= atol)
 
 
 def is_hermiticity_preserving(superop, *, atol: float = 1e-10) -> bool:
@@ -190,8 +118,14 @@ def is_hermiticity_preserving(superop, *, atol: float = 1e-10) -> bool:
     >>> is_hermiticity_preserving(np.eye(4))
     True
     """
-    s = to_tensor(superop)
-    return bool(np.max(np.abs(s - s.transpose(1, 0, 3, 2).conj())) <= atol)
+    m = to_matrix(superop)
+    d = int(round(np.sqrt(m.shape[-1])))
+    j, k = np.divmod(np.arange(d * d), d)
+    swap = k * d + j  # (j, k) -> (k, j)
+    if sp.issparse(m):
+        diff = m - m[swap][:, swap].conj()
+        return bool(diff.nnz == 0 or abs(diff).max() <= atol)
+    return bool(np.max(np.abs(m - m[..., swap, :][..., :, swap].conj())) <= atol)
 
 
 def detailed_balance_generator(energies, beta: float, rates, *, hamiltonian: bool = True):
@@ -231,10 +165,11 @@ def detailed_balance_generator(energies, beta: float, rates, *, hamiltonian: boo
     require_finite("energies", e)
     if np.any(np.diff(e) <= 0):
         raise ParameterError(f"energies={e!r} must be sorted ascending and non-degenerate")
-    require_finite("beta", beta)
+    beta = require_real("beta", beta)
     g = np.asarray(rates, dtype=float)
     d = e.size
     require_shape("rates", g, f"({d}, {d})")
+    require_dense_size("detailed_balance_generator", (d * d, d * d))
     iu = np.triu_indices(d, 1)
     require_nonnegative("rates (upper triangle)", g[iu])
     ops, rs = [], []
@@ -242,6 +177,13 @@ def detailed_balance_generator(energies, beta: float, rates, *, hamiltonian: boo
         down = np.zeros((d, d))
         down[i, j] = 1.0
         ops += [down, down.T]
-        rs += [g[i, j], g[i, j] * np.exp(-beta * (e[j] - e[i]))]
+        with np.errstate(over="ignore"):
+            up = g[i, j] * np.exp(-beta * (e[j] - e[i]))
+        if not np.isfinite(up):
+            raise ParameterError(
+                f"beta={beta!r}: the upward rate exp(-beta (e_j - e_i)) overflows for levels "
+                f"{i}, {j}; use a smaller |beta| or rescale the energies"
+            )
+        rs += [g[i, j], up]
     h = np.diag(e) if hamiltonian else np.zeros((d, d))
     return liouvillian(h, ops, rs)
