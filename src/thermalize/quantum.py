@@ -180,7 +180,16 @@ def shannon_entropy(probabilities, *, axis: int = -1) -> np.ndarray:
     >>> float(shannon_entropy(np.array([0.5, 0.5])))  # ln 2
     0.6931471805599453
     """
-    p = np.asarray(probabilities, dtype=float)
+    if isinstance(probabilities, (str, bytes)) or probabilities is None:
+        raise ParameterError(f"probabilities: expected real numbers, got {probabilities!r}")
+    try:
+        p = np.asarray(probabilities, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"probabilities: expected real numbers, got "
+                             f"{type(probabilities).__name__}") from exc
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool) or not (
+            -max(p.ndim, 1) <= axis < max(p.ndim, 1)):
+        raise ParameterError(f"axis={axis!r} is not an axis of probabilities (shape {p.shape})")
     if np.any(np.isnan(p)):
         raise ParameterError("probabilities contain NaN")
     pc = np.where(p > EIGENVALUE_FLOOR, p, 1.0)  # log(1) = 0 for clipped entries
@@ -478,6 +487,8 @@ def validate_density_matrix(rho, *, atol: float = DENSITY_MATRIX_ATOL, name: str
     1.0
     """
     tol = require_real("atol", atol)
+    if not isinstance(name, str):
+        raise ParameterError(f"name: expected a string, got {name!r}")
     r = require_square(name, to_array(rho) if not isinstance(rho, str) else rho)
     scale = tol * max(1.0, float(np.max(np.abs(r))))
     herm = float(np.max(np.abs(r - r.conj().T)))

@@ -156,6 +156,9 @@ class CountingModel:
                 raise ParameterError(
                     f"base_generator is not trace preserving: max|<1|L| = {leak:.3g}"
                 )
+        if isinstance(self.jump_ops, (str, bytes)) or not hasattr(self.jump_ops, "__iter__"):
+            raise ParameterError(f"jump_ops: expected a sequence of (d, d) operators, got "
+                                 f"{type(self.jump_ops).__name__}")
         ops = tuple(_as_operator(f"jump_ops[{i}]", op, d) for i, op in enumerate(self.jump_ops))
         rates = as_float_array("rates", self.rates, ndim=1)
         if rates.size != len(ops):

@@ -111,7 +111,7 @@ def heat_current(generator, energies, states) -> np.ndarray:
     >>> bool(heat_current(m.generator(), m.energies(), excited) < 0)
     True
     """
-    m = to_matrix(generator)
+    m = to_matrix(generator, name="generator")
     e = as_float_array("energies", energies, ndim=1)
     s = _states(states, e.size)
     d = e.size
@@ -128,7 +128,7 @@ def entropy_rate(generator, states) -> np.ndarray:
 
     Eigenvalues of rho below 1e-300 are clipped before the logarithm.
     """
-    m = to_matrix(generator)
+    m = to_matrix(generator, name="generator")
     d = round(np.sqrt(m.shape[-1]))
     s = _states(states, d)
     drho = (m @ s.reshape(s.shape[:-2] + (d * d,))[..., None])[..., 0].reshape(s.shape)

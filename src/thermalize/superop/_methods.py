@@ -94,7 +94,8 @@ class _Krylov:
     def __post_init__(self) -> None:
         _positive("rtol", self.rtol)
         require_int("max_iter", self.max_iter, low=1)
-        if self.preconditioner not in ("ilu", "sylvester"):
+        if not isinstance(self.preconditioner, str) or \
+                self.preconditioner not in ("ilu", "sylvester"):
             raise ParameterError(
                 f"preconditioner={self.preconditioner!r} must be 'ilu' or 'sylvester'"
             )

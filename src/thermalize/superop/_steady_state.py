@@ -34,7 +34,7 @@ _SMALL = {k * k: k for k in range(1, 9)}  # n -> d for the small-matrix fast pat
 
 def _check_generator(generator):
     """(matrix, d): dense (..., n, n) ndarray or CSR, finite."""
-    m = to_matrix(generator)
+    m = to_matrix(generator, name="generator")
     if sp.issparse(m):
         if not np.all(np.isfinite(m.data)):
             raise ParameterError("generator must be finite (no NaN or inf)")
