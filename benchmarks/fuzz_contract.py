@@ -204,6 +204,7 @@ def classify(fn, kwargs, bad) -> tuple[str, str]:
 
     names = list(inspect.signature(fn).parameters)
     names += [part for n in names for part in n.split("_or_") if "_or_" in n]
+    names += [v for k, v in kwargs.items() if k == "name" and isinstance(v, str) and v]
     try:
         out = fn(**kwargs)
     except MemoryError as exc:

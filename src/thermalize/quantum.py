@@ -40,6 +40,10 @@ def _energies_of(energies_or_hamiltonian) -> tuple[np.ndarray, np.ndarray | None
             f"{energies_or_hamiltonian!r} ({type(energies_or_hamiltonian).__name__})"
         )
     arr = np.asarray(to_array(energies_or_hamiltonian))
+    if arr.ndim not in (1, 2):
+        raise ParameterError(
+            f"energies (or hamiltonian): expected a real 1D array of levels or a Hermitian "
+            f"matrix, got shape {arr.shape}")
     if arr.ndim == 1:
         if arr.size == 0 or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
             raise ParameterError(f"energies must be a non-empty real 1D array, got {arr!r}")

@@ -187,6 +187,8 @@ def energy_lattice(levels, energy_resolution=None) -> tuple[float, float, np.nda
     (e_min, delta, m) : float, float, ndarray of int, shape (K,)
     """
     lv = as_float_array("levels", levels, ndim=1)
+    if lv.size == 0:
+        raise ParameterError("levels must be a non-empty 1D array")
     e0 = float(lv.min())
     if energy_resolution is None:
         gaps = np.diff(np.unique(lv))

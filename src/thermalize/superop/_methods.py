@@ -56,7 +56,8 @@ class SparseLU:
     permc_spec: str = "COLAMD"
 
     def __post_init__(self) -> None:
-        if self.permc_spec not in ("COLAMD", "MMD_AT_PLUS_A", "MMD_ATA", "NATURAL"):
+        if not isinstance(self.permc_spec, str) or \
+                self.permc_spec not in ("COLAMD", "MMD_AT_PLUS_A", "MMD_ATA", "NATURAL"):
             raise ParameterError(f"permc_spec={self.permc_spec!r} is not a SuperLU ordering")
 
 

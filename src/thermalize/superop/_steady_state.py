@@ -163,6 +163,9 @@ def steady_state(generator, *, method=None, full_output: bool = False):
     >>> np.round(steady_state(L, method=SparseLU()).diagonal().real, 12)
     array([0.66666667, 0.33333333])
     """
+    if full_output is not False and full_output is not True \
+            and not isinstance(full_output, np.bool_):
+        raise ParameterError(f"full_output must be True or False, got {full_output!r}")
     if (
         type(generator) is np.ndarray
         and generator.ndim == 2
