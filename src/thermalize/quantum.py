@@ -194,8 +194,11 @@ def shannon_entropy(probabilities, *, axis: int = -1) -> np.ndarray:
     if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool) or not (
             -max(p.ndim, 1) <= axis < max(p.ndim, 1)):
         raise ParameterError(f"axis={axis!r} is not an axis of probabilities (shape {p.shape})")
-    if np.any(np.isnan(p)):
-        raise ParameterError("probabilities contain NaN")
+    if not np.all(np.isfinite(p)):
+        raise ParameterError("probabilities contain NaN or inf")
+    if p.size and not (p.min() >= -1e-12 and p.max() <= 1 + 1e-12):
+        raise ParameterError(f"probabilities must lie in [0, 1], got values in "
+                             f"[{p.min():.3g}, {p.max():.3g}]")
     pc = np.where(p > EIGENVALUE_FLOOR, p, 1.0)  # log(1) = 0 for clipped entries
     return -np.sum(np.where(p > EIGENVALUE_FLOOR, p * np.log(pc), 0.0), axis=axis)
 
@@ -263,7 +266,8 @@ def relative_entropy(rho, sigma, *, check: bool = True) -> float:
         return float("inf")
     log_s = np.log(np.where(kernel, 1.0, ls))
     cross = float(np.sum(lr[None, :] * overlap * np.where(kernel, 0.0, log_s)[:, None]))
-    value = -float(shannon_entropy(lr)) - cross
+    pc = np.where(lr > EIGENVALUE_FLOOR, lr, 1.0)  # -S(rho) without the [0, 1] check (check=False)
+    value = float(np.sum(np.where(lr > EIGENVALUE_FLOOR, lr * np.log(pc), 0.0))) - cross
     return max(0.0, value)
 
 
@@ -300,7 +304,8 @@ def _indices(name: str, value) -> list[int]:
     if isinstance(value, str) or value is None:
         raise ParameterError(f"{name}: expected subsystem indices, got {value!r}")
     arr = np.atleast_1d(np.asarray(value))
-    if arr.dtype.kind not in "iu" and not (arr.dtype.kind == "f" and np.all(arr == np.round(arr))):
+    if arr.dtype.kind not in "iu" and not (arr.dtype.kind == "f" and np.all(np.isfinite(arr))
+                                           and np.all(arr == np.round(arr))):
         raise ParameterError(f"{name}={value!r} must be integer subsystem indices")
     return [int(k) for k in arr.ravel()]
 
@@ -395,6 +400,8 @@ def _hamiltonian(hamiltonian, d: int) -> np.ndarray:
     if h.ndim == 1:
         if h.dtype.kind not in "iuf":
             raise ParameterError(f"hamiltonian levels must be real numbers, got dtype {h.dtype}")
+        if h.size != d:
+            raise ParameterError(f"hamiltonian has {h.size} levels, rho has dimension {d}")
         h = np.diag(h.astype(float))
     h = require_hermitian("hamiltonian", h)
     if h.shape != (d, d):

@@ -188,7 +188,11 @@ class CountingModel:
         if sp.issparse(g):
             m = sp.csr_matrix(g, dtype=complex)
         else:
-            m = sp.csr_matrix(to_matrix(g) if is_qobj(g) else np.asarray(g, dtype=complex))
+            try:
+                m = sp.csr_matrix(to_matrix(g) if is_qobj(g) else np.asarray(g, dtype=complex))
+            except (TypeError, ValueError) as exc:
+                raise ParameterError(f"base_generator must be a numeric (d*d, d*d) matrix, got "
+                                     f"{type(g).__name__}") from exc
         if m.shape[0] != m.shape[1] or not np.all(np.isfinite(m.data)):
             raise ParameterError(
                 f"base_generator must be a finite square (d*d, d*d) matrix, got shape {m.shape}"

@@ -95,7 +95,7 @@ class GasModel:
                 stacklevel=3,
             )
             order = "final_first"
-        if order not in ("initial_first", "final_first"):
+        if not isinstance(order, str) or order not in ("initial_first", "final_first"):
             raise ParameterError(
                 f"amplitude_order={order!r} must be 'initial_first' or 'final_first'"
             )

@@ -112,6 +112,10 @@ class GMRES(_Krylov):
 
     restart: int = 50
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        require_int("restart", self.restart, low=1)
+
 
 @dataclass(frozen=True)
 class BiCGSTAB(_Krylov):
@@ -123,6 +127,10 @@ class LGMRES(_Krylov):
     """LGMRES (``scipy.sparse.linalg.lgmres``) with an incomplete-LU preconditioner."""
 
     inner_m: int = 30
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        require_int("inner_m", self.inner_m, low=1)
 
 
 @dataclass(frozen=True)
