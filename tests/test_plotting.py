@@ -144,7 +144,7 @@ def test_reproduce_writes_each_requested_format(tmp_path):
 
     assert cli.main(["reproduce", "core.gibbs-fixed-point", "--out", str(tmp_path),
                      "--format", "png,pdf,svg"]) == 0
-    files = {f: tmp_path / f"core.gibbs-fixed-point.{f}" for f in tp.FORMATS}
+    files = {f: tmp_path / "quick" / f"core.gibbs-fixed-point.{f}" for f in tp.FORMATS}
     assert files["png"].read_bytes().startswith(b"\x89PNG")
     assert files["pdf"].read_bytes().startswith(b"%PDF")
     assert ET.fromstring(files["svg"].read_bytes()).tag.endswith("svg")

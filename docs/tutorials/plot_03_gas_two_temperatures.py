@@ -100,7 +100,9 @@ for t_a in temperatures_internal:
     assert abs(flows.system[0]) < 1e-14 and abs(flows.first_law_residual()[0]) < 1e-14
     populations.append(p)
     to_motion.append(flows.motion[0])
-    production.append(two_temperature_entropy_production(rates, p, t_a, temperature_motional))
+    production.append(two_temperature_entropy_production(
+        rates, p, temperature_internal=t_a, temperature_motional=temperature_motional
+    ))
 populations, to_motion, production = map(np.array, (populations, to_motion, production))
 
 hotter_ancillas = temperatures_internal > temperature_motional

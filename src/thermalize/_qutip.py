@@ -19,13 +19,21 @@ def to_array(x):
 
 
 def like(template, array):
-    """Return `array` as a Qobj with the dims of `template` if `template` is a Qobj (an
-    operator of the same shape), else unchanged."""
+    """Return `array` as a Qobj with the dims of `template` if `template` is a Qobj, else
+    unchanged.
+
+    An operator template of the same shape gives its dims; a superoperator template gives an
+    operator (state) on its operator space its operator dims (e.g. the steady state of a super
+    Qobj on two qubits has dims [[2, 2], [2, 2]]); any other shape gets QuTiP's default dims.
+    """
     if not is_qobj(template):
         return array
     import qutip  # optional extra; only reached when the caller passed a Qobj
 
     arr = np.asarray(array)
-    if arr.shape == tuple(template.shape):
-        return qutip.Qobj(arr, dims=template.dims)
+    dims = template.dims
+    if getattr(template, "issuper", False):
+        dims = dims[0]  # [[rows], [cols]] of the operator space the superoperator acts on
+    if arr.ndim == 2 and arr.shape == (int(np.prod(dims[0])), int(np.prod(dims[1]))):
+        return qutip.Qobj(arr, dims=dims)
     return qutip.Qobj(arr)

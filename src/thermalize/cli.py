@@ -221,7 +221,8 @@ def _cmd_reproduce(args) -> int:
 
     try:
         results = run_reproductions(repros, quick=quick, out_dir=args.out, executor=executor,
-                                    progress=show, on_start=on_start, on_result=on_result)
+                                    progress=show, on_start=on_start, on_result=on_result,
+                                    formats=args.formats)
     except sweep.SweepError as exc:
         raise UsageError(f"thermalize reproduce: {exc}; finished tasks are kept in "
                          f"{args.out / TASKS_DIR}, rerun to resume") from exc

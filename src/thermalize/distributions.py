@@ -1,7 +1,8 @@
 """Velocity, speed and momentum distributions of ideal gases, and Fermi-Dirac occupations.
 
 All gas distributions here are chi distributions in disguise: with the Gaussian precision
-a = beta*mass (velocities) or a = beta/mass (momenta) and the scale sigma = 1/sqrt(a),
+a = beta*mass (velocities) or a = beta/mass (momenta) and the scale sigma = 1/sqrt(a)
+(every function takes ``beta`` or, keyword-only, ``temperature`` = 1/beta; never both),
 
 ==========================  ==========================  ====  ==========
 name                        density (unnormalised)      df    support
@@ -147,7 +148,26 @@ def _points(x) -> np.ndarray:
     return arr
 
 
-def _scale(beta: float, mass: float, *, momentum: bool) -> float:
+def _beta_of(beta, temperature, *, allow_inf: bool = False) -> float:
+    """beta from exactly one of ``beta`` and the keyword ``temperature`` (T > 0; with
+    `allow_inf`, T = 0 is beta = +inf)."""
+    if beta is not None and temperature is not None:
+        raise ParameterError(f"give beta={beta!r} or temperature={temperature!r}, not both")
+    if temperature is None:
+        if beta is None:
+            raise ParameterError("beta (or temperature=) is required")
+        return beta
+    t = require_real("temperature", temperature, allow_inf=allow_inf)
+    if t == 0 and allow_inf:
+        return np.inf
+    require_positive("temperature", t)
+    return 1.0 / t
+
+
+def _scale(beta: float, mass: float, *, momentum: bool, temperature=None) -> float:
+    beta = _beta_of(beta, temperature)
+    if mass is None:
+        raise ParameterError("mass is required")
     beta, mass = require_real("beta", beta), require_real("mass", mass)
     require_positive("beta", beta)
     require_positive("mass", mass)
@@ -168,7 +188,8 @@ def _sides(sides: int) -> bool:
     return sides == 2
 
 
-def maxwell_velocity_1d(beta: float, mass: float) -> ChiDistribution:
+def maxwell_velocity_1d(beta: float | None = None, mass: float | None = None, *,
+                        temperature: float | None = None) -> ChiDistribution:
     r"""1D Maxwell velocity law :math:`\sqrt{\beta m/2\pi}\,e^{-\beta m v^2/2}` on R.
 
     Examples
@@ -176,10 +197,11 @@ def maxwell_velocity_1d(beta: float, mass: float) -> ChiDistribution:
     >>> round(maxwell_velocity_1d(beta=1.0, mass=1.0).moment(2), 12)  # <v^2> = 1/(beta m)
     1.0
     """
-    return ChiDistribution(1, _scale(beta, mass, momentum=False), True, "maxwell_velocity_1d")
+    return ChiDistribution(1, _scale(beta, mass, momentum=False, temperature=temperature), True, "maxwell_velocity_1d")
 
 
-def maxwell_speed_3d(beta: float, mass: float) -> ChiDistribution:
+def maxwell_speed_3d(beta: float | None = None, mass: float | None = None, *,
+                     temperature: float | None = None) -> ChiDistribution:
     r"""3D Maxwell speed law :math:`4\pi v^2 (\beta m/2\pi)^{3/2} e^{-\beta m v^2/2}`.
 
     Examples
@@ -187,10 +209,11 @@ def maxwell_speed_3d(beta: float, mass: float) -> ChiDistribution:
     >>> round(maxwell_speed_3d(beta=1.0, mass=1.0).moment(2), 12)  # <v^2> = 3/(beta m)
     3.0
     """
-    return ChiDistribution(3, _scale(beta, mass, momentum=False), False, "maxwell_speed_3d")
+    return ChiDistribution(3, _scale(beta, mass, momentum=False, temperature=temperature), False, "maxwell_speed_3d")
 
 
-def effusion_velocity_1d(beta: float, mass: float, *, sides: int = 1) -> ChiDistribution:
+def effusion_velocity_1d(beta: float | None = None, mass: float | None = None, *, sides: int = 1,
+                         temperature: float | None = None) -> ChiDistribution:
     r"""Flux-weighted 1D law of the velocities crossing a fixed point per unit time.
 
     ``sides=1``: :math:`\beta m\, v\, e^{-\beta m v^2/2}` on v > 0 (particles arriving from
@@ -202,10 +225,11 @@ def effusion_velocity_1d(beta: float, mass: float, *, sides: int = 1) -> ChiDist
     >>> round(effusion_velocity_1d(beta=2.0, mass=1.0).moment(2), 12)  # <v^2> = 2/(beta m)
     1.0
     """
-    return ChiDistribution(2, _scale(beta, mass, momentum=False), _sides(sides), "effusion_1d")
+    return ChiDistribution(2, _scale(beta, mass, momentum=False, temperature=temperature), _sides(sides), "effusion_1d")
 
 
-def effusion_speed_3d(beta: float, mass: float) -> ChiDistribution:
+def effusion_speed_3d(beta: float | None = None, mass: float | None = None, *,
+                      temperature: float | None = None) -> ChiDistribution:
     r"""Flux-weighted 3D speed law :math:`\tfrac12(\beta m)^2 v^3 e^{-\beta m v^2/2}`.
 
     Examples
@@ -213,10 +237,11 @@ def effusion_speed_3d(beta: float, mass: float) -> ChiDistribution:
     >>> round(effusion_speed_3d(beta=1.0, mass=1.0).moment(2), 12)  # <v^2> = 4/(beta m)
     4.0
     """
-    return ChiDistribution(4, _scale(beta, mass, momentum=False), False, "effusion_speed_3d")
+    return ChiDistribution(4, _scale(beta, mass, momentum=False, temperature=temperature), False, "effusion_speed_3d")
 
 
-def maxwell_momentum_1d(beta: float, mass: float) -> ChiDistribution:
+def maxwell_momentum_1d(beta: float | None = None, mass: float | None = None, *,
+                        temperature: float | None = None) -> ChiDistribution:
     r"""1D Maxwell momentum law :math:`e^{-\beta p^2/2m}/\sqrt{2\pi m/\beta}` on R.
 
     Examples
@@ -224,10 +249,11 @@ def maxwell_momentum_1d(beta: float, mass: float) -> ChiDistribution:
     >>> round(maxwell_momentum_1d(beta=1.0, mass=2.0).moment(2), 12)  # <p^2> = m/beta
     2.0
     """
-    return ChiDistribution(1, _scale(beta, mass, momentum=True), True, "maxwell_momentum_1d")
+    return ChiDistribution(1, _scale(beta, mass, momentum=True, temperature=temperature), True, "maxwell_momentum_1d")
 
 
-def effusion_momentum_1d(beta: float, mass: float, *, sides: int = 1) -> ChiDistribution:
+def effusion_momentum_1d(beta: float | None = None, mass: float | None = None, *, sides: int = 1,
+                         temperature: float | None = None) -> ChiDistribution:
     r"""Flux-weighted momentum law :math:`(\beta/m)|p| e^{-\beta p^2/2m}`.
 
     :math:`\mu_{\rm eff}(p)` of Eq. (18) of Tabanera-Bravo et al., PRL 130, 200402 (2023).
@@ -237,10 +263,11 @@ def effusion_momentum_1d(beta: float, mass: float, *, sides: int = 1) -> ChiDist
     >>> round(effusion_momentum_1d(beta=1.0, mass=0.5).moment(2), 12)  # <p^2> = 2m/beta
     1.0
     """
-    return ChiDistribution(2, _scale(beta, mass, momentum=True), _sides(sides), "effusion_p_1d")
+    return ChiDistribution(2, _scale(beta, mass, momentum=True, temperature=temperature), _sides(sides), "effusion_p_1d")
 
 
-def fermi_dirac(energy, beta: float, mu: float = 0.0) -> np.ndarray:
+def fermi_dirac(energy, beta: float | None = None, mu: float = 0.0, *,
+                temperature: float | None = None) -> np.ndarray:
     r"""Fermi-Dirac occupation :math:`f(\epsilon) = 1/(e^{\beta(\epsilon-\mu)}+1)`.
 
     Evaluated as ``scipy.special.expit(-beta (energy - mu))``: no overflow at any beta,
@@ -253,6 +280,8 @@ def fermi_dirac(energy, beta: float, mu: float = 0.0) -> np.ndarray:
         Inverse temperature (any real or +/-inf).
     mu : float
         Chemical potential.
+    temperature : float, optional
+        1/beta instead of `beta` (keyword only, never both; 0 is beta = +inf).
 
     Returns
     -------
@@ -265,7 +294,7 @@ def fermi_dirac(energy, beta: float, mu: float = 0.0) -> np.ndarray:
     array([1. , 0.5, 0. ])
     """
     e = as_float_array("energy", energy)
-    beta = require_real("beta", beta, allow_inf=True)
+    beta = require_real("beta", _beta_of(beta, temperature, allow_inf=True), allow_inf=True)
     mu = require_real("mu", mu)
     x = e - mu
     if np.isinf(beta):
@@ -275,12 +304,14 @@ def fermi_dirac(energy, beta: float, mu: float = 0.0) -> np.ndarray:
 
 
 def sample_fermi_occupations(
-    energy, beta: float, mu: float, *, size: int | None = None, rng: np.random.Generator
+    energy, beta: float | None = None, mu: float | None = None, *, size: int | None = None,
+    rng: np.random.Generator, temperature: float | None = None,
 ) -> np.ndarray:
     """Fock-state occupations drawn independently from the Fermi-Dirac law (Bernoulli).
 
     A pure Fock state with these occupations, averaged over draws, gives the grand-canonical
-    state; used for the pure-state sampling of Usui et al. (2024), Sec. V.
+    state; used for the pure-state sampling of Usui et al. (2024), Sec. V. ``temperature=``
+    (keyword) instead of `beta`, never both.
 
     Returns
     -------
@@ -295,7 +326,9 @@ def sample_fermi_occupations(
     """
     if not isinstance(rng, np.random.Generator):
         raise ParameterError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    f = fermi_dirac(energy, beta, mu)
+    if mu is None:
+        raise ParameterError("mu (the chemical potential) is required")
+    f = fermi_dirac(energy, beta, mu, temperature=temperature)
     shape = f.shape if size is None else (require_int("size", size, low=0),) + f.shape
     require_dense_size("size", shape, itemsize=8)
     return rng.random(shape) < f

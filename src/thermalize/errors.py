@@ -21,6 +21,7 @@ __all__ = [
     "require_int",
     "require_dense_size",
     "MAX_DENSE_BYTES",
+    "beta_or_temperature",
 ]
 
 #: Largest dense array (bytes) any function allocates without ``sparse=True`` or an explicit
@@ -241,3 +242,47 @@ def require_dense_size(name: str, shape, *, itemsize: int = 16, limit: int | Non
             f"{nbytes / 1024**3:.3g} GiB, above the limit of {limit / 1024**3:.3g} GiB "
             "(thermalize.errors.MAX_DENSE_BYTES); use sparse=True or a smaller model"
         )
+
+
+def beta_or_temperature(
+    beta,
+    temperature,
+    *,
+    beta_name: str = "beta",
+    temperature_name: str = "temperature",
+    required: bool = True,
+    positive: bool = False,
+):
+    """The inverse temperature given as ``beta`` or as ``temperature`` (T = 1/beta), not both.
+
+    The single implementation of the convention "``beta=`` everywhere, ``temperature=`` as
+    the alternative spelling" (docs/conventions.md). Returns a float, or None when neither is
+    given and `required` is False. `positive` restricts to beta > 0; otherwise any non-zero
+    finite beta (negative: population inversion) is allowed from either spelling, and a
+    temperature whose inverse is not a finite non-zero float is a ParameterError naming it.
+    """
+    if beta is not None and temperature is not None:
+        raise ParameterError(
+            f"give {beta_name}= or {temperature_name}=, not both "
+            f"(got {beta_name}={_short(beta)}, {temperature_name}={_short(temperature)})"
+        )
+    if temperature is None:
+        if beta is None:
+            if required:
+                raise ParameterError(f"{beta_name} is required (or give {temperature_name}=)")
+            return None
+        b = require_real(beta_name, beta)
+        if positive and b <= 0:
+            raise ParameterError(f"{beta_name}={b!r} is outside the allowed range (0, inf)")
+        return b
+    t = require_real(temperature_name, temperature)
+    if t == 0 or (positive and t < 0):
+        allowed = "(0, inf)" if positive else "(-inf, 0) or (0, inf)"
+        raise ParameterError(f"{temperature_name}={t!r} is outside the allowed range {allowed}")
+    b = 1.0 / t
+    if not (0.0 < abs(b) < np.inf):
+        raise ParameterError(
+            f"{temperature_name}={t!r} is outside the representable range: 1/{temperature_name} "
+            "is not a finite non-zero float"
+        )
+    return b

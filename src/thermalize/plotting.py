@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io as _io
 import json
+import logging
 import math
 import numbers
 from contextlib import contextmanager
@@ -111,8 +112,16 @@ def _metadata(fmt: str, prov: dict) -> dict:
 
 def _figure_bytes(fig, fmt: str, prov: dict) -> bytes:
     buf = _io.BytesIO()
-    with style():
-        fig.savefig(buf, format=fmt, metadata=_metadata(fmt, prov))
+    # fontTools, subsetting the embedded fonts of a PDF, warns on stderr about the DejaVu
+    # fonts' timestamps ("'created' timestamp seems very low"): harmless, and not ours
+    fonttools = logging.getLogger("fontTools")
+    level = fonttools.level
+    fonttools.setLevel(logging.ERROR)
+    try:
+        with style():
+            fig.savefig(buf, format=fmt, metadata=_metadata(fmt, prov))
+    finally:
+        fonttools.setLevel(level)
     return buf.getvalue()
 
 
@@ -273,23 +282,35 @@ def covered_data(ax, artist) -> int:
         return int(box.overlaps(ax.bbox))
     inside = ((pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1)
               & (pts[:, 1] >= box.y0) & (pts[:, 1] <= box.y1))
-    texts = [t for t in list(ax.texts) + list(ax.artists) if t is not artist and t.get_visible()]
+    texts = [t for t in list(ax.texts) + list(ax.artists) + [ax.get_legend()]
+             if t is not None and t is not artist and t.get_visible()]
     return int(inside.sum()) + sum(box.overlaps(t.get_window_extent(renderer)) for t in texts)
 
 
-def place_legend(ax, *, outside: bool | None = None, **kwargs):
-    """A legend that covers no data: ``loc="best"`` if that covers nothing, else outside right.
+#: Fixed legend positions `place_legend` tries, in order (``"best"`` is re-evaluated at every
+#: draw, so a legend placed "best" can move onto a note added later or onto data at savefig).
+_LEGEND_LOCS = ("upper right", "upper left", "lower left", "lower right", "center right",
+                "center left", "upper center", "lower center", "center")
 
-    ``outside=True`` puts it outside (right of the axes) at once, ``outside=False`` keeps
-    ``"best"`` even if it covers data. Other keywords go to ``ax.legend``.
+
+def place_legend(ax, *, outside: bool | None = None, loc: str | None = None, **kwargs):
+    """A legend that covers no data, notes or texts: the first fixed position inside the axes
+    (`loc` first if given, then the corners, the sides, the centre) that covers nothing,
+    else outside, right of the axes.
+
+    ``outside=True`` puts it outside at once, ``outside=False`` keeps `loc` (default
+    ``"best"``) even if it covers data. Other keywords go to ``ax.legend``.
     """
-    kwargs.pop("loc", None)
     with style():
+        if outside is False:
+            return ax.legend(loc=loc or "best", **kwargs)
         if not outside:
-            leg = ax.legend(loc="best", **kwargs)
-            if outside is False or covered_data(ax, leg) == 0:
-                return leg
-            leg.remove()
+            first = [loc] if loc and loc != "best" else []
+            for where in dict.fromkeys(first + list(_LEGEND_LOCS)):
+                leg = ax.legend(loc=where, **kwargs)
+                if covered_data(ax, leg) == 0:
+                    return leg
+                leg.remove()
         return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
                          **kwargs)
 

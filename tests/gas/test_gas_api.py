@@ -272,9 +272,13 @@ def test_gas_model_and_thermo_reject_bad_input_by_name():
     with pytest.raises(ParameterError, match="beta"):
         gas.local_detailed_balance_residual(r, "cold")
     with pytest.raises(ParameterError, match="populations"):
-        gas.two_temperature_entropy_production(r, [0.5, 0.5], 1.0, 1.0)
+        gas.two_temperature_entropy_production(
+            r, [0.5, 0.5], temperature_internal=1.0, temperature_motional=1.0
+        )
     with pytest.raises(ParameterError, match="temperature_motional"):
-        gas.two_temperature_entropy_production(r, [0.5, 0.3, 0.2], 1.0, 0.0)
+        gas.two_temperature_entropy_production(
+            r, [0.5, 0.3, 0.2], temperature_internal=1.0, temperature_motional=0.0
+        )
 
 
 def _born(**kw):
@@ -298,8 +302,10 @@ def _born(**kw):
         (lambda: GasModel.example().rates(angular_nodes=2.5), "angular_nodes"),
         (lambda: GasModel.example().lindblad_operator("a", 0, 0, 1.0, 0.5), "energy"),
         (lambda: GasModel.from_spin("x"), "spin_model"),
-        (lambda: gas.RepeatedInteractionModel(30, 1.0, 1.0, 1.0, 1.0, 1.0), "spin"),
-        (lambda: gas.RepeatedInteractionModel(1, "1", 1.0, 1.0, 1.0, 1.0), "omega_s"),
+        (lambda: gas.RepeatedInteractionModel(30, 1.0, 1.0, temperature=1.0, coupling=1.0,
+                                                  duration=1.0), "spin"),
+        (lambda: gas.RepeatedInteractionModel(1, "1", 1.0, temperature=1.0, coupling=1.0,
+                                                  duration=1.0), "omega_s"),
         (lambda: gas.fitted_temperature("abc", 1.0), "populations"),
         (lambda: gas.fitted_temperature([0.5, 0.5], "x"), "omega_s"),
         (lambda: gas.populations_ergotropy("a", [0.0, 1.0]), "populations"),
@@ -307,8 +313,8 @@ def _born(**kw):
         (lambda: gas.spin_operators(5000), "GiB"),  # 3 x 10001^2 floats: 2.2 GiB
         (lambda: gas.rate_integral([1.0, 2.0], [1.0, 2.0, 3.0]), "broadcast"),
         # 200 levels x 2-level ancilla: 1.6e5 channels x 3072 nodes x 16 B = 7.3 GiB
-        (lambda: GasModel(np.arange(200.0), [0.0, 1.0], 1.0, 1.0, 0.01,
-                          gas.BornGaussian(np.eye(400), 1.0, 1.0, 1.0, 2),
+        (lambda: GasModel(np.arange(200.0), [0.0, 1.0], temperature_motional=1.0, mass=1.0,
+                          density=0.01, amplitude=gas.BornGaussian(np.eye(400), 1.0, 1.0, 1.0, 2),
                           temperature_internal=1.0).rates(), "GiB"),
     ],
 )

@@ -297,7 +297,7 @@ def test_repeated_interaction_fixed_point_from_own_collision_map(spin, ws, det, 
     pops = np.real(np.diag(rho))
     fit = -ws / np.mean(np.diff(np.log(pops)))
     assert fit == pytest.approx(ws * temp / wa, rel=1e-8)  # converged iteration, rounding only
-    rim = RepeatedInteractionModel(spin, ws, det, temp, g, tau)
+    rim = RepeatedInteractionModel(spin, ws, det, temperature=temp, coupling=g, duration=tau)
     assert np.allclose(np.real(np.diag(rim.steady_state())), pops, atol=1e-9)
 
 
@@ -352,7 +352,8 @@ def test_user_callable_amplitude_rates_match_own_quadrature_and_obey_ldb():
     mass, density, temp = 0.7, 0.01, 0.9
     w = (
         GasModel(
-            es, ea, temp, mass, density, amp, temperature_internal=temp,
+            es, ea, temperature_motional=temp, mass=mass, density=density, amplitude=amp,
+            temperature_internal=temp,
             amplitude_order="initial_first",
         )
         .rates()

@@ -78,7 +78,8 @@ def test_non_micro_reversible_amplitude_breaks_ldb():
 
     for amp, ok in [(reversible, True), (irreversible, False)]:
         m = GasModel(
-            es, ea, 1.0, 1.0, 0.1, amp, temperature_internal=1.0, amplitude_order="initial_first"
+            es, ea, temperature_motional=1.0, mass=1.0, density=0.1, amplitude=amp,
+            temperature_internal=1.0, amplitude_order="initial_first",
         )
         res = local_detailed_balance_residual(m.rates(rtol=1e-10), 1.0)
         assert (res < 1e-8) == ok
@@ -98,11 +99,14 @@ def test_old_final_first_amplitude_order_still_works_with_a_deprecation_warning(
     def old(i, j, k, l, q, p, cos_theta):
         return c[i, j] * c[k, l] * np.exp(-(p**2) / 2) * (1 + 0.2 * q * cos_theta)
 
-    ref = GasModel(es, ea, 1.0, 1.0, 0.1, new, temperature_internal=1.0,
+    ref = GasModel(es, ea, temperature_motional=1.0, mass=1.0, density=0.1, amplitude=new,
+                   temperature_internal=1.0,
                    amplitude_order="initial_first").rates(rtol=1e-10)
     with pytest.warns(DeprecationWarning, match="final-first"):
-        legacy = GasModel(es, ea, 1.0, 1.0, 0.1, old, temperature_internal=1.0)
-    explicit = GasModel(es, ea, 1.0, 1.0, 0.1, old, temperature_internal=1.0,
+        legacy = GasModel(es, ea, temperature_motional=1.0, mass=1.0, density=0.1, amplitude=old,
+                          temperature_internal=1.0)
+    explicit = GasModel(es, ea, temperature_motional=1.0, mass=1.0, density=0.1, amplitude=old,
+                        temperature_internal=1.0,
                         amplitude_order="final_first")
     for m in (legacy, explicit):
         np.testing.assert_array_equal(m.rates(rtol=1e-10).channel_rates, ref.channel_rates)
@@ -111,7 +115,8 @@ def test_old_final_first_amplitude_order_still_works_with_a_deprecation_warning(
         0, 1, 1.5, 1, 0, 0.7, 0.3
     )
     with pytest.raises(ParameterError, match="amplitude_order"):
-        GasModel(es, ea, 1.0, 1.0, 0.1, new, temperature_internal=1.0, amplitude_order="up")
+        GasModel(es, ea, temperature_motional=1.0, mass=1.0, density=0.1, amplitude=new,
+                 temperature_internal=1.0, amplitude_order="up")
 
 
 def test_quadrature_two_resolutions_and_error_estimate():

@@ -12,7 +12,7 @@ from thermalize.superop import is_completely_positive, is_trace_preserving, stea
 @pytest.mark.parametrize("spin", [0.5, 1, 2])
 @pytest.mark.parametrize("detuning", [-0.4, 0.0, 0.8, 3.0])
 def test_repeated_interaction_fixed_point_temperature(spin, detuning):
-    m = RepeatedInteractionModel(spin, 1.0, detuning, 1.3, 0.9, 0.6)
+    m = RepeatedInteractionModel(spin, 1.0, detuning, temperature=1.3, coupling=0.9, duration=0.6)
     ss = m.steady_state()
     # LU solve of a tiny well-conditioned system
     np.testing.assert_allclose(ss, m.predicted_state(), rtol=0, atol=1e-10)
@@ -20,7 +20,7 @@ def test_repeated_interaction_fixed_point_temperature(spin, detuning):
 
 
 def test_collision_map_is_cptp():
-    phi = RepeatedInteractionModel(1, 1.0, 0.5, 1.0, 1.0, 0.8).channel()
+    phi = RepeatedInteractionModel(1, 1.0, 0.5, beta=1.0, coupling=1.0, duration=0.8).channel()
     assert is_trace_preserving(phi) and is_completely_positive(phi)
 
 
@@ -37,12 +37,12 @@ def test_scattering_master_equation_relaxes_to_gas_temperature_for_every_detunin
         )
         ss = np.diag(steady_state(sm.generator())).real
         assert np.isclose(fitted_temperature(ss, 1.0), 1.3, rtol=1e-9)
-        ri = RepeatedInteractionModel(1, 1.0, det, 1.3, 1.0, 0.7)
+        ri = RepeatedInteractionModel(1, 1.0, det, temperature=1.3, coupling=1.0, duration=0.7)
         assert np.isclose(ri.predicted_temperature(), 1.3 / (1 + det))
 
 
 def test_bad_input():
     with pytest.raises(ParameterError, match="detuning"):
-        RepeatedInteractionModel(1, 1.0, -2.0, 1.0, 1.0, 1.0)
+        RepeatedInteractionModel(1, 1.0, -2.0, beta=1.0, coupling=1.0, duration=1.0)
     with pytest.raises(ParameterError, match="populations"):
         fitted_temperature([0.5, 0.0], 1.0)

@@ -84,11 +84,15 @@ def test_first_law_and_two_temperature_entropy_production(t_a, t_m, seed):
         rtol=0,
         atol=1e-15,
     )
-    sigma = two_temperature_entropy_production(r, p, t_a, t_m)
+    sigma = two_temperature_entropy_production(
+        r, p, temperature_internal=t_a, temperature_motional=t_m
+    )
     assert isinstance(sigma, float)  # scalar for one population vector (issue 17)
     assert sigma >= -1e-14
     # the same state in a (1, d) batch gives a (1,) array with the same value
-    batch = two_temperature_entropy_production(r, p[None], t_a, t_m)
+    batch = two_temperature_entropy_production(
+        r, p[None], temperature_internal=t_a, temperature_motional=t_m
+    )
     assert batch.shape == (1,) and batch[0] == sigma
 
 

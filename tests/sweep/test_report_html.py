@@ -276,7 +276,7 @@ def test_reproduction_with_missing_json_is_incomplete(tmp_path):
     sec = next(v for k, v in doc.sections.items() if k.startswith("r-"))
     assert "incomplete" in sec["text"] and "demo.skip.json missing" in sec["text"]
     assert sec["text"].startswith("demo.skip")  # the id, from the file names
-    assert "demo.skip.nc, demo.skip.png" in sec["text"]  # the files found
+    assert "demo.skip.nc, demo.skip.pdf, demo.skip.png" in sec["text"]  # the files found
     assert "1 incomplete" in doc.sections["summary"]["text"]
     assert len([k for k in doc.sections if k.startswith("r-")]) == 1
 

@@ -1,6 +1,7 @@
 """Registered quantities of every family, swept through the machinery and checked by physics."""
 
 import numpy as np
+import pytest
 
 from thermalize.scattering import (
     IncidentPacket,
@@ -73,3 +74,49 @@ def test_fermion_effective_temperatures_laws():
     assert float(abs(ds["decomposition_residual"]).max()) < 1e-9  # Eq. (12) adds up
     late = ds.sel(time=3.0)["beta_eff"].values
     assert (np.abs(late[:, 0] - late[:, 1]) < 10.0 - 2.0).all()  # temperatures approach
+
+
+# One cheap point per registered quantity: its sweep dataset describes itself.
+_CHEAP = {
+    "classical.disk-mean-energy": ({"mass_ratio": [1.0]}, {"n_steps": 20, "n_replicas": 10}),
+    "core.detailed-balance-steady-state": ({"beta": [1.0]}, {}),
+    "core.thermal-kinetic-energy": ({"beta": [1.0]}, {"samples": 10}),
+    "fermions.set-effective-temperature": ({"coupling": [3.0]},
+                                           {"levels_per_bath": 8, "time": 1e-3}),
+    "gas.spin-effective-temperature": ({"detuning": [0.5]}, {"spin": 1.0}),
+    "scattering.collision-steady-state": ({"rate": [0.01]}, {"nodes": 16}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_CHEAP))
+def test_every_sweep_quantity_output_describes_itself(name):
+    from thermalize.io import missing_cf_attrs
+    from thermalize.sweep import SweepSpec, quantities, run
+
+    assert set(_CHEAP) == set(quantities())  # a new quantity gets a cheap point here
+    grid, fixed = _CHEAP[name]
+    res = run(SweepSpec(name, grid, fixed, seed=1))
+    assert res.ok, res.failures
+    ds = res.dataset
+    assert missing_cf_attrs(ds) == []  # long_name/units everywhere, a coordinate per dimension
+    for var in list(ds.data_vars) + list(grid):
+        assert ds[var].attrs["long_name"] and ds[var].attrs["units"], var
+    if "bath" in ds.dims:  # baths are "L", "R" everywhere (docs/conventions.md)
+        assert list(ds["bath"].values) == ["L", "R"]
+
+
+def test_xarray_plot_labels_sweep_axes_with_name_and_unit():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from thermalize.sweep import SweepSpec, run
+
+    ds = run(SweepSpec("core.detailed-balance-steady-state", {"beta": [0.5, 1.0, 2.0]},
+                       {"levels": 3})).dataset
+    ax = ds["populations"].sel(level=1).plot()[0].axes
+    assert ax.get_xlabel() == "inverse temperature [1/energy]"
+    # xarray wraps long labels onto lines
+    assert " ".join(ax.get_ylabel().split()).startswith("steady-state population [dimensionless")
+    plt.close(ax.figure)

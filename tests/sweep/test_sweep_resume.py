@@ -1,5 +1,6 @@
 """Checkpoint and resume: kill -9 midway, rerun, nothing finished is recomputed."""
 
+import json
 import math
 import os
 import signal
@@ -45,12 +46,12 @@ def _cli(*args, **kw):
 
 
 def _without_time(ds: xr.Dataset) -> xr.Dataset:
-    """Drop the write-time provenance (date; HEAD may move while the test runs; the command
-    names the output directory; BLAS libraries are listed in load order, which differs
-    between a pool worker and the main process)."""
+    """Drop the provenance of the run itself (date, command, BLAS, wall time; HEAD may move
+    while the test runs)."""
     ds = ds.copy()
-    for key in ("created_utc", "git_commit", "command", "blas", "wall_time_s"):
-        ds.attrs.pop(key, None)
+    for key in ("created_utc", "git_commit", "git_dirty", "command", "blas", "wall_time_s",
+                "n_runs"):
+        ds.attrs.pop(key)
     return ds
 
 
@@ -91,6 +92,12 @@ def test_kill_9_midway_then_resume_recomputes_only_missing_chunks(tmp_path):
     resumed, uninterrupted = read_dataset(out / "sweep.nc"), read_dataset(fresh_out / "sweep.nc")
     xr.testing.assert_identical(_without_time(resumed), _without_time(uninterrupted))
     np.testing.assert_array_equal(resumed["square"].values, np.arange(N_POINTS) ** 2.0)
+    # the wall time is summed over both runs: the killed one counts up to its last checkpoint
+    # (>= the 3 chunks of 0.1 s per point it finished on 2 workers), the resumed one in full
+    runs = json.loads((out / "sweep.json").read_text())["status"]["runtimes_s"]
+    assert len(runs) == 2 and runs[0] >= 3 * CHUNK * 0.1 / 2 and runs[1] > 0
+    assert resumed.attrs["n_runs"] == 2 and uninterrupted.attrs["n_runs"] == 1
+    assert resumed.attrs["wall_time_s"] == pytest.approx(sum(runs), abs=2e-3)  # rounded to ms
 
 
 def test_ctrl_c_stops_workers_and_keeps_finished_chunks(tmp_path):
@@ -133,6 +140,8 @@ def test_changed_spec_is_refused_unless_forced(tmp_path):
     np.testing.assert_array_equal(read_dataset(out / "sweep.nc")["x"], [1, 2, 4])
     again = run(b, out=out)  # same spec: everything from checkpoints
     assert again.evaluated == 0 and again.reused == 3 and len(_evaluations(counter)) == 6
+    # the forced run started the time count afresh; the rerun added its own
+    assert read_dataset(out / "sweep.nc").attrs["n_runs"] == 2
 
 
 def test_resuming_chunks_of_another_version_warns(tmp_path, caplog):

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import functools
 import inspect
-import math
 import warnings
 
 import numpy as np
 
-from ..errors import ParameterError, as_float_array, require_dense_size, require_int, require_real
+from ..errors import (
+    ParameterError,
+    as_float_array,
+    beta_or_temperature,
+    require_dense_size,
+    require_int,
+    require_real,
+)
 
 __all__ = [
     "MAX_PARTICLES",
@@ -75,25 +81,10 @@ def beta_from(beta, temperature, *, beta_name: str = "beta", temperature_name: s
     """Inverse temperature from ``beta`` or ``temperature`` (exactly one), checked > 0.
 
     Returns a float; a temperature so small or large that 1/T is not a positive finite
-    float is a ParameterError naming `temperature_name`.
+    float is a ParameterError naming `temperature_name` (``errors.beta_or_temperature``).
     """
-    if beta is not None and temperature is not None:
-        raise ParameterError(
-            f"give {beta_name}= or {temperature_name}=, not both "
-            f"(got {beta_name}={beta!r}, {temperature_name}={temperature!r})"
-        )
-    if temperature is None:
-        if beta is None:
-            raise ParameterError(f"{beta_name} is required (or give {temperature_name}=)")
-        return positive_real(beta_name, beta)
-    t = positive_real(temperature_name, temperature)
-    b = 1.0 / t
-    if not (0.0 < b < math.inf):
-        raise ParameterError(
-            f"{temperature_name}={t!r} is outside the representable range: 1/{temperature_name} "
-            "is not a positive finite float"
-        )
-    return b
+    return beta_or_temperature(beta, temperature, beta_name=beta_name,
+                               temperature_name=temperature_name, positive=True)
 
 
 def with_temperature(func):

@@ -9,6 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import expm_multiply
 
+from .._qutip import to_array
 from ._dataset import UNITLESS, dataset, variable
 from .model import CountingModel
 from ..errors import ParameterError, as_float_array, require_dense_size, require_int
@@ -23,6 +24,7 @@ _DENSE_PROPAGATOR_MAX = 1024
 
 def _initial_vector(model: CountingModel, rho0) -> np.ndarray:
     d = model.dimension
+    rho0 = to_array(rho0)  # a Qobj is read at the boundary
     r = np.asarray(rho0.toarray() if sp.issparse(rho0) else rho0, dtype=complex)
     if r.shape == (d,):
         r = np.diag(r)

@@ -318,7 +318,7 @@ class CountingModel:
         In the steady state (default) this is the first scaled cumulant.
         """
         d = self.dimension
-        r = self.steady_state() if rho is None else np.asarray(rho, dtype=complex)
+        r = self.steady_state() if rho is None else np.asarray(to_array(rho), dtype=complex)
         if r.shape != (d, d):
             raise ParameterError(f"rho must have shape ({d}, {d}), got {r.shape}")
         flux = np.array(

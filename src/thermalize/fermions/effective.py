@@ -268,10 +268,12 @@ def _natural_parameters(
     )
 
 
-def grand_canonical_entropy(levels, beta: float, mu: float) -> float:
+def grand_canonical_entropy(levels, beta: float | None = None, mu: float | None = None, *,
+                            temperature: float | None = None) -> float:
     r"""Entropy :math:`\mathcal S = \sum_k h(f(\beta(\epsilon_k-\mu)))` of a grand-canonical state.
 
-    The entropy entering Eq. (7) of Usui et al. (2024).
+    The entropy entering Eq. (7) of Usui et al. (2024). ``temperature=`` (1/beta, 0 meaning
+    beta = inf) is accepted instead of `beta` (never both).
 
     Examples
     --------
@@ -279,7 +281,16 @@ def grand_canonical_entropy(levels, beta: float, mu: float) -> float:
     1.386294
     """
     eps = as_float_array("levels", levels, ndim=1)
+    if (beta is None) == (temperature is None):
+        raise ParameterError(f"give exactly one of beta={beta!r} and temperature={temperature!r}")
+    if temperature is not None:
+        t = require_real("temperature", temperature, allow_inf=True)
+        if not t >= 0:
+            raise ParameterError(f"temperature={t!r} is outside the allowed range [0, inf]")
+        beta = np.inf if t == 0 else 1.0 / t
     beta = require_real("beta", beta, allow_inf=True)
+    if mu is None:
+        raise ParameterError("mu (the chemical potential) is required")
     mu = require_real("mu", mu, allow_inf=True)
     if np.isinf(beta) and np.isinf(mu):
         raise ParameterError(f"beta={beta!r} and mu={mu!r} cannot both be infinite")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._qutip import to_array
 from ..errors import ParameterError, as_float_array, require_real
 from .model import SYSTEM, QuadraticModel, require_model
 from .transfer import COMMUTATOR_ATOL, TransferStatistics, _fields, _local_frame
@@ -50,11 +51,12 @@ def exchange_fluctuation_check(
     c0,
     time,
     *,
-    beta: Mapping,
+    beta: Mapping | None = None,
     mu: Mapping,
     particle_fields: Mapping,
     energy_fields: Mapping,
     tolerance: float = 1e-9,
+    temperature: Mapping | None = None,
 ) -> ExchangeFluctuationCheck:
     r"""Check :math:`p_F(\Delta E, \Delta N)/p_B(-\Delta E, -\Delta N) = e^{\sum_p\beta_p(\Delta E_p - \mu_p\Delta N_p)}`.
 
@@ -74,6 +76,7 @@ def exchange_fluctuation_check(
     c0 : ndarray, shape (n, n)
     time : float
     beta, mu : mapping part -> float
+        (``temperature=`` mapping part -> T > 0 instead of `beta`; never both)
         Finite inverse temperatures and chemical potentials of the counted parts.
     particle_fields, energy_fields : mapping part -> array_like
         Real counting fields at which the identity is tested.
@@ -89,11 +92,25 @@ def exchange_fluctuation_check(
         If c0 is not of the required product grand-canonical form for these beta, mu.
     """
     require_model(model)
+    if beta is not None and temperature is not None:
+        raise ParameterError("give beta= or temperature= (mappings part -> value), not both")
+    if temperature is not None:
+        if not isinstance(temperature, Mapping):
+            raise ParameterError("temperature must be a mapping part -> T")
+        beta = {}
+        for p, t in temperature.items():
+            t = require_real(f"temperature[{p!r}]", t)
+            if not t > 0:
+                raise ParameterError(
+                    f"temperature[{p!r}]={t!r} is outside the allowed range (0, inf)"
+                )
+            beta[p] = 1.0 / t
     if not isinstance(beta, Mapping) or not isinstance(mu, Mapping) or set(beta) != set(mu):
         raise ParameterError("beta and mu must be mappings with the same part labels")
     parts = tuple(beta)
     betas = {p: require_real(f"beta[{p!r}]", beta[p]) for p in parts}
     mus = {p: require_real(f"mu[{p!r}]", mu[p]) for p in parts}
+    c0 = to_array(c0)  # a Qobj is read at the boundary
     _, _, n = _local_frame(model, c0)
     for label in (SYSTEM, *model.bath_labels):
         idx = model.modes(label)

@@ -17,9 +17,9 @@ __all__ = ["pure_state_realisations"]
 
 def pure_state_realisations(
     model,
-    beta,
-    mu,
-    times,
+    beta=None,
+    mu=None,
+    times=None,
     *,
     n_realisations: int,
     rng,
@@ -27,6 +27,7 @@ def pure_state_realisations(
     joint_bath: SecularEquation | Eigvalsh | None = None,
     quantities=None,
     progress: bool = False,
+    temperature=None,
 ) -> xr.Dataset:
     r"""`entropy_production` from independent pure Fock states, one per realisation.
 
@@ -50,7 +51,8 @@ def pure_state_realisations(
     ----------
     model : QuadraticModel
     beta, mu : float, sequence or dict
-        Per-bath Fermi functions the occupations are drawn from.
+        Per-bath Fermi functions the occupations are drawn from (``temperature=`` instead of
+        `beta`, never both).
     times : array_like, shape (nt,)
     n_realisations : int
         Number of independent pure states (>= 1).
@@ -103,7 +105,8 @@ def pure_state_realisations(
     draws = range(int(n_realisations))
     for k in tqdm(draws, desc="pure states", unit="state", disable=not progress):
         c0, occ = sample_fock_correlation_matrix(
-            model, beta, mu, system_occupation, rng=rng, return_occupations=True
+            model, beta, mu, system_occupation, rng=rng, return_occupations=True,
+            temperature=temperature,
         )
         drawn.append(occ)
         try:
@@ -134,7 +137,8 @@ def pure_state_realisations(
     params.update(
         n_realisations=int(n_realisations),
         initial_state="pure Fock states from Fermi functions",
-        beta=_plain(beta),
+        **({"beta": _plain(beta)} if temperature is None else
+           {"temperature": _plain(temperature)}),
         mu=_plain(mu),
     )
     ds.attrs["parameters"] = params

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._qutip import to_array
 from ..errors import (
     ParameterError,
     PhysicsWarning,
@@ -64,7 +65,7 @@ class BornGaussian:
     ancilla_dimension: int
 
     def __post_init__(self) -> None:
-        c = np.asarray(self.coupling)
+        c = np.asarray(to_array(self.coupling))  # a Qobj is read at the boundary
         if not np.issubdtype(c.dtype, np.number) or c.dtype == bool:
             raise ParameterError(f"coupling must be a numeric matrix, got dtype {c.dtype}")
         if c.ndim != 2 or c.shape[0] != c.shape[1] or c.size == 0:

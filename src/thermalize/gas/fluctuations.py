@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._qutip import to_array
 from ..counting import CountingModel, counting_distribution
 from ..counting._dataset import UNITLESS, dataset, variable
-from ..errors import ParameterError, require_real
+from ..errors import ParameterError, beta_or_temperature, require_real
 from ..quantum import gibbs_populations
 from ._spin_ops import spin_operators
 from .collision_rates import collision_rates
@@ -149,7 +150,7 @@ class SpinExchangeStatistics:
 
 
 def spin_exchange_statistics(
-    model: SpinGasModel, times, *, rho0=None, beta_initial=None
+    model: SpinGasModel, times, *, rho0=None, beta_initial=None, temperature_initial=None
 ) -> SpinExchangeStatistics:
     r"""Finite-time statistics of the quanta a spin J exchanges with one gas.
 
@@ -168,9 +169,12 @@ def spin_exchange_statistics(
     times : array_like, shape (nt,)
     rho0 : ndarray, shape (d,) or (d, d), optional
         Initial state (default: ground state, as in Fig. 2). Exclusive with `beta_initial`.
-    beta_initial : float, optional
-        Start from Gibbs(beta_0) of h_S = omega_S J_z (any real beta_0).
+    beta_initial, temperature_initial : float, optional
+        Start from Gibbs(beta_0) of h_S = omega_S J_z (any real beta_0; or T_0 = 1/beta_0).
     """
+    beta_initial = beta_or_temperature(beta_initial, temperature_initial, required=False,
+                                       beta_name="beta_initial",
+                                       temperature_name="temperature_initial")
     _require_spin(model)
     d = model.dimension
     if rho0 is not None and beta_initial is not None:
@@ -183,7 +187,7 @@ def spin_exchange_statistics(
         p0 = np.zeros(d)
         p0[0] = 1.0
     else:
-        p0 = np.asarray(rho0)
+        p0 = np.asarray(to_array(rho0))  # a Qobj is read at the boundary
     cm = spin_counting_model(model)
     two_j = d - 1
     rho = np.diag(p0) if np.ndim(p0) == 1 else p0
@@ -208,8 +212,9 @@ def _masked_model(model: GasModel, eps: float) -> GasModel:
         return model.scattering_amplitude(j, l, p, i, k, q, cos_theta) * mask[k, l]
 
     return GasModel(
-        model.system_energies, a, model.temperature_motional, model.mass, model.density,
-        amplitude, temperature_internal=model.temperature_internal,
+        model.system_energies, a, temperature_motional=model.temperature_motional,
+        mass=model.mass, density=model.density, amplitude=amplitude,
+        temperature_internal=model.temperature_internal,
         ancilla_populations=model.ancilla_populations, energy_atol=model.energy_atol,
         amplitude_order="initial_first",
     )

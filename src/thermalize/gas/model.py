@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._qutip import to_array
 from ..errors import (
     ParameterError,
     as_float_array,
@@ -24,13 +25,19 @@ from .spin import SpinGasModel, _temperature, spin_operators
 __all__ = ["GasModel"]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class GasModel:
     r"""A d_S-level system scattering dilute gas particles with internal levels (Gaida et al. 2025).
 
     Units hbar = k_B = 1. The gas is a product of an ancilla state diagonal in h_A (Gibbs at
     `temperature_internal`, or `ancilla_populations`) and a Maxwell momentum distribution
     (Eq. 2) at `temperature_motional`; the two temperatures may differ.
+
+    ``GasModel(system_energies, ancilla_energies, *, beta_motional=, mass=, density=,
+    amplitude=, beta_internal= | ancilla_populations=, ...)``; ``temperature_motional=`` /
+    ``temperature_internal=`` are accepted instead of the betas (never both for one bath).
+    The old positional form ``GasModel(e_S, e_A, T_M, mass, density, amplitude, ...)`` still
+    works with a DeprecationWarning (docs/conventions.md: temperatures enter as keywords).
 
     Attributes
     ----------
@@ -81,7 +88,55 @@ class GasModel:
     energy_atol: float = 1e-9
     amplitude_order: str | None = None
 
-    def __post_init__(self) -> None:
+    def __init__(self, system_energies, ancilla_energies, *legacy, mass=None, density=None,
+                 amplitude=None, beta_motional=None, temperature_motional=None,
+                 beta_internal=None, temperature_internal=None, ancilla_populations=None,
+                 energy_atol=None, amplitude_order=None) -> None:
+        old_order = ("temperature_motional", "mass", "density", "amplitude",
+                     "temperature_internal", "ancilla_populations", "energy_atol",
+                     "amplitude_order")
+        if len(legacy) > len(old_order):
+            raise ParameterError(
+                f"GasModel takes at most {2 + len(old_order)} positional arguments, got "
+                f"{2 + len(legacy)}"
+            )
+        if legacy:
+            warnings.warn(
+                "positional GasModel(system_energies, ancilla_energies, T_M, mass, density, "
+                "amplitude) is deprecated: pass beta_motional= (or temperature_motional=), "
+                "mass=, density= and amplitude= as keywords",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+        given = {"temperature_motional": temperature_motional, "mass": mass,
+                 "density": density, "amplitude": amplitude,
+                 "temperature_internal": temperature_internal,
+                 "ancilla_populations": ancilla_populations, "energy_atol": energy_atol,
+                 "amplitude_order": amplitude_order}
+        positional = dict(zip(old_order, legacy))
+        for name in positional:
+            if given[name] is not None:
+                raise ParameterError(f"{name} given both positionally and as a keyword")
+        values = {**given, **positional}
+        if values["energy_atol"] is None:
+            values["energy_atol"] = 1e-9
+        for name in ("mass", "density", "amplitude"):
+            if values[name] is None:
+                raise ParameterError(f"missing {name}=")
+        values["temperature_motional"] = _temperature(
+            "motional", beta_motional, given["temperature_motional"],
+            positional.get("temperature_motional"),
+        )
+        if beta_internal is not None:
+            values["temperature_internal"] = _temperature(
+                "internal", beta_internal, values["temperature_internal"], None
+            )
+        values.update(system_energies=system_energies, ancilla_energies=ancilla_energies)
+        for k, v in values.items():
+            object.__setattr__(self, k, v)
+        self._check()
+
+    def _check(self) -> None:
         order = self.amplitude_order
         if order is None:
             order = getattr(self.amplitude, "amplitude_order", None)
@@ -177,14 +232,16 @@ class GasModel:
                 "internal", beta_internal, temperature_internal, None
             )
         a = as_float_array("ancilla_energies", ancilla_energies, ndim=1)
-        amp = BornGaussian(np.asarray(coupling), strength, interaction_range, mass, int(a.size))
+        amp = BornGaussian(
+            np.asarray(to_array(coupling)), strength, interaction_range, mass, int(a.size)
+        )
         return cls(
             system_energies,
             ancilla_energies,
-            temperature_motional,
-            mass,
-            density,
-            amp,
+            temperature_motional=temperature_motional,
+            mass=mass,
+            density=density,
+            amplitude=amp,
             temperature_internal=temperature_internal,
             ancilla_populations=ancilla_populations,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,7 +47,7 @@ def fitted_temperature(populations, omega_s: float) -> float:
     return float(t)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class RepeatedInteractionModel:
     r"""Spin J colliding one at a time with fresh thermal two-level ancillas (Refs. [34, 35]).
 
@@ -55,6 +56,11 @@ class RepeatedInteractionModel:
     :math:`\rho\otimes\gamma_A` and traces the ancilla out. The exchange conserves
     :math:`J_z + \sigma_z/2`, so the fixed point is :math:`e^{-(\omega_A/T) J_z}`: a Gibbs
     state at :math:`\omega_S T/\omega_A`, not at the ancilla temperature T, unless resonant.
+
+    ``RepeatedInteractionModel(spin, omega_s, detuning, *, beta=, coupling=, duration=)``;
+    ``temperature=`` is accepted instead of ``beta=`` (never both). The old positional form
+    ``RepeatedInteractionModel(spin, omega_s, detuning, T, g, tau)`` still works with a
+    DeprecationWarning (docs/conventions.md: temperatures enter as keywords).
 
     Attributes
     ----------
@@ -65,7 +71,7 @@ class RepeatedInteractionModel:
     detuning : float
         omega_A - omega_S; omega_A must be > 0.
     temperature : float
-        Ancilla temperature T > 0.
+        Ancilla temperature T > 0 (`beta` = 1/T).
     coupling : float
         Exchange strength g > 0.
     duration : float
@@ -73,7 +79,7 @@ class RepeatedInteractionModel:
 
     Examples
     --------
-    >>> m = RepeatedInteractionModel(1, 1.0, 1.0, 1.0, 1.0, 0.7)
+    >>> m = RepeatedInteractionModel(1, 1.0, 1.0, beta=1.0, coupling=1.0, duration=0.7)
     >>> round(fitted_temperature(np.diag(m.steady_state()).real, 1.0), 8)  # omega_S T/omega_A
     0.5
     """
@@ -85,7 +91,50 @@ class RepeatedInteractionModel:
     coupling: float
     duration: float
 
-    def __post_init__(self) -> None:
+    def __init__(self, spin, omega_s, detuning, *legacy, beta=None, temperature=None,
+                 coupling=None, duration=None) -> None:
+        if len(legacy) > 3:
+            raise ParameterError(
+                "RepeatedInteractionModel takes at most 6 positional arguments, got "
+                f"{3 + len(legacy)}"
+            )
+        if legacy:
+            warnings.warn(
+                "positional RepeatedInteractionModel(spin, omega_s, detuning, T, g, tau) is "
+                "deprecated: pass beta= (or temperature=), coupling= and duration= as keywords",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+        leg = list(legacy) + [None] * (3 - len(legacy))
+        for name, kw, pos in (("coupling", coupling, leg[1]), ("duration", duration, leg[2])):
+            if kw is not None and pos is not None:
+                raise ParameterError(f"{name} given both positionally and as a keyword")
+        if sum(x is not None for x in (beta, temperature, leg[0])) > 1:
+            raise ParameterError(
+                f"give only one of beta={beta!r} and temperature={temperature!r}"
+                + (f" (temperature {leg[0]!r} given positionally)" if leg[0] is not None else "")
+            )
+        if beta is not None:
+            b = require_real("beta", beta)
+            require_positive("beta", b)
+            t = 1.0 / b
+            if not np.isfinite(t):
+                raise ParameterError(f"beta={b!r} is too small: 1/beta overflows float64")
+        else:
+            t = temperature if temperature is not None else leg[0]
+            if t is None:
+                raise ParameterError("missing beta= (or temperature=) of the ancillas")
+        values = {"spin": spin, "omega_s": omega_s, "detuning": detuning, "temperature": t,
+                  "coupling": coupling if coupling is not None else leg[1],
+                  "duration": duration if duration is not None else leg[2]}
+        for name in ("coupling", "duration"):
+            if values[name] is None:
+                raise ParameterError(f"missing {name}= (> 0)")
+        for k, v in values.items():
+            object.__setattr__(self, k, v)
+        self._check()
+
+    def _check(self) -> None:
         _check_spin_detuning(self.spin, self.omega_s, self.detuning)
         for name in ("omega_s", "detuning", "temperature", "coupling", "duration"):
             object.__setattr__(self, name, require_real(name, getattr(self, name)))

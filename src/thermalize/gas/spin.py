@@ -6,6 +6,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..errors import (
     ParameterError,
@@ -263,15 +264,17 @@ class SpinGasModel:
         D,  # noqa: N803 - the paper's symbol
         A,  # noqa: N803 - the paper's symbol
         omega_s=1.0,
-        temperature_motional=1.0,
+        temperature_motional=None,
         recoil_energy=None,
         rate_scale=1.0,
+        beta_motional=None,
     ) -> SpinGasModel:
         r"""Model from the dimensionless variables of Fig. 2 (Gaida et al. 2025).
 
         :math:`D = \hbar\Delta/k_BT_M` and :math:`A = \hbar\omega_A/k_BT_A`, so
         :math:`\Delta = D\,T_M`, :math:`\omega_A = \omega_S + \Delta`, :math:`T_A = \omega_A/A`.
-        `recoil_energy` defaults to `temperature_motional` (the paper's k_B T_M = E_R).
+        The gas temperature is ``beta_motional=`` or ``temperature_motional=`` (default
+        T_M = 1; never both). `recoil_energy` defaults to T_M (the paper's k_B T_M = E_R).
         Ergotropy builds up iff D > A (then omega_S/T = A - D < 0, Eq. 21).
 
         Examples
@@ -282,8 +285,9 @@ class SpinGasModel:
         """
         d_val, a_val = require_real("D", D), require_real("A", A)
         require_positive("A", a_val)
-        t_m = require_real("temperature_motional", temperature_motional)
-        require_positive("temperature_motional", t_m)
+        if beta_motional is None and temperature_motional is None:
+            temperature_motional = 1.0
+        t_m = _temperature("motional", beta_motional, temperature_motional, None)
         omega_s = require_real("omega_s", omega_s)
         require_positive("omega_s", omega_s)
         delta = d_val * t_m
@@ -411,20 +415,41 @@ class SpinGasModel:
         """h_S = omega_S J_z, shape (d, d)."""
         return np.diag(self.energies())
 
-    def generator(self) -> np.ndarray:
+    def generator(self, *, sparse: bool | None = None):
         """Lindblad generator of Eq. (18), matrix form (d*d, d*d) for the core `evolve`.
 
-        Dense: limited to 2J + 1 <= 101 (the dynamics methods never build it).
+        Parameters
+        ----------
+        sparse : bool or None
+            True: a ``scipy.sparse`` CSR matrix, built in O(d^2) (3 d^2 nonzeros), for any J.
+            False or None (default): dense, limited to 2J + 1 <= 101 (ParameterError above,
+            before allocating, suggesting sparse=True).
+
+        Examples
+        --------
+        >>> m = SpinGasModel.example(spin=100)
+        >>> L = m.generator(sparse=True)  # d = 201: the dense form would be 13 GB
+        >>> L.shape, L.format
+        ((40401, 40401), 'csr')
         """
         d = self.dimension
+        if sparse is None:
+            sparse = False
+        elif not isinstance(sparse, (bool, np.bool_)):
+            raise ParameterError(f"sparse must be True, False or None, got {sparse!r}")
+        rates = list(self._absolute_rates())
+        if sparse:
+            jp = sp.diags(ladder_coefficients(self.spin), -1, shape=(d, d), format="csr")
+            h = sp.diags(self.energies(), 0, format="csr")
+            return liouvillian(h, [jp, jp.T.tocsr()], rates, sparse=True)
         if d > _MAX_GENERATOR_DIMENSION:
             raise ParameterError(
                 f"spin={self.spin!r}: the dense (d^2, d^2) generator is limited to 2J+1 <= "
-                f"{_MAX_GENERATOR_DIMENSION} (got {d}); use populations/evolve instead"
+                f"{_MAX_GENERATOR_DIMENSION} (got {d}); use sparse=True, or populations/evolve"
             )
         require_dense_size("generator (d^2, d^2)", (d * d, d * d))
         _, jp, jm = spin_operators(self.spin)
-        return liouvillian(self.hamiltonian(), [jp, jm], list(self._absolute_rates()))
+        return liouvillian(self.hamiltonian(), [jp, jm], rates)
 
     def ladder_rates(self) -> tuple[np.ndarray, np.ndarray]:
         r"""(up, down) rates of the population equation: up[i] = Gamma_+ |<i+1|J_+|i>|^2,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ from ..errors import (
 )
 from ..superop import to_matrix
 from .collision_rates import CollisionRates
+from .spin import _temperature
 
 __all__ = [
     "EnergyFlows",
@@ -40,7 +42,8 @@ def _require_rates(rates) -> None:
         )
 
 
-def local_detailed_balance_residual(rates: CollisionRates, beta: float) -> float:
+def local_detailed_balance_residual(rates: CollisionRates, beta: float | None = None, *,
+                                    temperature: float | None = None) -> float:
     r"""Largest relative violation of Eq. (13), :math:`R_{ij} e^{-\beta e_j} = R_{ji} e^{-\beta e_i}`.
 
     Parameters
@@ -48,6 +51,8 @@ def local_detailed_balance_residual(rates: CollisionRates, beta: float) -> float
     rates : CollisionRates
     beta : float
         Inverse temperature of the gas (T_A = T_M = 1/beta for the law to hold).
+    temperature : float, optional
+        1/beta, instead of `beta` (never both).
 
     Returns
     -------
@@ -62,7 +67,7 @@ def local_detailed_balance_residual(rates: CollisionRates, beta: float) -> float
     True
     """
     _require_rates(rates)
-    beta = require_real("beta", beta)
+    beta = _beta_from(beta, temperature)
     r = rates.rate_matrix()
     e = rates.energies
     ref = e.min() if beta >= 0 else e.max()  # exponents <= 0: no overflow for any beta
@@ -150,7 +155,8 @@ def entropy_rate(generator, states) -> np.ndarray:
     return -np.real(np.einsum("...ij,...ji->...", drho, logrho))
 
 
-def entropy_production_rate(generator, energies, beta: float, states) -> np.ndarray:
+def entropy_production_rate(generator, energies, beta: float | None = None, states=None, *,
+                            temperature: float | None = None) -> np.ndarray:
     r"""Entropy production rate :math:`\sigma = \dot S - \beta\dot Q \ge 0` (Clausius, Eq. 16).
 
     Non-negative along every trajectory when the gas is in equilibrium at `beta`
@@ -161,7 +167,7 @@ def entropy_production_rate(generator, energies, beta: float, states) -> np.ndar
     generator : ndarray, shape (d*d, d*d)
     energies : ndarray, shape (d,)
     beta : float
-        Inverse gas temperature.
+        Inverse gas temperature (or ``temperature=`` 1/beta; never both).
     states : ndarray, shape (..., d, d)
         Full-rank states (eigenvalues are floored at 1e-300 in the logarithm).
 
@@ -177,7 +183,9 @@ def entropy_production_rate(generator, energies, beta: float, states) -> np.ndar
     >>> bool(entropy_production_rate(m.generator(), m.energies(), 1.0, rho) >= 0)
     True
     """
-    beta = require_real("beta", beta)
+    beta = _beta_from(beta, temperature)
+    if states is None:
+        raise ParameterError("missing states= (ndarray (..., d, d) or Qobj)")
     return entropy_rate(generator, states) - beta * heat_current(generator, energies, states)
 
 
@@ -235,7 +243,9 @@ def energy_flows(rates: CollisionRates, populations) -> EnergyFlows:
 
 
 def two_temperature_entropy_production(
-    rates: CollisionRates, populations, temperature_internal: float, temperature_motional: float
+    rates: CollisionRates, populations, *legacy, beta_internal: float | None = None,
+    beta_motional: float | None = None, temperature_internal: float | None = None,
+    temperature_motional: float | None = None,
 ) -> np.ndarray:
     r"""Channel-resolved entropy production :math:`\dot S_S + \dot E_A/T_A + \dot E_M/T_M \ge 0`.
 
@@ -251,7 +261,11 @@ def two_temperature_entropy_production(
         Of a model whose ancilla populations are Gibbs at `temperature_internal`.
     populations : ndarray, shape (nt, d) or (d,)
         Positive populations.
-    temperature_internal, temperature_motional : float
+    beta_internal, beta_motional : float
+        1/T_A and 1/T_M, keyword-only (two temperatures side by side are easy to swap);
+        ``temperature_internal=`` / ``temperature_motional=`` are accepted instead (never both
+        for one bath). The old positional form ``(rates, populations, T_A, T_M)`` still works
+        with a DeprecationWarning.
 
     Returns
     -------
@@ -261,15 +275,28 @@ def two_temperature_entropy_production(
     --------
     >>> from thermalize.gas import GasModel
     >>> r = GasModel.example(temperature_internal=2.0).rates()
-    >>> s = two_temperature_entropy_production(r, [0.5, 0.3, 0.2], 2.0, 1.0)
+    >>> s = two_temperature_entropy_production(r, [0.5, 0.3, 0.2], temperature_internal=2.0,
+    ...                                        beta_motional=1.0)
     >>> isinstance(s, float) and s >= 0
     True
     """
     _require_rates(rates)
-    t_a = require_real("temperature_internal", temperature_internal)
-    t_m = require_real("temperature_motional", temperature_motional)
-    require_positive("temperature_internal", t_a)
-    require_positive("temperature_motional", t_m)
+    if len(legacy) > 2:
+        raise ParameterError(
+            f"two_temperature_entropy_production takes at most 4 positional arguments, got "
+            f"{2 + len(legacy)}"
+        )
+    if legacy:
+        warnings.warn(
+            "positional temperatures in two_temperature_entropy_production(rates, populations, "
+            "T_A, T_M) are deprecated: pass beta_internal=, beta_motional= (or "
+            "temperature_internal=, temperature_motional=) as keywords",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+    leg = list(legacy) + [None] * (2 - len(legacy))
+    t_a = _temperature("internal", beta_internal, temperature_internal, leg[0])
+    t_m = _temperature("motional", beta_motional, temperature_motional, leg[1])
     p_in = as_float_array("populations", populations)
     p = np.atleast_2d(p_in)
     w = rates.population_generator()
@@ -280,3 +307,19 @@ def two_temperature_entropy_production(
     fl = energy_flows(rates, p)
     out = s_dot + fl.ancilla / t_a + fl.motion / t_m
     return float(out[0]) if p_in.ndim == 1 else out
+
+
+def _beta_from(beta, temperature) -> float:
+    """beta from exactly one of ``beta=`` and ``temperature=`` (any real beta: the gas laws
+    hold for negative temperatures too; a temperature must be > 0)."""
+    if beta is not None and temperature is not None:
+        raise ParameterError(
+            f"give only one of beta={beta!r} and temperature={temperature!r}"
+        )
+    if temperature is not None:
+        t = require_real("temperature", temperature)
+        require_positive("temperature", t)
+        return 1.0 / t
+    if beta is None:
+        raise ParameterError("missing beta= (or temperature=)")
+    return require_real("beta", beta)

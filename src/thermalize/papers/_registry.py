@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib
 import math
 import pkgutil
@@ -149,6 +150,10 @@ class Reproduction:
         The expensive work as independent tasks (see ``papers/_tasks.py``): the runner
         computes them on the chosen executor, stores them under their keys and then calls
         ``compute``, which finds their results. Without it the whole ``compute`` is one task.
+    cf : dict, optional
+        ``{name: (long_name, units, symbol)}`` of every data variable, coordinate and
+        dimension of the dataset (CF attributes, `thermalize.io.describe`); ``compute``
+        applies it.
     """
 
     id: str
@@ -160,6 +165,7 @@ class Reproduction:
     checks: Callable = field(repr=False)
     full_runtime_estimate_s: float = math.nan
     tasks: Callable | None = field(default=None, repr=False)
+    cf: dict = field(default_factory=dict, repr=False)
 
     def estimate_s(self, quick: bool) -> float:
         """Estimated wall time on one core in the given mode."""
@@ -179,8 +185,13 @@ def register(
     checks: Callable,
     full_runtime_estimate_s: float = math.nan,
     tasks: Callable | None = None,
+    cf: dict | None = None,
 ):
     """Decorator registering ``compute(quick: bool) -> Dataset`` as reproduction `id`.
+
+    `cf` (``{name: (long_name, units, symbol)}``) describes the dataset's variables and
+    coordinates (CF attributes); a name that is a dimension without a coordinate gets the
+    coordinate ``0, 1, ...``. The registered (and returned) compute applies it.
 
     A complete example, with its plot and checks, is ``thermalize/papers/core/gibbs.py``
     (``core.gibbs-fixed-point``); the paper subpackages of ``thermalize/papers`` (one per
@@ -191,13 +202,36 @@ def register(
     def wrap(compute: Callable) -> Callable:
         if id in _REGISTRY and _REGISTRY[id].compute.__qualname__ != compute.__qualname__:
             raise ValueError(f"reproduction id {id!r} registered twice")
+        described = _described(compute, dict(cf or {}))
         _REGISTRY[id] = Reproduction(
-            id, title, paper, float(runtime_estimate_s), compute, plot, checks,
-            float(full_runtime_estimate_s), tasks,
+            id, title, paper, float(runtime_estimate_s), described, plot, checks,
+            float(full_runtime_estimate_s), tasks, dict(cf or {}),
         )
-        return compute
+        return described
 
     return wrap
+
+
+def describe_dataset(ds, cf: dict):
+    """Apply `cf` to `ds` (see `register`): coordinates for bare dimensions, then
+    `thermalize.io.describe` of every name present (returns `ds`)."""
+    from ..io import describe
+
+    bare = {d: np.arange(ds.sizes[d]) for d in cf if d in ds.dims and d not in ds.coords}
+    if bare:
+        ds = ds.assign_coords(bare)
+    return describe(ds, {k: v for k, v in cf.items() if k in ds.variables})
+
+
+def _described(compute: Callable, cf: dict) -> Callable:
+    if not cf:
+        return compute
+
+    @functools.wraps(compute)
+    def described(quick: bool):
+        return describe_dataset(compute(quick), cf)
+
+    return described
 
 
 def _load_all() -> None:

@@ -1,5 +1,8 @@
 """Run reproductions: their tasks on an executor, then assemble, check, draw, and write
-``DIR/<mode>/ID.nc``, ``ID.png``, ``ID.json`` (mode ``quick`` or ``full``)."""
+``DIR/<mode>/ID.nc``, ``ID.json`` and the figure ``ID.png`` (plus ``ID.pdf``, ``ID.svg`` as
+asked), mode ``quick`` or ``full``; every file carries the provenance of
+`thermalize.io.provenance` (version, commit, software, BLAS, host, command, mode, wall
+time summed over the runs of a resumed reproduction)."""
 
 from __future__ import annotations
 
@@ -8,13 +11,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 from threadpoolctl import threadpool_limits
 
 from ..sweep import Executor, SerialExecutor, Task, TaskStore, function_reference, run_tasks
 
-from ..io import atomic_write_text, write_dataset
-from ..plotting import save_figure
+from ..io import provenance, write_dataset, write_json
+from ..plotting import DEFAULT_FORMATS, parse_formats, save_figures
 from . import _tasks
 from ._registry import Check, Reproduction, get, registry
 
@@ -53,6 +57,15 @@ def _parameters(ds: xr.Dataset) -> dict:
         return json.loads(raw) if isinstance(raw, str) else dict(raw)
     except (TypeError, ValueError):
         return {"raw": str(raw)}
+
+
+def _seed(seed):
+    """The seed(s) of a dataset as `provenance` records them (None where not integers)."""
+    seeds = np.atleast_1d(np.asarray(seed, dtype=object))
+    if seed is None or seeds.ndim != 1 or not all(
+            isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in seeds):
+        return None
+    return int(seeds[0]) if np.ndim(seed) == 0 else [int(s) for s in seeds]
 
 
 def result_json(result: ReproductionResult) -> dict:
@@ -106,6 +119,7 @@ def run_reproductions(
     progress: bool = False,
     on_start=None,
     on_result=None,
+    formats=DEFAULT_FORMATS,
 ) -> list[ReproductionResult]:
     """Run several reproductions: every distinct task once on `executor`, then each assembly.
 
@@ -133,7 +147,11 @@ def run_reproductions(
         Called before any task is computed (the CLI prints the estimate there).
     on_result : callable (ReproductionResult), optional
         Called as each reproduction is written.
+    formats : str or sequence of {"png", "pdf", "svg"}
+        Figure formats (the CLI's ``--format``; default png and pdf). The PNG is always
+        written: the report shows it.
     """
+    formats = tuple(dict.fromkeys(("png", *parse_formats(formats))))
     repros = [get(r) if isinstance(r, str) else r for r in repros]
     if blas_threads is None:
         blas_threads = 1 if quick else None
@@ -153,7 +171,7 @@ def run_reproductions(
     try:
         for repro in repros:
             res = _assemble(repro, quick, plans[repro.id], run, reused, blas_threads, out_dir,
-                            executor.describe())
+                            executor.describe(), formats)
             results.append(res)
             if on_result is not None:
                 on_result(res)
@@ -162,14 +180,25 @@ def run_reproductions(
     return results
 
 
-def _assemble(repro, quick, tasks, run, reused, blas_threads, out_dir, where):
+def _wall_times(keys, run, reused, assembly_s: float) -> list[float]:
+    """Wall time of each run that made this result: stored tasks count with the time they
+    took when first computed (an earlier, resumed run), then this run's work."""
+    keys = list(dict.fromkeys(keys))
+    earlier = sum(run.seconds[k] for k in keys if k in reused)
+    now = assembly_s + sum(run.seconds[k] for k in keys if k not in reused)
+    return ([earlier] if earlier > 0 else []) + [now]
+
+
+def _assemble(repro, quick, tasks, run, reused, blas_threads, out_dir, where,
+              formats=DEFAULT_FORMATS):
     keys = [t.key() for t in tasks]
     whole = len(tasks) == 1 and tasks[0].function == function_reference(_tasks.whole_compute)
     t0 = time.perf_counter()
     with threadpool_limits(limits=blas_threads, user_api="blas"):
         ds = run.values[keys[0]].copy() if whole else repro.compute(quick)
         checks = list(repro.checks(ds))
-    runtime = time.perf_counter() - t0 + sum(run.seconds[k] for k in dict.fromkeys(keys))
+    wall_times = _wall_times(keys, run, reused, time.perf_counter() - t0)
+    runtime = sum(wall_times)
     ds.attrs["reproduction_id"] = repro.id
     ds.attrs["quick"] = int(quick)
     ds.attrs["mode"] = mode_name(quick)
@@ -178,14 +207,16 @@ def _assemble(repro, quick, tasks, run, reused, blas_threads, out_dir, where):
                                 executor=where)
     if out_dir is not None:
         out = Path(out_dir) / mode_name(quick)
-        files = {
-            "nc": write_dataset(ds, out / f"{repro.id}.nc"),
-            "png": out / f"{repro.id}.png",
-            "json": out / f"{repro.id}.json",
-        }
-        save_figure(repro.plot(ds), files["png"])
-        doc = result_json(result)
-        atomic_write_text(files["json"], json.dumps(doc, indent=2) + "\n")
+        mode = mode_name(quick)
+        params = _parameters(ds)
+        seed = _seed(ds.attrs.get("seed", params.get("seed")))
+        files = {"nc": write_dataset(ds, out / f"{repro.id}.nc", seed=seed, mode=mode,
+                                     wall_time_s=wall_times)}
+        prov = provenance(params, seed, mode=mode, wall_time_s=wall_times)
+        files.update(save_figures(repro.plot(ds), out / repro.id, formats,
+                                  provenance_attrs=prov))
+        files["json"] = write_json(out / f"{repro.id}.json", result_json(result), seed=seed,
+                                   mode=mode, wall_time_s=wall_times)
         result.files.update(files)
     return result
 
@@ -198,8 +229,9 @@ def run_reproduction(
     blas_threads: int | None = None,
     executor: Executor | None = None,
     progress: bool = False,
+    formats=DEFAULT_FORMATS,
 ) -> ReproductionResult:
-    """Compute a reproduction, run its checks and (if `out_dir`) write its three files.
+    """Compute a reproduction, run its checks and (if `out_dir`) write its files.
 
     Parameters
     ----------
@@ -208,7 +240,8 @@ def run_reproduction(
     quick : bool
         Quick settings (seconds) or paper-grade (``False``, the CLI's ``--full``).
     out_dir : path, optional
-        ``ID.nc``, ``ID.png`` and ``ID.json`` are written (atomically) into
+        ``ID.nc``, ``ID.json`` and the figure (``ID.png`` and the other `formats`) are
+        written (atomically) into
         ``out_dir/quick/`` or ``out_dir/full/``; finished tasks into ``out_dir/tasks/``
         (see `run_reproductions`).
     blas_threads : int, optional
@@ -220,6 +253,9 @@ def run_reproduction(
         on every executor.
     progress : bool
         tqdm bar per task on stderr.
+    formats : str or sequence of {"png", "pdf", "svg"}
+        Figure formats (default png and pdf; the PNG is always written).
     """
     return run_reproductions([repro], quick=quick, out_dir=out_dir, executor=executor,
-                             blas_threads=blas_threads, progress=progress)[0]
+                             blas_threads=blas_threads, progress=progress,
+                             formats=formats)[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from .._qutip import is_qobj, like
 from ..errors import (
@@ -182,7 +183,8 @@ def free_evolution(energies, tau, *, hbar: float = 1.0) -> np.ndarray:
 
 
 def collision_generator(scattering_map, energies=None, rate=None, *,
-                        hbar: float | None = None, outer: bool = False) -> np.ndarray:
+                        hbar: float | None = None, outer: bool = False,
+                        sparse: bool = False):
     r"""Generator of Eq. (8): :math:`-\tfrac{i}{\hbar}[H_S,\cdot] + \Gamma(\mathbb S - \mathbb I)`.
 
     Parameters
@@ -197,11 +199,15 @@ def collision_generator(scattering_map, energies=None, rate=None, *,
     outer : bool
         If True, every map with every rate: shape (maps..., rates..., d*d, d*d), no manual
         ``[:, None]``.
+    sparse : bool
+        True: one map and one rate only; a ``scipy.sparse`` CSR matrix holding the nonzero
+        entries of S (multi-level maps that conserve a quantity, or respect selection rules,
+        are mostly zero), for the sparse solvers of `thermalize.superop.steady_state`.
 
     Returns
     -------
     ndarray, shape (broadcast leading shape..., d*d, d*d), complex128 (row-major matrix
-    form)
+    form), or a CSR matrix (d*d, d*d) when sparse
 
     Examples
     --------
@@ -221,11 +227,23 @@ def collision_generator(scattering_map, energies=None, rate=None, *,
             f"rate of shape {g.shape} does not broadcast against {s.shape[:-4]} maps; "
             "use outer=True for every map with every rate"
         ) from None
+    if not isinstance(sparse, (bool, np.bool_)):
+        raise ParameterError(f"sparse must be True or False, got {sparse!r}")
+    if sparse:
+        if lead != ():
+            raise ParameterError(
+                f"sparse=True builds one generator: one map and one rate, got a batch of "
+                f"shape {lead}"
+            )
+        bohr = (e[:, None] - e[None, :]).ravel()
+        smat = sp.csr_matrix(s.reshape(d * d, d * d).astype(complex))
+        out = sp.diags(-1j / hbar * bohr - g * 1.0, 0, format="csr") + float(g) * smat
+        return out.tocsr()
     require_dense_size("collision generator", lead + (d * d, d * d))
     coherent = -1j / hbar * commutator_superop(np.diag(e))
     coll = s.reshape(s.shape[:-4] + extra + (d * d, d * d)) - np.eye(d * d)
     out = coherent + g[..., None, None] * coll
-    return _to_qobj_super(out) if is_qobj(scattering_map) and out.ndim == 2 else out
+    return _to_qobj_super(out, scattering_map) if is_qobj(scattering_map) and out.ndim == 2 else out
 
 
 def collision_steady_state(scattering_map, energies=None, rate=None, *,
@@ -278,6 +296,7 @@ def dephased_fixed_point(scattering_map, energies=None) -> np.ndarray:
     Returns
     -------
     ndarray, shape (d, d), float64
+        (a Qobj with the map's operator dims if `scattering_map` is a QuTiP super Qobj)
 
     Examples
     --------
@@ -293,7 +312,7 @@ def dephased_fixed_point(scattering_map, energies=None) -> np.ndarray:
     a[0, :] = 1.0
     b = np.zeros(d)
     b[0] = 1.0
-    return np.diag(_solve_unique(a, b, "dephased_fixed_point"))
+    return like(scattering_map, np.diag(_solve_unique(a, b, "dephased_fixed_point")))
 
 
 @dataclass(frozen=True)
@@ -369,8 +388,8 @@ def perturbative_steady_state(scattering_map, energies=None, *,
     return PerturbativeSteadyState(zeroth=rho0, first=rho1)
 
 
-def coherence_estimate(rate, gap, delta_x, beta, mass, *, s: float = 0.01,
-                       hbar: float = 1.0) -> np.ndarray:
+def coherence_estimate(rate, gap, delta_x, beta=None, mass=None, *, s: float = 0.01,
+                       hbar: float = 1.0, temperature=None) -> np.ndarray:
     r"""Order-of-magnitude coherence of a qubit, Eq. (S10) (Eq. (24) of the Letter).
 
     :math:`|\rho_{01}| \sim s^2\,\frac{\Gamma}{\omega}\,e^{-\beta m\Delta x^2\omega^2/2}`,
@@ -381,10 +400,11 @@ def coherence_estimate(rate, gap, delta_x, beta, mass, *, s: float = 0.01,
     rate, gap, delta_x : float or ndarray
         Gamma >= 0, Delta > 0, Delta x > 0 (broadcast together).
     beta, mass : float
-        > 0.
+        > 0 (``temperature=`` 1/beta instead of `beta`; never both).
     s : float
         The dimensionless amplitude scale of Eq. (S9) (> 0).
     hbar : float
+    temperature : float, optional
 
     Returns
     -------
@@ -400,6 +420,12 @@ def coherence_estimate(rate, gap, delta_x, beta, mass, *, s: float = 0.01,
         raise ParameterError(f"rate={rate!r} is outside the allowed range [0, inf)")
     for name, val in (("gap", gap), ("delta_x", delta_x)):
         require_positive(name, as_float_array(name, val))
+    if beta is not None and temperature is not None:
+        raise ParameterError(f"give beta={beta!r} or temperature={temperature!r}, not both")
+    if temperature is not None:
+        beta = 1.0 / _scalar_positive("temperature", temperature)
+    if beta is None or mass is None:
+        raise ParameterError("coherence_estimate needs beta (or temperature=) and mass")
     beta, mass, s, hbar = (_scalar_positive(n, v) for n, v in
                            (("beta", beta), ("mass", mass), ("s", s), ("hbar", hbar)))
     omega = np.asarray(gap, dtype=float) / hbar

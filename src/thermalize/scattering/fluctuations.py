@@ -14,8 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import expm
 
+from .._qutip import to_array
 from ..counting._dataset import UNITLESS, dataset, variable
-from ..errors import ParameterError, as_float_array, require_nonnegative, require_real
+from ..errors import (
+    ParameterError,
+    as_float_array,
+    beta_or_temperature,
+    require_nonnegative,
+    require_real,
+)
 from ..quantum import gibbs_populations
 from .dynamics import _hbar, collision_generator, map_tensor
 
@@ -40,7 +47,7 @@ def _initial_populations(energies, rho0, beta_initial):
     if beta_initial is not None:
         b0 = require_real("beta_initial", beta_initial)
         return gibbs_populations(energies, b0), b0
-    r = np.asarray(rho0)
+    r = np.asarray(to_array(rho0))  # a Qobj is read at the boundary
     if r.shape == (d,):
         r = np.diag(r)
     if r.shape != (d, d) or not np.issubdtype(r.dtype, np.number):
@@ -144,7 +151,8 @@ def _map_and_beta(scattering_map, energies, beta):
 
 
 def collision_energy_statistics(scattering_map, energies=None, *, rho0=None, beta_initial=None,
-                                beta=None) -> CollisionEnergyStatistics:
+                                beta=None, temperature_initial=None,
+                                temperature=None) -> CollisionEnergyStatistics:
     r"""Distribution of the system energy change in one collision (two-point measurement).
 
     :math:`P(\Delta E) = \sum_{e_i-e_j=\Delta E}\mathbb S^{jj}_{ii}\,p_j`. Eq. (2) of
@@ -162,7 +170,13 @@ def collision_energy_statistics(scattering_map, energies=None, *, rho0=None, bet
         Start from Gibbs(beta_initial) instead (give exactly one of the two).
     beta : float, optional
         Gas inverse temperature; a ScatteringMap carries its packet's.
+    temperature_initial, temperature : float, optional
+        Alternatives to `beta_initial` and `beta` (T = 1/beta; never both spellings).
     """
+    beta_initial = beta_or_temperature(beta_initial, temperature_initial, required=False,
+                                       beta_name="beta_initial",
+                                       temperature_name="temperature_initial")
+    beta = beta_or_temperature(beta, temperature, required=False)
     s, e, b = _map_and_beta(scattering_map, energies, beta)
     p0, b0 = _initial_populations(e, rho0, beta_initial)
     cond = np.real(np.einsum("iijj->ij", s))
@@ -233,7 +247,8 @@ class TrajectoryHeatStatistics:
 
 
 def trajectory_heat_statistics(scattering_map, rate, times, *, energies=None, rho0=None,
-                               beta_initial=None, beta=None,
+                               beta_initial=None, beta=None, temperature_initial=None,
+                               temperature=None,
                                hbar: float | None = None) -> TrajectoryHeatStatistics:
     r"""TPM heat statistics along Poisson collision sequences (Eqs. 5, 6, 8 of Tabanera-Bravo 2023).
 
@@ -243,7 +258,12 @@ def trajectory_heat_statistics(scattering_map, rate, times, *, energies=None, rh
     block :math:`\Gamma(\mathbb S_{pop}-1)`, a detailed-balance rate matrix (Eq. 2), for
     which the exchange theorem :math:`P(Q)/P(-Q) = e^{(\beta_0-\beta)Q}` holds at every t
     (path reversal, as for one collision). The coherent contribution is the difference.
+    ``temperature_initial=`` and ``temperature=`` are alternatives to `beta_initial` and `beta`.
     """
+    beta_initial = beta_or_temperature(beta_initial, temperature_initial, required=False,
+                                       beta_name="beta_initial",
+                                       temperature_name="temperature_initial")
+    beta = beta_or_temperature(beta, temperature, required=False)
     s, e, b = _map_and_beta(scattering_map, energies, beta)
     g = require_real("rate", rate)
     require_nonnegative("rate", g)
@@ -303,9 +323,17 @@ class FluctuationDeparture:
         )
 
 
-def fluctuation_departure(scattering_map, rates, *, collisions: float = 5.0, beta_initial,
-                          energies=None, beta=None) -> FluctuationDeparture:
-    """Scan Gamma at a fixed mean number of collisions Gamma t (`trajectory_heat_statistics`)."""
+def fluctuation_departure(scattering_map, rates, *, collisions: float = 5.0, beta_initial=None,
+                          energies=None, beta=None, temperature_initial=None,
+                          temperature=None) -> FluctuationDeparture:
+    """Scan Gamma at a fixed mean number of collisions Gamma t (`trajectory_heat_statistics`).
+
+    The initial Gibbs state is required: `beta_initial` (or ``temperature_initial=``).
+    """
+    beta_initial = beta_or_temperature(beta_initial, temperature_initial,
+                                       beta_name="beta_initial",
+                                       temperature_name="temperature_initial")
+    beta = beta_or_temperature(beta, temperature, required=False)
     r = as_float_array("rates", np.atleast_1d(rates), ndim=1)
     n = require_real("collisions", collisions)
     require_nonnegative("rates", r)

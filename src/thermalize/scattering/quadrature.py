@@ -7,7 +7,7 @@ import numpy as np
 
 from ..errors import ParameterError, require_dense_size
 from .amplitudes import _channel_kinetic, _from_kinetic
-from .model import ScatteringModel
+from .model import ScatteringModel, _beta_of
 from .packets import packet_density_matrix
 
 __all__ = ["quadrature_nodes"]
@@ -87,12 +87,14 @@ def _rule(lo, hi, clustered, nodes: int) -> tuple[np.ndarray, np.ndarray]:
     return (lo[:, None] + width * s).ravel(), (width * w).ravel()
 
 
-def quadrature_nodes(model: ScatteringModel, beta: float, nodes: int, method="S1", laws=()):
+def quadrature_nodes(model: ScatteringModel, beta: float | None = None, nodes: int | None = None,
+                     method="S1", laws=(), *, temperature: float | None = None):
     """Nodes and weights in the outgoing momentum q for the integrals of Eq. (17).
 
     Segments end at every channel threshold and amplitude discontinuity (clustered
     Gauss-Legendre, see `_cluster`); the tail up to beta q^2/2m = TAIL + beta (e_max - e_0)
-    is cut in pieces of width sqrt(m/beta) with plain Gauss-Legendre.
+    is cut in pieces of width sqrt(m/beta) with plain Gauss-Legendre. ``temperature=`` (1/beta)
+    is accepted instead of `beta` (never both); `nodes` is required.
 
     Returns
     -------
@@ -107,6 +109,9 @@ def quadrature_nodes(model: ScatteringModel, beta: float, nodes: int, method="S1
     """
     if not isinstance(model, ScatteringModel):
         raise ParameterError(f"model must be a ScatteringModel, got {type(model).__name__}")
+    beta = _beta_of(beta, temperature)
+    if nodes is None:
+        raise ParameterError("missing nodes= (quadrature nodes per segment)")
     return _rule(*_segments(model, beta, method, laws), nodes)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._qutip import to_array
+from .._qutip import is_qobj, to_array
 from ..errors import (
     ConvergenceError,
     ParameterError,
@@ -41,6 +41,10 @@ __all__ = ["TrajectoryEnsemble", "poisson_trajectories"]
 class TrajectoryEnsemble:
     """States of independent Poissonian collision sequences sampled at common times.
 
+    A result container: it holds ndarrays whatever the type of `rho0` (the standard errors and
+    the sample stack are not states); `mean_qobj()` returns the mean states as Qobj with the
+    dims of a Qobj `rho0` (docs/conventions.md, "QuTiP objects in, QuTiP objects out").
+
     Attributes
     ----------
     times : ndarray, shape (nt,)
@@ -55,6 +59,8 @@ class TrajectoryEnsemble:
     rate : float
     dephased : bool
         True if the full dephasing D was applied after every collision.
+    dims : list or None
+        The QuTiP dims of a Qobj `rho0` (None for an ndarray), used by `mean_qobj`.
     """
 
     times: np.ndarray
@@ -64,6 +70,7 @@ class TrajectoryEnsemble:
     n_realisations: int
     rate: float
     dephased: bool
+    dims: list | None = None
 
     def mean_qobj(self) -> list:
         """`mean` as a list of ``qutip.Qobj`` (one per time), for Qobj workflows (needs QuTiP).
@@ -78,7 +85,8 @@ class TrajectoryEnsemble:
         """
         import qutip  # optional extra
 
-        return [qutip.Qobj(m) for m in self.mean]
+        return [qutip.Qobj(m, dims=self.dims) if self.dims else qutip.Qobj(m)
+                for m in self.mean]
 
 
 def poisson_trajectories(scattering_map, energies, rate, rho0, times, *, n_realisations: int,
@@ -177,4 +185,5 @@ def poisson_trajectories(scattering_map, energies, rate, rho0, times, *, n_reali
     se = (rho_t.real.std(axis=1, ddof=1) + 1j * rho_t.imag.std(axis=1, ddof=1)) / np.sqrt(n)
     return TrajectoryEnsemble(times=t, mean=mean, standard_error=se,
                               samples=rho_t[:, : min(n, 5)].transpose(1, 0, 2, 3),
-                              n_realisations=n, rate=float(rate), dephased=bool(dephase))
+                              n_realisations=n, rate=float(rate), dephased=bool(dephase),
+                              dims=rho0.dims if is_qobj(rho0) else None)

@@ -36,7 +36,7 @@ from ._methods import (
     SparseLU,
     SteadyState,
 )
-from ._steady_state import KRYLOV_ABOVE, steady_state
+from ._steady_state import BANDED_LU_WORK, KRYLOV_ABOVE, steady_state
 
 __all__ = [
     "to_matrix",
@@ -63,6 +63,7 @@ __all__ = [
     "detailed_balance_generator",
     "AUTO_SPARSE_DIM",
     "KRYLOV_ABOVE",
+    "BANDED_LU_WORK",
     "EIG_MAX_DIM",
     "SINGULAR_RCOND",
 ]

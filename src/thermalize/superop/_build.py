@@ -140,7 +140,7 @@ def commutator_superop(operator, *, sparse: bool | None = None):
         require_dense_size("commutator_superop", (d * d, d * d), itemsize=a.dtype.itemsize)
         one = np.eye(d)
         m = np.kron(a, one) - np.kron(one, a.T)
-    return _to_qobj_super(m) if q else m
+    return _to_qobj_super(m, operator) if q else m
 
 
 def lindblad_dissipator(jump_op, *, sparse: bool | None = None):
@@ -168,7 +168,7 @@ def lindblad_dissipator(jump_op, *, sparse: bool | None = None):
         m = _dense_kron_sum(-0.5 * (lop.conj().T @ lop), lop[None], np.ones(1))
         if not np.iscomplexobj(jump_op) and not q:
             m = m.real
-    return _to_qobj_super(m) if q else m
+    return _to_qobj_super(m, jump_op) if q else m
 
 
 def _jump_stack(jump_ops, d_hint):
@@ -312,7 +312,13 @@ def liouvillian(hamiltonian, jump_ops=(), rates=None, *, sparse: bool | None = N
         else:
             ldl = ((gb[..., None, None] * np.swapaxes(jb, -1, -2).conj()) @ jb).sum(axis=-3)
         m = _dense_kron_sum(-1j * hb - 0.5 * ldl, jb, gb)
-    return _to_qobj_super(m) if q else m
+    if not q:
+        return m
+    if _is_qobj(hamiltonian) or _is_qobj(jump_ops):  # the dims of the operators given
+        template = hamiltonian if _is_qobj(hamiltonian) else jump_ops
+    else:
+        template = next(o for o in _iter_safe(jump_ops) if _is_qobj(o))
+    return _to_qobj_super(m, template)
 
 
 def _iter_safe(x):

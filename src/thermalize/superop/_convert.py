@@ -37,7 +37,21 @@ def _from_qobj(x):
     return arr
 
 
-def _to_qobj_super(matrix):
+def _super_dims(d: int, template) -> list:
+    """QuTiP dims of a superoperator on d x d operators: those of a super Qobj `template`, or
+    [op dims, op dims] of an operator Qobj `template` (composite dims kept), else [[[d], [d]]]*2."""
+    dims = getattr(template, "dims", None)
+    if dims is not None and getattr(template, "issuper", False):
+        if int(np.prod(dims[0][0])) == d:
+            return dims
+    elif dims is not None and int(np.prod(dims[0])) == d and int(np.prod(dims[1])) == d:
+        return [dims, dims]
+    return [[[d], [d]], [[d], [d]]]
+
+
+def _to_qobj_super(matrix, template=None):
+    """Row-major matrix -> QuTiP column-stacked ``super`` Qobj, with the dims of `template`
+    (an operator or superoperator Qobj the result acts on/with) where they fit."""
     import qutip  # optional extra; only reached when the caller passed a Qobj
 
     d = int(round(np.sqrt(matrix.shape[0])))
@@ -45,7 +59,7 @@ def _to_qobj_super(matrix):
     inv = np.empty_like(p)
     inv[p] = np.arange(p.size)
     m = sp.csr_matrix(matrix)[inv][:, inv] if sp.issparse(matrix) else matrix[np.ix_(inv, inv)]
-    return qutip.Qobj(m, dims=[[[d], [d]], [[d], [d]]], superrep="super")
+    return qutip.Qobj(m, dims=_super_dims(d, template), superrep="super")
 
 
 def _to_qobj_oper(rho, template=None):

@@ -142,7 +142,8 @@ def is_hermiticity_preserving(superop, *, atol: float = 1e-10) -> bool:
     return bool(np.max(np.abs(m - m[..., swap, :][..., :, swap].conj())) <= atol)
 
 
-def detailed_balance_generator(energies, beta: float, rates, *, hamiltonian: bool = True):
+def detailed_balance_generator(energies, beta: float | None = None, rates=None, *,
+                               hamiltonian: bool = True, temperature: float | None = None):
     r"""Davies-type generator of a non-degenerate d-level system obeying detailed balance.
 
     For every pair i < j (e_i < e_j) it adds the jump :math:`|i\rangle\langle j|` with rate
@@ -162,6 +163,8 @@ def detailed_balance_generator(energies, beta: float, rates, *, hamiltonian: boo
         Downward rates gamma_ij >= 0 read from the strict upper triangle (i < j).
     hamiltonian : bool
         Include the coherent part (default True).
+    temperature : float, optional
+        1/beta instead of `beta` (keyword only; never both).
 
     Returns
     -------
@@ -179,6 +182,15 @@ def detailed_balance_generator(energies, beta: float, rates, *, hamiltonian: boo
     require_finite("energies", e)
     if np.any(np.diff(e) <= 0):
         raise ParameterError(f"energies={e!r} must be sorted ascending and non-degenerate")
+    if beta is not None and temperature is not None:
+        raise ParameterError(f"give beta={beta!r} or temperature={temperature!r}, not both")
+    if temperature is not None:
+        t = require_real("temperature", temperature)
+        if not t > 0:
+            raise ParameterError(f"temperature={t!r} is outside the allowed range (0, inf)")
+        beta = 1.0 / t
+    if beta is None or rates is None:
+        raise ParameterError("detailed_balance_generator needs beta (or temperature=) and rates")
     beta = require_real("beta", beta)
     g = as_float_array("rates", rates)
     d = e.size

@@ -81,8 +81,9 @@ class _Krylov:
     drop_tol, fill_factor : float
         Incomplete-LU settings (preconditioner "ilu").
     check_unique : bool
-        Solve a second time from a random start: two different answers mean a degenerate
-        kernel (doubles the cost; set False only when uniqueness is known).
+        Solve a second time from a randomly kicked start (to rtol 1e-9): two answers more
+        than 1e-6 apart mean a degenerate kernel, confirmed by a kernel count (costs 2-3
+        times the first solve; set False only when uniqueness is known).
     """
 
     rtol: float = 1e-12

@@ -7,7 +7,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ._errors import SpecError
 
@@ -58,6 +58,12 @@ class Quantity:
         Parameter -> ``check(value)`` raising `thermalize.errors.ParameterError` for a value
         the function would reject; run on every fixed and grid value before a sweep starts.
         Parameters annotated ``int``, ``float`` or ``str`` are type-checked in any case.
+    cf : mapping str -> (long_name, units, symbol)
+        CF attributes of the outputs, parameters (grid axes) and own dimensions
+        (`thermalize.io.describe`); the sweep dataset carries them.
+    coords : mapping str -> sequence
+        Labels of own dimensions (``{"bath": ("L", "R")}``); other own dimensions get
+        ``0, 1, ...``.
     """
 
     name: str
@@ -66,6 +72,8 @@ class Quantity:
     stochastic: bool
     outputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     description: str = ""
+    cf: Mapping[str, tuple] = field(default_factory=dict, repr=False)
+    coords: Mapping[str, tuple] = field(default_factory=dict, repr=False)
     checks: Mapping[str, Callable] = field(default_factory=dict, repr=False)
 
     def check(self, name: str, value, *, where: str | None = None) -> None:
@@ -142,10 +150,14 @@ _QUANTITIES: dict[str, Quantity] = {}
 
 
 def register_quantity(name: str, *, outputs: Mapping[str, tuple[str, ...]], description: str,
+                      cf: Mapping[str, tuple] | None = None,
+                      coords: Mapping[str, tuple] | None = None,
                       checks: Mapping[str, Callable] | None = None):
     """Decorator registering a function as the sweepable quantity `name`.
 
     The function's signature gives the parameters and defaults; ``rng`` makes it stochastic.
+    `cf` gives ``(long_name, units, symbol)`` of its outputs, parameters and own dimensions,
+    `coords` the labels of own dimensions (see `Quantity`).
     Registrations live in ``thermalize/papers/quantities/<family>.py`` (auto-discovered, see
     `add_quantity_provider`)::
 
@@ -162,9 +174,9 @@ def register_quantity(name: str, *, outputs: Mapping[str, tuple[str, ...]], desc
 
     def wrap(function: Callable) -> Callable:
         q = quantity_from_function(function, name=name, outputs=outputs, description=description)
+        q = replace(q, cf=dict(cf or {}), coords={k: tuple(v) for k, v in (coords or {}).items()})
         if checks:
-            q = Quantity(q.name, q.function, q.parameters, q.stochastic, q.outputs,
-                         q.description, dict(checks))
+            q = replace(q, checks=dict(checks))
         old = _QUANTITIES.get(name)
         if old is not None and old.function.__qualname__ != function.__qualname__:
             raise ValueError(f"quantity {name!r} registered twice")

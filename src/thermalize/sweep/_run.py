@@ -13,6 +13,7 @@ import numpy as np
 import xarray as xr
 
 from .._version import __version__
+from ..io import DIMENSIONLESS, describe
 from ._errors import SweepError
 from ._executors import Executor, SerialExecutor
 from ._spec import SweepSpec
@@ -49,7 +50,8 @@ class SweepResult:
     path : Path or None
         The written ``sweep.nc`` (None without an output directory or when incomplete).
     seconds : float
-        Wall time of this run.
+        Wall time of this run (the manifest ``sweep.json`` lists every run's in
+        ``status.runtimes_s``; ``sweep.nc`` records their sum as ``wall_time_s``).
     """
 
     dataset: xr.Dataset = field(repr=False)
@@ -133,9 +135,15 @@ def assemble(spec: SweepSpec, results: dict[int, ChunkResult]) -> tuple[xr.Datas
     failures = [{"index": i, "parameters": spec.point(i), "error": errors[i]}
                 for i in sorted(errors)]
     computed = sum(results[c].indices.size for c in order)
+    coords = {k: (k, v) for k, v in spec.grid.items()}
+    for name, (var_dims, arr) in variables.items():
+        for dim, size in zip(var_dims[len(grid_dims):], arr.shape[len(grid_dims):]):
+            labels = q.coords.get(dim, ())
+            coords.setdefault(dim, (dim, list(labels) if len(labels) == size
+                                    else np.arange(size)))
     ds = xr.Dataset(
         variables,
-        coords={k: (k, v) for k, v in spec.grid.items()},
+        coords=coords,
         attrs={
             "title": spec.description or q.description or q.name,
             "quantity": q.name,
@@ -150,7 +158,17 @@ def assemble(spec: SweepSpec, results: dict[int, ChunkResult]) -> tuple[xr.Datas
             "thermalize_version": __version__,
         },
     )
-    return ds, failures
+    return _describe(ds, q, grid_dims), failures
+
+
+def _describe(ds: xr.Dataset, q, grid_dims) -> xr.Dataset:
+    """CF attributes of the quantity (`Quantity.cf`) on its outputs, grid axes and own
+    dimensions; an own dimension it does not describe is an index."""
+    cf = {k: v for k, v in q.cf.items() if k in ds.variables}
+    for dim in ds.dims:
+        if dim not in cf and dim not in grid_dims:
+            cf[dim] = (f"index along {dim}", DIMENSIONLESS, None)
+    return describe(ds, cf)
 
 
 def run(spec: SweepSpec, *, executor: Executor | None = None, out=None, force: bool = False,
@@ -191,6 +209,10 @@ def run(spec: SweepSpec, *, executor: Executor | None = None, out=None, force: b
     store = SweepStore(out) if out is not None else None
     if store is not None:
         store.prepare(spec, force=force)
+    earlier: list[float] = []
+    if store is not None:
+        earlier = store.runtimes()
+        store.begin(spec, earlier, time.time())
     results = store.load_chunks(spec) if store is not None else {}
     reused = sum(r.indices.size for r in results.values())
     todo = [c for c in range(spec.n_chunks) if c not in results]
@@ -219,9 +241,15 @@ def run(spec: SweepSpec, *, executor: Executor | None = None, out=None, force: b
     ds, failures = assemble(spec, results)
     path = None
     seconds = time.perf_counter() - t0
-    if store is not None and complete:
-        status = {"complete": True, "n_failed": len(failures), "runtime_s": round(seconds, 3),
-                  "executor": executor.describe()}
-        path = store.finish(spec, ds, status=status)
+    if store is not None:
+        # one entry per run of this spec: the report and the provenance sum them (resumes)
+        runtimes = [*earlier, round(seconds, 3)]
+        status = {"complete": complete, "runtime_s": round(seconds, 3),
+                  "runtimes_s": runtimes, "executor": executor.describe()}
+        if complete:
+            status["n_failed"] = len(failures)
+            path = store.finish(spec, ds, status=status)
+        else:
+            store.record(spec, status=status)
     return SweepResult(ds, spec, tuple(failures), evaluated, reused, complete, error, path,
                        seconds)

@@ -192,10 +192,47 @@ class SweepStore:
         }
         atomic_write_text(self.manifest_path, json.dumps(doc, indent=2) + "\n")
 
-    def finish(self, spec: SweepSpec, ds, *, status: dict) -> Path:
-        """Write the final dataset and mark the manifest complete."""
+    def runtimes(self) -> list[float]:
+        """Wall times of the earlier runs of this directory's sweep (one per run, resumes).
+
+        A run that was killed (its manifest still says ``running_since``) counts from its
+        start to its last checkpoint.
+        """
+        status = (self.read_manifest() or {}).get("status") or {}
+        times = status.get("runtimes_s")
+        if isinstance(times, list) and all(isinstance(t, (int, float)) for t in times):
+            times = [float(t) for t in times]
+        else:
+            old = status.get("runtime_s")  # a manifest written before per-run times were kept
+            times = [float(old)] if isinstance(old, (int, float)) and status.get("complete") else []
+        start = status.get("running_since")
+        if isinstance(start, (int, float)):
+            ends = [p.stat().st_mtime for p in (self.directory / CHUNKS).glob("chunk-*.npz")]
+            times.append(round(max([start, *ends]) - start, 3))
+        return times
+
+    def begin(self, spec: SweepSpec, runtimes: list[float], started: float) -> None:
+        """Mark a run as started (epoch seconds `started`), keeping the earlier `runtimes`."""
+        status = dict((self.read_manifest() or {}).get("status") or {})
+        status.update(runtimes_s=runtimes, running_since=started)
+        self.record(spec, status=status)
+
+    def record(self, spec: SweepSpec, *, status: dict) -> None:
+        """Rewrite the manifest's status (e.g. an incomplete run's wall time)."""
         try:
-            path = write_dataset(ds, self.result_path, seed=spec.seed)
+            self._write_manifest(spec, status=status)
+        except OSError as exc:
+            raise SweepError(f"cannot write {self.manifest_path}: {exc.strerror or exc}") from exc
+
+    def finish(self, spec: SweepSpec, ds, *, status: dict) -> Path:
+        """Write the final dataset and mark the manifest complete.
+
+        The dataset's provenance ``wall_time_s`` is the sum of ``status["runtimes_s"]`` (every
+        run of this spec, resumes included), ``n_runs`` their number.
+        """
+        try:
+            path = write_dataset(ds, self.result_path, seed=spec.seed,
+                                 wall_time_s=status.get("runtimes_s") or status.get("runtime_s"))
             self._write_manifest(spec, status=status)
         except OSError as exc:
             raise SweepError(f"cannot write {self.result_path}: {exc.strerror or exc}") from exc

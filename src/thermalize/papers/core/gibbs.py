@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ...plotting import annotate_checks, new_figure
+from ...io import DIMENSIONLESS
+from ...plotting import annotate_checks, new_figure, place_legend
 from ...quantum import gibbs_state, relative_entropy
 from ...superop import detailed_balance_generator, evolve, steady_state
 from .._registry import CORE, Check, register
@@ -100,7 +101,7 @@ def plot(ds: xr.Dataset):
     a.bar(lv + 0.18, np.diag(ds["gibbs"].values).real, 0.36, label="Gibbs")
     a.set_xlabel("level j")
     a.set_ylabel("population")
-    a.legend()
+    place_legend(a)
     t = ds["time"].values[1:]
     b.loglog(t, np.maximum(ds["relative_entropy"].values[1:], 1e-300))
     b.set_xlabel("time")
@@ -116,4 +117,16 @@ gibbs_fixed_point = register(
     runtime_estimate_s=1.0,
     plot=plot,
     checks=checks,
+    cf={
+        "level": ("energy level (row)", DIMENSIONLESS, "j"),
+        "level_b": ("energy level (column)", DIMENSIONLESS, "k"),
+        "time": ("time", "1/energy", "t"),
+        "gibbs": ("Gibbs state", DIMENSIONLESS, r"\pi_\beta"),
+        "energies": ("level energy", "energy", r"E_j"),
+        "relative_entropy": ("relative entropy to the Gibbs state", DIMENSIONLESS,
+                             r"D(\rho_t\|\pi_\beta)"),
+        "steady_state": ("steady state of the generator", DIMENSIONLESS, r"\rho_\infty"),
+        "qutip_steady_state": ("steady state from qutip.steadystate", DIMENSIONLESS,
+                               r"\rho_\infty^{\mathrm{QuTiP}}"),
+    },
 )(compute)

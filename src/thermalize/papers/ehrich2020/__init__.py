@@ -28,6 +28,7 @@ from .scatterer import (
     plot_fig1,
     plot_thermalization,
 )
+from . import cf
 from .._registry import EHRICH2020, register
 
 __all__ = [
@@ -47,6 +48,7 @@ collision_probability_repro = register(
     full_runtime_estimate_s=20.0,
     plot=plot_collision_probability,
     checks=checks_collision_probability,
+    cf=cf.COLLISION_PROBABILITY,
 )(compute_collision_probability)
 
 effusion_repro = register(
@@ -57,6 +59,7 @@ effusion_repro = register(
     full_runtime_estimate_s=20.0,
     plot=plot_effusion,
     checks=checks_effusion,
+    cf=cf.EFFUSION,
 )(compute_effusion)
 
 thermalization_repro = register(
@@ -67,6 +70,7 @@ thermalization_repro = register(
     full_runtime_estimate_s=200.0,
     plot=plot_thermalization,
     checks=checks_thermalization,
+    cf=cf.THERMALIZATION,
 )(compute_thermalization)
 
 fig1_repro = register(
@@ -77,6 +81,7 @@ fig1_repro = register(
     full_runtime_estimate_s=1.0,
     plot=plot_fig1,
     checks=checks_fig1,
+    cf=cf.FIG1,
 )(compute_fig1)
 
 disk_repro = register(
@@ -87,6 +92,7 @@ disk_repro = register(
     full_runtime_estimate_s=20.0,
     plot=plot_disk,
     checks=checks_disk,
+    cf=cf.DISK,
 )(compute_disk)
 
 heat_pump_repro = register(
@@ -97,4 +103,5 @@ heat_pump_repro = register(
     full_runtime_estimate_s=70.0,
     plot=plot_heat_pump,
     checks=checks_heat_pump,
+    cf=cf.HEAT_PUMP,
 )(compute_heat_pump)

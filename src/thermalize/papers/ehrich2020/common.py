@@ -11,7 +11,9 @@ from .._registry import Check
 
 __all__ = ["SEED", "Z_MAX"]
 
+#: Base seed of the ehrich2020 Monte Carlo runs (each run adds its own offset).
 SEED = 2020_552
+#: Largest accepted |z| = |MC - exact| / standard error in the ehrich2020 checks.
 Z_MAX = 4.0  # Monte Carlo agreement: 4 standard errors estimated from the same run
 
 

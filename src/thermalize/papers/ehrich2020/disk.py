@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 
 from ...classical import RotatingDisk, jacobian
-from ...plotting import new_figure
+from ...plotting import new_figure, paper_markers, place_legend
 from .common import (
     SEED,
     Z_MAX,
@@ -23,6 +23,8 @@ __all__ = ["DISK_KICKS", "checks_disk", "compute_disk", "plot_disk"]
 # --------------------------------------------------------------------------------------
 # ehrich2020.disk
 # --------------------------------------------------------------------------------------
+#: Kicks on the rotating disk, Eqs. (29)-(35) of Ehrich et al. (2020): (velocity law of the
+#: kicking particles, 1 = one side or 2 = both sides kicked).
 DISK_KICKS = [("effusion", 1), ("effusion", 2), ("maxwell", 2)]
 
 
@@ -72,9 +74,9 @@ def compute_disk(quick: bool) -> xr.Dataset:
         kern = disk.detailed_balance_ratio(w, wp, beta, mass, "effusion", 2)
         cf = disk.detailed_balance_ratio_closed_form(w, wp, beta, mass)
         eq35_err.append(np.max(np.abs(kern / cf - 1)))
-        printed = disk.kernel(wp, w, beta, mass, "effusion", 2) / disk.kernel(
-            -w, wp, beta, mass, "effusion", 2
-        )
+        # Eq. (35) as printed: rho(w'|w) / rho(-w|w') (reversed transition w' -> -w)
+        printed = disk.kernel(w, wp, beta=beta, mass=mass, kicks="effusion", sides=2) / \
+            disk.kernel(wp, -w, beta=beta, mass=mass, kicks="effusion", sides=2)
         printed_dev.append(np.max(np.abs(printed / cf - 1)))
         gibbs_dev.append(np.max(np.abs(kern / disk.gibbs_ratio(w, wp, beta, mass) - 1)))
         f = disk.collision_map(1.0)
@@ -119,6 +121,7 @@ def compute_disk(quick: bool) -> xr.Dataset:
 
 
 def checks_disk(ds: xr.Dataset) -> list[Check]:
+    """Check the rotating disk of Ehrich et al. (2020) against Eqs. (30), (32), (33) and (35)."""
     closed, grid = ds["closed_form"].values, ds["grid"].values
     rel_grid = np.max(np.abs(grid / closed - 1))
     tol_grid = max(0.05 * float(np.max(ds["grid_change"].values / closed)), 1e-7)
@@ -190,6 +193,7 @@ def checks_disk(ds: xr.Dataset) -> list[Check]:
 
 
 def plot_disk(ds: xr.Dataset):
+    """Draw the disk's stationary omega density and <E_rot> vs mu (Ehrich et al. 2020, Sec. 5)."""
     fig, (a, b) = new_figure(1, 2)
     om = ds["omega"].values
     for j, mu in enumerate(ds["mu"].values):
@@ -199,10 +203,10 @@ def plot_disk(ds: xr.Dataset):
     a.set_xlabel(r"$\omega\sqrt{\beta m}$")
     a.set_ylabel("stationary density")
     a.set_title("two-sided effusion kicks")
-    a.legend()
+    place_legend(a)
     mu_c = ds["mu_curve"].values
     for i, k in enumerate(ds["kicks"].values):
-        (line,) = b.semilogx(mu_c, ds["energy_curve"].values[i], label=str(k))
+        (line,) = b.semilogx(mu_c, ds["energy_curve"].values[i], label=str(k).replace("_", " "))
         b.errorbar(
             ds["mu"].values,
             ds["mc"].values[i],
@@ -212,8 +216,11 @@ def plot_disk(ds: xr.Dataset):
             mfc="none",
             color=line.get_color(),
         )
-    b.axhline(0.5, color="k", lw=0.8, ls=":", label="Gibbs kT/2")
+    b.axhline(0.5, color="k", lw=0.8, ls=":", label="Gibbs $kT/2$")
+    # Fig. 2 caption: at mu = 1 one-sided effusion kicks give the disk the effusion
+    # distribution, mean energy kT
+    paper_markers(b, [1.0], [1.0])
     b.set_xlabel(r"mass ratio $\mu = m/I$")
     b.set_ylabel(r"$\langle I\omega^2/2\rangle / kT$")
-    b.legend()
+    place_legend(b)
     return fig

@@ -14,7 +14,7 @@ from ...classical import (
 )
 from ...classical.gas import colliding_speed_cdf, colliding_velocity_pdf
 from ...distributions import effusion_velocity_1d
-from ...plotting import new_figure
+from ...plotting import new_figure, place_legend
 from .common import SEED, Z_MAX, _max_abs_z, _params, _precision_checks
 from .._registry import Check
 
@@ -64,6 +64,7 @@ def compute_collision_probability(quick: bool) -> xr.Dataset:
 
 
 def checks_collision_probability(ds: xr.Dataset) -> list[Check]:
+    """Check pi_c of Eq. (25) (Ehrich et al. 2020): quadrature, explicit particles, asymptote."""
     closed, quad = ds["closed_form"].values, ds["quadrature"].values
     big = int(np.argmax(ds["ratio"].values))
     return [
@@ -99,6 +100,7 @@ def checks_collision_probability(ds: xr.Dataset) -> list[Check]:
 
 
 def plot_collision_probability(ds: xr.Dataset):
+    """Draw pi_c vs L/dt: Eq. (25), quadrature, particle MC and asymptote (Ehrich et al. 2020)."""
     fig, ax = new_figure(1, 1, width=4.2, height=3.0)
     r = ds["ratio"].values
     ax.loglog(r, ds["closed_form"].values, "-", label="closed form, Eq. (25)")
@@ -115,7 +117,7 @@ def plot_collision_probability(ds: xr.Dataset):
     ax.loglog(r, ds["asymptote"].values, "--", label=r"$\Delta t/(\sqrt{2\pi\beta m}L)$")
     ax.set_xlabel(r"$L\sqrt{\beta m}/\Delta t$ (box half-length / thermal flight)")
     ax.set_ylabel(r"collision probability $\pi_c$")
-    ax.legend()
+    place_legend(ax)
     return fig
 
 
@@ -198,6 +200,7 @@ def compute_effusion(quick: bool) -> xr.Dataset:
 
 
 def checks_effusion(ds: xr.Dataset) -> list[Check]:
+    """Check colliders' speeds: Eq. (27) in a big box, the finite-L law in a small one (Ehrich)."""
     big, small = 0, 1
     v = lambda name, i: float(ds[name].values[i])
     z = lambda i, k: abs(v(k, i) - float(ds[f"effusion_{k}"])) / v(f"{k}_se", i)
@@ -244,6 +247,7 @@ def checks_effusion(ds: xr.Dataset) -> list[Check]:
 
 
 def plot_effusion(ds: xr.Dataset):
+    """Draw colliders' speed histograms vs Eqs. (27), (24) and the finite-L law (Ehrich 2020)."""
     fig, axes = new_figure(1, 2)
     u = ds["speed"].values
     for ax, i in zip(axes, range(2)):
@@ -255,5 +259,5 @@ def plot_effusion(ds: xr.Dataset):
         ax.set_xlabel(r"speed $|v|\sqrt{\beta m}$")
         ax.set_ylabel("density")
         ax.set_title(rf"$L\sqrt{{\beta m}}/\Delta t = {r:g}$")
-    axes[0].legend()
+    place_legend(axes[0])
     return fig

@@ -22,7 +22,7 @@ from ...classical.liouville import (
     polygon_area,
     rectangle_boundary,
 )
-from ...plotting import annotate_checks, new_figure
+from ...plotting import annotate_checks, new_figure, place_legend
 from ...quantum import relative_entropy
 from .common import (
     SEED,
@@ -52,6 +52,8 @@ __all__ = [
 # --------------------------------------------------------------------------------------
 # ehrich2020.thermalization
 # --------------------------------------------------------------------------------------
+#: Level energies of the two- and three-level scatterers kicked toward Gibbs, Eq. (26) of
+#: Ehrich et al. (2020), in units of the level spacing.
 MODELS = {"two-level": np.array([0.0, 1.0]), "three-level": np.array([0.0, 1.0, 2.0])}
 
 
@@ -148,6 +150,7 @@ def compute_thermalization(quick: bool) -> xr.Dataset:
 
 
 def checks_thermalization(ds: xr.Dataset) -> list[Check]:
+    """Check that effusion kicks give Gibbs, Maxwell kicks do not (Ehrich 2020, Eqs. 17, 26)."""
     ex = ds["exact"]
     eff_err = float(np.nanmax(np.abs(ex.sel(kicks="effusion").values - ds["gibbs"].values)))
     two = ex.sel(model="two-level", kicks="maxwell").values
@@ -207,6 +210,7 @@ def checks_thermalization(ds: xr.Dataset) -> list[Check]:
 
 
 def plot_thermalization(ds: xr.Dataset):
+    """Draw the top level's population vs beta: effusion, Maxwell kicks, Gibbs (Ehrich 2020)."""
     fig, axes = new_figure(1, 2)
     b = ds["beta"].values
     for ax, m in zip(axes, ds["model"].values):
@@ -238,7 +242,7 @@ def plot_thermalization(ds: xr.Dataset):
         ax.set_xlabel(r"$\beta$ (level spacing 1)")
         ax.set_ylabel(f"population of level {top}")
         ax.set_title(str(m))
-    axes[0].legend()
+    place_legend(axes[0])
     annotate_checks(axes[1], "lines: exact matrix\nmarkers: Monte Carlo")
     return fig
 
@@ -246,8 +250,16 @@ def plot_thermalization(ds: xr.Dataset):
 # --------------------------------------------------------------------------------------
 # ehrich2020.fig1
 # --------------------------------------------------------------------------------------
-FIG1_DROP, FIG1_DT = 6.48, 1.5  # 2(eps_s' - eps_s)/m and dt of Fig. 1 (right), m = 1
-FIG1_Y, FIG1_V = (-2.5, -0.5), (3.0, 5.0)  # the region: inside the collision domain
+#: 2(eps_s' - eps_s)/m of Fig. 1 (right) (Ehrich et al. 2020): the drop of v^2 when the
+#: scatterer changes level, in units with m = 1.
+FIG1_DROP = 6.48
+#: Time step dt of the map Eq. (20) in Fig. 1 (right) (Ehrich et al. 2020), same units.
+FIG1_DT = 1.5
+#: Position range (y_min, y_max) of the rectangle mapped in Fig. 1 (right); with FIG1_V it
+#: lies inside the collision domain.
+FIG1_Y = (-2.5, -0.5)
+#: Velocity range (v_min, v_max) of the rectangle mapped in Fig. 1 (right), Ehrich et al. 2020.
+FIG1_V = (3.0, 5.0)
 
 
 def compute_fig1(quick: bool) -> xr.Dataset:
@@ -294,6 +306,7 @@ def compute_fig1(quick: bool) -> xr.Dataset:
 
 
 def checks_fig1(ds: xr.Dataset) -> list[Check]:
+    """Check Liouville for Eq. (20), Fig. 1 (right) of Ehrich 2020: equal areas, |det J| = 1."""
     a, i = ds["area_region"].values, ds["area_image"].values
     return [
         Check.close(
@@ -301,7 +314,7 @@ def checks_fig1(ds: xr.Dataset) -> list[Check]:
             i[-1] / a[-1],
             1.0,
             1e-6,
-            "Fig. 1 right / Eq. (21); issue bound 1e-6 (chord error ~1e-9)",
+            "Fig. 1 right / Eq. (21): phase-space volume conserved (chord error ~1e-9)",
         ),
         Check.at_most(
             "area error shrinks with resolution (ratio of errors N vs N/2)",
@@ -327,6 +340,7 @@ def checks_fig1(ds: xr.Dataset) -> list[Check]:
 
 
 def plot_fig1(ds: xr.Dataset):
+    """Draw Fig. 1 (right) of Ehrich et al. 2020: a (y, v) rectangle and its image by Eq. (20)."""
     fig, ax = new_figure(1, 1, width=4.2, height=3.2)
     for name, lab in (("boundary", "region"), ("image", "image under Eq. (20)")):
         p = ds[name].values
@@ -336,7 +350,7 @@ def plot_fig1(ds: xr.Dataset):
     ax.axvline(0.0, color="k", lw=0.8)
     ax.set_xlabel("position $y$")
     ax.set_ylabel("velocity $v$")
-    ax.legend(loc="lower right")
+    place_legend(ax, loc="lower right")
     a, i = ds["area_region"].values[-1], ds["area_image"].values[-1]
     annotate_checks(
         ax, f"$2(\\epsilon_{{s'}}-\\epsilon_s)/m=6.48$, $\\Delta t=1.5$\nareas {a:.9f} / {i:.9f}"

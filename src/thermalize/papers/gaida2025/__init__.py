@@ -22,6 +22,7 @@ from .temperature import (
     teff_compute,
     teff_plot,
 )
+from . import cf
 from .._registry import GAIDA2025, register
 
 __all__ = ["clausius", "detuning", "effective_temperature", "fig2", "fig3"]
@@ -34,6 +35,7 @@ fig2 = register(
     full_runtime_estimate_s=2.0,
     plot=fig2_plot,
     checks=fig2_checks,
+    cf=cf.FIG2,
 )(fig2_compute)
 
 fig3 = register(
@@ -44,6 +46,7 @@ fig3 = register(
     full_runtime_estimate_s=1.0,
     plot=fig3_plot,
     checks=fig3_checks,
+    cf=cf.FIG3,
 )(fig3_compute)
 
 detuning = register(
@@ -54,6 +57,7 @@ detuning = register(
     full_runtime_estimate_s=3.0,
     plot=detuning_plot,
     checks=detuning_checks,
+    cf=cf.DETUNING,
 )(detuning_compute)
 
 effective_temperature = register(
@@ -64,6 +68,7 @@ effective_temperature = register(
     full_runtime_estimate_s=8.0,
     plot=teff_plot,
     checks=teff_checks,
+    cf=cf.EFFECTIVE_TEMPERATURE,
 )(teff_compute)
 
 clausius = register(
@@ -74,4 +79,5 @@ clausius = register(
     full_runtime_estimate_s=6.0,
     plot=clausius_plot,
     checks=clausius_checks,
+    cf=cf.CLAUSIUS,
 )(clausius_compute)

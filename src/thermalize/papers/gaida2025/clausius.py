@@ -12,7 +12,7 @@ from ...gas.thermo import (
     heat_current,
     two_temperature_entropy_production,
 )
-from ...plotting import annotate_checks, new_figure
+from ...plotting import axis_label, new_figure, param_title, place_legend
 from ...quantum import gibbs_state, relative_entropy
 from ...superop import evolve
 from .._registry import Check
@@ -42,14 +42,15 @@ def clausius_compute(quick: bool) -> xr.Dataset:
     gib = gibbs_state(e, beta)
     rel = np.array([relative_entropy(x, gib) for x in rho])
     # two-temperature spin gas (Fig. 2 pair D = 4, A = 1), as a general Born model for the flows
-    sm = SpinGasModel(5, 1.0, 4.0, 5.0, 1.0, 1.0)
+    sm = SpinGasModel.from_paper(spin=5, D=4.0, A=1.0)  # Delta = 4, T_A = 5, T_M = E_R = 1
     t2 = np.linspace(0.0, 150.0, 151 if quick else 601)
     pops = sm.populations(t2)
     w = sm.ergotropy(t2)
     r2 = GasModel.from_spin(sm).rates(rtol=1e-10)
     fl = energy_flows(r2, pops)
     sig2 = two_temperature_entropy_production(
-        r2, np.maximum(pops, 1e-300), sm.temperature_internal, sm.temperature_motional
+        r2, np.maximum(pops, 1e-300), temperature_internal=sm.temperature_internal,
+        temperature_motional=sm.temperature_motional,
     )
     return xr.Dataset(
         {
@@ -87,6 +88,7 @@ def clausius_compute(quick: bool) -> xr.Dataset:
 
 
 def clausius_checks(ds: xr.Dataset) -> list[Check]:
+    """Check Eq. (16) of Gaida et al. 2025: sigma >= 0, its integral, first law, ergotropy gain."""
     t, sigma, rel = (
         ds["time"].values,
         ds["entropy_production"].values,
@@ -140,26 +142,32 @@ def clausius_checks(ds: xr.Dataset) -> list[Check]:
 
 
 def clausius_plot(ds: xr.Dataset):
-    fig, (a, b) = new_figure(1, 2, width=3.6, height=2.8)
+    """Draw sigma, |Q-dot| (equilibrium gas), ergotropy and power (two-T gas), Gaida 2025."""
+    # three panels (no twin axes: a legend of one twin cannot see the other's data)
+    fig, (a, b, c) = new_figure(1, 3, width=3.0, height=2.8)
     t = ds["time"].values
     a.semilogy(
         t[1:], np.maximum(ds["entropy_production"].values[1:], 1e-18), label=r"$\dot S-\beta\dot Q$"
     )
     a.semilogy(t[1:], np.abs(ds["heat_current"].values[1:]), "--", label=r"$|\dot Q|$")
-    a.set_xlabel(r"time $t$")
+    a.set_xlabel(axis_label("time", "t"))
     a.set_ylabel("rate")
-    a.legend()
-    annotate_checks(a, "equilibrium gas, 3-level system")
+    a.set_title("equilibrium gas, 3 levels")
+    fig.suptitle("left: equilibrium gas; middle, right: two-temperature gas with "
+                 r"$D = \hbar\Delta/k_BT_M$, $A = \hbar\omega_A/k_BT_A$ (the energy flows sum "
+                 "to 0, Eq. 14)", fontsize=8)
+    place_legend(a)
     t2 = ds["time2"].values
-    b.plot(t2, ds["ergotropy"].values, "k", label=r"$\mathcal{W}$ (J=5)")
-    b2 = b.twinx()
-    b2.plot(t2, ds["ancilla_power"].values, label=r"$\dot E_A$")
-    b2.plot(t2, ds["motion_power"].values, label=r"$\dot E_M$")
-    b2.plot(t2, ds["system_power"].values, ":", label=r"$\dot E_S$")
-    b2.set_ylabel("power")
-    b.set_xlabel(r"time $\tilde\Gamma t$")
-    b.set_ylabel(r"ergotropy / $\hbar\omega_S$")
-    b2.legend(loc="center right", fontsize=7)
-    b.legend(loc="lower right", fontsize=7)
-    annotate_checks(b, "two-temperature gas (D=4, A=1)")
+    title = param_title(D=4, A=1, J=5)  # two-temperature gas, D and A as in Fig. 2
+    b.plot(t2, ds["ergotropy"].values, "k")
+    b.set_xlabel(axis_label("time", r"\tilde\Gamma t"))
+    b.set_ylabel(axis_label("ergotropy", r"\mathcal{W}/\hbar\omega_S"))
+    b.set_title(title)
+    c.plot(t2, ds["ancilla_power"].values, label=r"$\dot E_A$ (ancillas)")
+    c.plot(t2, ds["motion_power"].values, label=r"$\dot E_M$ (motion)")
+    c.plot(t2, ds["system_power"].values, ":", label=r"$\dot E_S$ (spin)")
+    c.set_xlabel(axis_label("time", r"\tilde\Gamma t"))
+    c.set_ylabel(axis_label("power", None, r"$\hbar\omega_S\tilde\Gamma$"))
+    c.set_title(title)
+    place_legend(c)
     return fig

@@ -7,7 +7,7 @@ import xarray as xr
 from scipy.integrate import quad
 
 from ...gas import SpinGasModel, log_rate_integral, populations_ergotropy, rate_integral
-from ...plotting import annotate_checks, new_figure
+from ...plotting import annotate_checks, axis_label, new_figure, param_title, place_legend
 from .._registry import Check
 
 __all__ = [
@@ -29,13 +29,19 @@ __all__ = [
 #: A = hbar omega_A/k T_A in {1, 3}. Exactly one pair, (D, A) = (2, 3), violates D > A, and
 #: (2, 1), (4, 3) share D - A = 1, i.e. one effective temperature (omega_S/T = A - D).
 FIG2_D = (2.0, 4.0)
+#: A = hbar omega_A / k T_A values of the Fig. 2 legend (Gaida et al. 2025); see FIG2_D.
 FIG2_A = (1.0, 3.0)
-FIG2_SPIN, FIG2_OMEGA_S, FIG2_T_MAX = 20, 1.0, 200.0
+#: Spin quantum number J of Fig. 2 (Gaida et al. 2025).
+FIG2_SPIN = 20
+#: Spin frequency omega_S of Fig. 2, in units with k_B T_M = E_R = hbar = 1.
+FIG2_OMEGA_S = 1.0
+#: Last time of the Fig. 2 curves, in units of 1/Gamma-tilde (the axis Gamma-tilde t).
+FIG2_T_MAX = 200.0
 
 
 def _fig2_model(d_val: float, a_val: float, spin=FIG2_SPIN) -> SpinGasModel:
     # k_B T_M = E_R = 1, omega_S = 1: Delta = D, omega_A = 1 + D, T_A = omega_A / A
-    return SpinGasModel(spin, FIG2_OMEGA_S, d_val, (FIG2_OMEGA_S + d_val) / a_val, 1.0, 1.0)
+    return SpinGasModel.from_paper(spin=spin, D=d_val, A=a_val, omega_s=FIG2_OMEGA_S)
 
 
 def fig2_compute(quick: bool) -> xr.Dataset:
@@ -51,7 +57,7 @@ def fig2_compute(quick: bool) -> xr.Dataset:
             final_gibbs.append(
                 float(populations_ergotropy(m.stationary_populations(), m.energies()))
             )
-            labels.append(f"D={d_val:g}, A={a_val:g}")
+            labels.append(f"D={d_val:g}, A={a_val:g}")  # the paper's D, A (Fig. 2 caption)
             small = _fig2_model(d_val, a_val, spin=3)  # fast path vs Lindblad on a small spin
             t_s = np.linspace(0.0, 50.0, 11)
             lind = np.einsum("tii->ti", small.evolve(t_s)).real
@@ -87,6 +93,7 @@ def fig2_compute(quick: bool) -> xr.Dataset:
 
 
 def fig2_checks(ds: xr.Dataset) -> list[Check]:
+    """Check Fig. 2 of Gaida et al. 2025: ergotropy only for D > A, late W = Gibbs(T_eff)'s."""
     d, a = ds["detuning_ratio"].values, ds["ancilla_ratio"].values
     w = ds["ergotropy"].values
     gibbs = ds["gibbs_ergotropy"].values
@@ -133,22 +140,26 @@ def fig2_checks(ds: xr.Dataset) -> list[Check]:
             "rate equation = Lindblad path (J = 3, max population error)",
             float(ds["lindblad_check_error"].max()),
             1e-10,
-            "issue 6: fast path vs full path",
+            "Eq. (18): rate equation of the diagonal = the Lindblad master equation",
         ),
     ]
 
 
 def fig2_plot(ds: xr.Dataset):
-    fig, ax = new_figure(1, 1, width=4.6, height=3.0)
-    for lab in ds["curve"].values:
-        ax.plot(ds["time"].values, ds["ergotropy"].sel(curve=lab).values, label=str(lab))
-    ax.set_xlabel(r"time $\tilde\Gamma t$")
-    ax.set_ylabel(r"ergotropy $\mathcal{W}/\hbar\omega_S$")
-    ax.legend(title="legend values chosen (not in paper)", loc="center right")
+    """Draw Fig. 2 of Gaida et al. (2025): ergotropy W(t) of a J = 20 spin for four (D, A) pairs."""
+    fig, ax = new_figure(1, 1, width=6.2, height=3.2)
+    for lab, d_val, a_val in zip(ds["curve"].values, ds["detuning_ratio"].values,
+                                 ds["ancilla_ratio"].values):
+        ax.plot(ds["time"].values, ds["ergotropy"].sel(curve=lab).values,
+                label=param_title(D=float(d_val), A=float(a_val)))
+    ax.set_xlabel(axis_label("time", r"\tilde\Gamma t"))
+    ax.set_ylabel(axis_label("ergotropy", r"\mathcal{W}/\hbar\omega_S"))
+    ax.set_title(param_title(J=20) + r", $k_BT_M = E_R$, ground-state start")
+    place_legend(ax, outside=True)
     annotate_checks(
         ax,
-        "J = 20, ground-state start, $k_BT_M=E_R$\n(D,A)=(2,3) violates D > A;\n"
-        "(2,1), (4,3): same $T_{eff}$",
+        "$D = \\hbar\\Delta/k_BT_M$ (detuning)\n$A = \\hbar\\omega_A/k_BT_A$ (ancilla gap)\n"
+        "ergotropy builds up iff $D > A$\n$(2, 1)$, $(4, 3)$: same $T_{eff}$ (Eq. 21)",
     )
     return fig
 
@@ -201,6 +212,7 @@ def fig3_compute(quick: bool) -> xr.Dataset:
 
 
 def fig3_checks(ds: xr.Dataset) -> list[Check]:
+    """Check I(alpha, s) of Eq. (20), Fig. 3 of Gaida 2025: monotone, e^{alpha s}, quadrature."""
     li = ds["log10_I"].values * np.log(10)
     alpha, s = ds["alpha"].values, ds["s"].values
     i0 = np.argmin(np.abs(s))
@@ -243,6 +255,7 @@ def fig3_checks(ds: xr.Dataset) -> list[Check]:
 
 
 def fig3_plot(ds: xr.Dataset):
+    """Draw Fig. 3 of Gaida et al. (2025): log10 I(alpha, s) of Eq. (20) over s and alpha."""
     fig, ax = new_figure(1, 1, width=4.4, height=3.2)
     mesh = ax.pcolormesh(
         ds["s"].values, ds["alpha"].values, ds["log10_I"].values, shading="auto", cmap="viridis"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 from matplotlib.colors import TwoSlopeNorm
+from matplotlib.ticker import MaxNLocator
 
 from ...gas import GasModel, SpinGasModel
 from ...gas.repeated import RepeatedInteractionModel, fitted_temperature
-from ...plotting import annotate_checks, new_figure
+from ...plotting import annotate_checks, axis_label, new_figure, param_title, place_legend
 from ...quantum import gibbs_state
 from ...superop import steady_state
 from .._registry import Check
@@ -26,8 +27,13 @@ __all__ = [
 ]
 
 # ----------------------------------------------------------------------------- detuning
+#: Detunings hbar Delta of the detuning run (Gaida et al. 2025), in units of
+#: E_R = hbar omega_S = 1.
 DET_VALUES = (-0.5, 0.0, 0.5, 1.0, 2.0, 5.0, 10.0)
-DET_T, DET_SPIN = 1.0, 2
+#: Common temperature k_B T = k_B T_A = k_B T_M of the detuning run, in units of E_R.
+DET_T = 1.0
+#: Spin quantum number J of the detuning run (Gaida et al. 2025).
+DET_SPIN = 2
 
 
 def detuning_compute(quick: bool) -> xr.Dataset:
@@ -35,7 +41,8 @@ def detuning_compute(quick: bool) -> xr.Dataset:
     times = np.linspace(0.0, 10.0, 80 if quick else 400)
     jz_t, t_fit, t_ri, t_ri_pred, gminus = [], [], [], [], []
     for det in DET_VALUES:
-        m = SpinGasModel(DET_SPIN, 1.0, det, DET_T, DET_T, 1.0)
+        m = SpinGasModel(DET_SPIN, 1.0, det, temperature_internal=DET_T,
+                         temperature_motional=DET_T, recoil_energy=1.0)
         gm = m.rates()[1]
         gminus.append(gm)
         top = np.zeros(m.dimension)
@@ -43,15 +50,19 @@ def detuning_compute(quick: bool) -> xr.Dataset:
         p = m.populations(times / gm, top)  # time in units of 1/Gamma_-
         jz_t.append(p @ (m.energies() / m.omega_s))
         t_fit.append(fitted_temperature(np.diag(steady_state(m.generator())).real, m.omega_s))
-        ri = RepeatedInteractionModel(DET_SPIN, 1.0, det, DET_T, 1.0, 0.6)
+        ri = RepeatedInteractionModel(DET_SPIN, 1.0, det, temperature=DET_T, coupling=1.0,
+                                      duration=0.6)
         t_ri.append(fitted_temperature(np.diag(ri.steady_state()).real, 1.0))
         t_ri_pred.append(ri.predicted_temperature())
     fine = np.linspace(-0.9, 10.0, 120 if quick else 600)
-    rates = np.array([SpinGasModel(DET_SPIN, 1.0, x, DET_T, DET_T, 1.0).rates() for x in fine])
+    rates = np.array([SpinGasModel(
+        DET_SPIN, 1.0, x, temperature_internal=DET_T, temperature_motional=DET_T,
+        recoil_energy=1.0).rates() for x in fine])
     # the general model with first-Born Gaussian amplitudes at two detunings (Eq. 19 cross-check)
     born_err = []
     for det in (0.5, 5.0):
-        sm = SpinGasModel(1, 1.0, det, DET_T, DET_T, 1.0)
+        sm = SpinGasModel(1, 1.0, det, temperature_internal=DET_T,
+                          temperature_motional=DET_T, recoil_energy=1.0)
         r = GasModel.from_spin(sm).rates(rtol=1e-10).rate_matrix()
         up, down = sm.ladder_rates()
         born_err.append(
@@ -103,6 +114,7 @@ def detuning_compute(quick: bool) -> xr.Dataset:
 
 
 def detuning_checks(ds: xr.Dataset) -> list[Check]:
+    """Check relaxation to T at every detuning, T_A = T_M, vs repeated interactions (Gaida)."""
     tf, tri, tpred = (
         ds["fitted_temperature"].values,
         ds["repeated_temperature"].values,
@@ -166,18 +178,20 @@ def detuning_checks(ds: xr.Dataset) -> list[Check]:
 
 
 def detuning_plot(ds: xr.Dataset):
+    """Draw <J_z>(Gamma_- t), rates and steady-state temperatures vs detuning (Gaida 2025)."""
     fig, (a, b, c) = new_figure(1, 3, width=3.2, height=2.7)
     for det in ds["detuning"].values:
-        a.plot(ds["time"].values, ds["jz"].sel(detuning=det).values, label=rf"$\Delta$={det:g}")
-    a.axhline(float(ds["gibbs_jz"]), color="k", ls=":", lw=1, label="Gibbs at T")
+        a.plot(ds["time"].values, ds["jz"].sel(detuning=det).values,
+               label=param_title(Delta=float(det)))
+    a.axhline(float(ds["gibbs_jz"]), color="k", ls=":", lw=1, label="Gibbs at $T$")
     a.set_xlabel(r"time $\Gamma_- t$")
     a.set_ylabel(r"$\langle J_z\rangle$")
-    a.legend(fontsize=6)
+    place_legend(a, fontsize=6)
     b.semilogy(ds["fine_detuning"].values, ds["rate_minus"].values, label=r"$\Gamma_-$")
     b.semilogy(ds["fine_detuning"].values, ds["rate_plus"].values, label=r"$\Gamma_+$")
     b.set_xlabel(r"detuning $\hbar\Delta/E_R$")
     b.set_ylabel(r"rate / $\tilde\Gamma$")
-    b.legend()
+    place_legend(b)
     c.plot(ds["detuning"].values, ds["fitted_temperature"].values, "o-", label="scattering ME")
     c.plot(
         ds["detuning"].values,
@@ -188,32 +202,39 @@ def detuning_plot(ds: xr.Dataset):
     c.set_xlabel(r"detuning $\Delta/\omega_S$")
     c.set_ylabel(r"steady-state temperature / $T$")
     c.set_ylim(0.0, 2.6)
-    c.legend(loc="center right")
-    annotate_checks(c, r"$T_A=T_M=T$; RI: $\omega_S T/\omega_A$")
+    place_legend(c, loc="center right")
+    annotate_checks(c, "$T_A = T_M = T$; repeated interactions:\n"
+                       r"$T_{\mathrm{RI}} = \omega_S T/\omega_A$ (dashed)")
     return fig
 
 
 # ----------------------------------------------------------------------------- T_eff map
+def _ratio_model(spin, detuning, ratio):
+    """omega_S = 1, T_M = E_R = 1 and T_A = `ratio` (the axes of Fig. 4: Delta, T_A/T_M)."""
+    return SpinGasModel(spin, 1.0, detuning, temperature_internal=ratio,
+                        temperature_motional=1.0, recoil_energy=1.0)
+
+
 def teff_compute(quick: bool) -> xr.Dataset:
     """omega_S / T_eff (Eq. 21) over T_A/T_M and Delta/omega_S; Eq. (22) boundary."""
     ratio = np.logspace(-1, 1, 61 if quick else 301)
     delta = np.linspace(-0.9, 5.0, 60 if quick else 300)
     beta = np.array(
         [
-            [SpinGasModel(1, 1.0, dl, r, 1.0, 1.0).effective_inverse_temperature() for dl in delta]
+            [_ratio_model(1, dl, r).effective_inverse_temperature() for dl in delta]
             for r in ratio
         ]
     )
     inverted = np.array(
         [
-            [SpinGasModel(1, 1.0, dl, r, 1.0, 1.0).population_inverted() for dl in delta]
+            [_ratio_model(1, dl, r).population_inverted() for dl in delta]
             for r in ratio
         ]
     )
     rate_beta = np.array(
         [
             [
-                np.subtract(*SpinGasModel(1, 1.0, dl, r, 1.0, 1.0).log_rates()[::-1])
+                np.subtract(*_ratio_model(1, dl, r).log_rates()[::-1])
                 for dl in delta[::6]
             ]
             for r in ratio[::6]
@@ -222,7 +243,7 @@ def teff_compute(quick: bool) -> xr.Dataset:
     samples = [(0.5, 0.5), (3.0, 2.0), (8.0, 4.0), (1.0, -0.5), (6.0, 0.3)]
     ss_err, boundary = [], []
     for r, dl in samples:
-        m = SpinGasModel(2, 1.0, dl, r, 1.0, 1.0)
+        m = _ratio_model(2, dl, r)
         ss_err.append(
             float(
                 np.max(
@@ -235,7 +256,7 @@ def teff_compute(quick: bool) -> xr.Dataset:
         )
     for dl in (0.5, 1.0, 3.0):  # on the Eq. (22) line T_A/T_M = (omega_S + Delta)/Delta
         boundary.append(
-            SpinGasModel(1, 1.0, dl, (1 + dl) / dl, 1.0, 1.0).effective_inverse_temperature()
+            _ratio_model(1, dl, (1 + dl) / dl).effective_inverse_temperature()
         )
     return xr.Dataset(
         {
@@ -268,6 +289,7 @@ def teff_compute(quick: bool) -> xr.Dataset:
 
 
 def teff_checks(ds: xr.Dataset) -> list[Check]:
+    """Check the T_eff map (Gaida 2025): T_eff < 0 exactly where Eq. (22) holds; Eq. (21)."""
     beta, inv = ds["inverse_temperature"].values, ds["eq22_inverted"].values.astype(bool)
     clear = np.abs(beta) > 1e-9
     return [
@@ -310,6 +332,7 @@ def teff_checks(ds: xr.Dataset) -> list[Check]:
 
 
 def teff_plot(ds: xr.Dataset):
+    """Draw Fig. 4 of Gaida et al. 2025: omega_S/T_eff (Eq. 21) over Delta and T_A/T_M."""
     fig, ax = new_figure(1, 1, width=4.6, height=3.3)
     b = ds["inverse_temperature"].values
     norm = TwoSlopeNorm(
@@ -318,14 +341,22 @@ def teff_plot(ds: xr.Dataset):
     mesh = ax.pcolormesh(
         ds["delta"].values, ds["ratio"].values, b, shading="auto", cmap="RdBu", norm=norm
     )
-    fig.colorbar(mesh, ax=ax, label=r"$\hbar\omega_S/k_BT_{eff}$ (Eq. 21)")
+    # ticks on both sides of 0: one linear locator over [vmin, vmax] leaves the short negative
+    # half of a TwoSlopeNorm without labels
+    ticks = np.unique(np.concatenate([
+        MaxNLocator(3).tick_values(norm.vmin, 0.0), MaxNLocator(5).tick_values(0.0, norm.vmax)]))
+    ticks = ticks[(ticks >= norm.vmin) & (ticks <= norm.vmax)]
+    bar = fig.colorbar(mesh, ax=ax, ticks=ticks,
+                       label=axis_label("inverse temperature", r"\hbar\omega_S/k_BT_{eff}")
+                       + " (Eq. 21)")
+    bar.ax.axhline(0.0, color="k", lw=0.8)
     dl = ds["delta"].values
     pos = dl > 0.12
     ax.plot(dl[pos], (1 + dl[pos]) / dl[pos], "k--", label="Eq. (22) boundary")
     ax.set_yscale("log")
     ax.set_ylim(ds["ratio"].values[0], ds["ratio"].values[-1])
-    ax.set_xlabel(r"detuning $\Delta/\omega_S$")
-    ax.set_ylabel(r"$T_A/T_M$")
-    ax.legend(loc="lower right")
+    ax.set_xlabel(axis_label("detuning", r"\Delta/\omega_S"))
+    ax.set_ylabel(axis_label("temperature ratio", r"T_A/T_M"))
+    place_legend(ax, loc="lower right")
     annotate_checks(ax, r"red: $T_{eff}<0$ (population inversion)")
     return fig

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...classical import RotatingDisk
+from ...io import DIMENSIONLESS as N
 from ...sweep import register_quantity
 
 __all__ = ["disk_mean_energy"]
@@ -15,6 +16,20 @@ __all__ = ["disk_mean_energy"]
     outputs={"mean_energy": (), "standard_error": (), "exact_mean_energy": ()},
     description="stationary mean energy of the rough rotating disk vs mass ratio "
                 "(Ehrich 2020, Sec. 5)",
+    cf={
+        "mean_energy": ("stationary mean rotational energy (Monte Carlo)", "energy",
+                        r"\langle I\omega^2/2\rangle"),
+        "standard_error": ("standard error of the mean energy", "energy", r"\delta E"),
+        "exact_mean_energy": ("stationary mean rotational energy, closed form", "energy",
+                              r"\langle I\omega^2/2\rangle"),
+        "mass_ratio": ("mass ratio of particle and disk", N, r"\mu = m/I"),
+        "beta": ("inverse temperature of the gas", "1/energy", r"\beta"),
+        "mass": ("mass of a gas particle", "mass", "m"),
+        "kicks": ("velocity law of the colliding particles", N, None),
+        "sides": ("number of sides particles arrive from", N, None),
+        "n_steps": ("collisions per replica", N, "n"),
+        "n_replicas": ("independent replicas", N, "R"),
+    },
 )
 def disk_mean_energy(mass_ratio: float, beta: float = 1.0, mass: float = 1.0,
                      kicks: str = "effusion", sides: int = 1, n_steps: int = 2000,

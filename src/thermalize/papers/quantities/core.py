@@ -8,6 +8,7 @@ from ...distributions import effusion_velocity_1d, maxwell_velocity_1d
 from ...errors import ParameterError, require_positive
 from ...quantum import gibbs_state, trace_distance
 from ...superop import detailed_balance_generator, steady_state
+from ...io import DIMENSIONLESS as N
 from ...sweep import register_quantity
 
 __all__ = ["detailed_balance_steady_state", "thermal_kinetic_energy"]
@@ -26,6 +27,16 @@ def _int_at_least(name: str, value, low: int) -> int:
     checks={"levels": lambda v: _int_at_least("levels", v, 2),
             "spacing": lambda v: require_positive("spacing", v),
             "rate": lambda v: require_positive("rate", v)},
+    cf={
+        "populations": ("steady-state population", N, r"p_j"),
+        "distance_to_gibbs": ("trace distance of the steady state to the Gibbs state", N,
+                              r"\frac{1}{2}\|\rho_\infty - \pi_\beta\|_1"),
+        "level": ("energy level", N, "j"),
+        "beta": ("inverse temperature", "1/energy", r"\beta"),
+        "spacing": ("level spacing", "energy", r"\epsilon"),
+        "levels": ("number of levels", N, "n"),
+        "rate": ("downward rate", "energy", r"\gamma"),
+    },
 )
 def detailed_balance_steady_state(beta: float, spacing: float = 1.0, levels: int = 3,
                                   rate: float = 1.0) -> dict:
@@ -72,6 +83,15 @@ def detailed_balance_steady_state(beta: float, spacing: float = 1.0, levels: int
     "core.thermal-kinetic-energy",
     outputs={"mean_energy": (), "standard_error": ()},
     description="Monte Carlo mean kinetic energy of gas particles (Maxwell or effusion law)",
+    cf={
+        "mean_energy": ("sample mean kinetic energy", "energy", r"\langle mv^2/2\rangle"),
+        "standard_error": ("standard error of the mean kinetic energy", "energy",
+                           r"\delta E"),
+        "beta": ("inverse temperature", "1/energy", r"\beta"),
+        "mass": ("particle mass", "mass", "m"),
+        "samples": ("number of sampled velocities", N, "n"),
+        "law": ("velocity law", N, None),
+    },
 )
 def thermal_kinetic_energy(beta: float, mass: float = 1.0, samples: int = 1000,
                            law: str = "effusion", *, rng: np.random.Generator) -> dict:

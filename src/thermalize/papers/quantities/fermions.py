@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...fermions import entropy_production, gibbs_correlation_matrix, single_electron_transistor
+from ...io import DIMENSIONLESS as N
 from ...sweep import register_quantity
 
 __all__ = ["set_effective_temperature"]
@@ -12,8 +13,29 @@ __all__ = ["set_effective_temperature"]
     "fermions.set-effective-temperature",
     outputs={"beta_eff": ("bath",), "mu_eff": ("bath",), "entropy_production": (),
              "decomposition_residual": ()},
-    description="effective beta*, mu* of baths L, R (bath index 0, 1) of a single-electron "
-                "transistor at one time (Usui 2024, Eqs. 5-7, 12)",
+    description="effective beta*, mu* of baths L, R of a single-electron transistor at one "
+                "time (Usui 2024, Eqs. 5-7, 12)",
+    coords={"bath": ("L", "R")},
+    cf={
+        "beta_eff": ("effective inverse temperature of the bath (Eqs. 5, 6)", "1/energy",
+                     r"\beta^*_\nu"),
+        "mu_eff": ("effective chemical potential of the bath (Eqs. 5, 6)", "energy",
+                   r"\mu^*_\nu"),
+        "entropy_production": ("entropy production (Eq. 7)", "nat", r"\Sigma"),
+        "decomposition_residual": ("residual of the decomposition Eq. (12)", "nat",
+                                   r"\epsilon_{12}"),
+        "bath": ("bath", N, r"\nu"),
+        "coupling": ("system-bath coupling", "energy", r"\Gamma"),
+        "time": ("time", "1/energy", "t"),
+        "levels_per_bath": ("levels per bath", N, "K"),
+        "bandwidth": ("bath bandwidth", "energy", "W"),
+        "dot_energy": ("dot level energy", "energy", r"\epsilon_d"),
+        "beta_left": ("initial inverse temperature of bath L", "1/energy", r"\beta_L"),
+        "beta_right": ("initial inverse temperature of bath R", "1/energy", r"\beta_R"),
+        "mu_left": ("initial chemical potential of bath L", "energy", r"\mu_L"),
+        "mu_right": ("initial chemical potential of bath R", "energy", r"\mu_R"),
+        "system_occupation": ("initial dot occupation", N, r"n_d"),
+    },
 )
 def set_effective_temperature(coupling: float, time: float = 10.0, levels_per_bath: int = 100,
                               bandwidth: float = 10.0, dot_energy: float = 0.0,

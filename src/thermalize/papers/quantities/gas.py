@@ -6,6 +6,7 @@ import numpy as np
 
 from ...gas import SpinGasModel
 from ...superop import steady_state
+from ...io import DIMENSIONLESS as N
 from ...sweep import register_quantity
 
 __all__ = ["spin_gas_effective_temperature"]
@@ -17,6 +18,20 @@ __all__ = ["spin_gas_effective_temperature"]
              "gibbs_deviation": ()},
     description="effective temperature of a spin in a gas with internal structure "
                 "(Gaida 2025, Eq. 21)",
+    cf={
+        "effective_temperature": ("effective temperature (Eq. 21)", "energy",
+                                  r"T_{\mathrm{eff}}"),
+        "steady_state_populations": ("steady-state population of a J_z level", N, r"p_m"),
+        "gibbs_deviation": ("max deviation of the steady state from the Gibbs state", N,
+                            r"\epsilon"),
+        "level": ("J_z level, from m = -J up", N, "m"),
+        "detuning": ("detuning omega_A - omega_S", "energy", r"\Delta"),
+        "temperature_internal": ("internal temperature of the ancillas", "energy", r"T_A"),
+        "temperature_motional": ("motional temperature of the gas", "energy", r"T_M"),
+        "spin": ("spin quantum number", N, "J"),
+        "omega_s": ("level spacing of the spin", "energy", r"\omega_S"),
+        "recoil_energy": ("recoil energy", "energy", r"E_R"),
+    },
 )
 def spin_gas_effective_temperature(detuning: float = 0.5, temperature_internal: float = 1.0,
                                    temperature_motional: float = 1.0, spin: float = 2.0,

@@ -8,6 +8,7 @@ import numpy as np
 
 from ...quantum import gibbs_state, trace_distance
 from ...scattering import IncidentPacket, ScatteringModel, collision_steady_state, scattering_map
+from ...io import DIMENSIONLESS as N
 from ...sweep import register_quantity
 
 __all__ = ["qubit_collision_steady_state"]
@@ -29,6 +30,25 @@ def _qubit_map(gap, coupling_strength, length, mass, beta, delta_x, x0, distribu
              "map_error": ()},
     description="steady state of a qubit under Poissonian wave-packet bombardment "
                 "(Tabanera-Bravo 2023, Eqs. 9, 17)",
+    cf={
+        "populations": ("steady-state population", N, r"\rho_{jj}"),
+        "coherence": ("steady-state coherence modulus", N, r"|\rho_{01}|"),
+        "distance_to_gibbs": ("trace distance to the Gibbs state of the gas temperature", N,
+                              r"\frac{1}{2}\|\rho - \pi_\beta\|_1"),
+        "map_error": ("quadrature error estimate of the scattering map", N, r"\epsilon"),
+        "level": ("qubit level", N, "j"),
+        "rate": ("collision rate", "energy", r"\Gamma"),
+        "delta_x": ("packet width", "length", r"\Delta x"),
+        "beta": ("inverse temperature of the gas", "1/energy", r"\beta"),
+        "gap": ("qubit level spacing", "energy", r"\Delta"),
+        "coupling_strength": ("coupling strength", "energy", "g"),
+        "length": ("length of the interaction region", "length", "L"),
+        "mass": ("mass of a gas particle", "mass", "m"),
+        "x0": ("initial packet centre", "length", r"x_0"),
+        "distribution": ("momentum distribution of the packets", N, None),
+        "method": ("amplitudes used", N, None),
+        "nodes": ("quadrature nodes", N, "n"),
+    },
 )
 def qubit_collision_steady_state(rate: float, delta_x: float = 1.0, beta: float = 0.1,
                                  gap: float = 0.6, coupling_strength: float = 1.0,

@@ -5,6 +5,7 @@ Registers the reproductions; the work is done in this package's modules, one per
 
 from __future__ import annotations
 
+from . import cf
 from .._registry import TABANERA2023, register
 
 # Besides the compute/checks/plot functions, re-exported as before the split: the figures'
@@ -60,6 +61,7 @@ fig1 = register(
     full_runtime_estimate_s=15.0,
     plot=plot_fig1,
     checks=checks_fig1,
+    cf=cf.FIG1,
 )(compute_fig1)
 
 fig2 = register(
@@ -70,6 +72,7 @@ fig2 = register(
     full_runtime_estimate_s=1.0,
     plot=plot_fig2,
     checks=checks_fig2,
+    cf=cf.FIG2,
 )(compute_fig2)
 
 exact_amplitudes = register(
@@ -80,6 +83,7 @@ exact_amplitudes = register(
     full_runtime_estimate_s=3.0,
     plot=plot_exact_amplitudes,
     checks=checks_exact_amplitudes,
+    cf=cf.EXACT_AMPLITUDES,
 )(compute_exact_amplitudes)
 
 fig3 = register(
@@ -90,6 +94,7 @@ fig3 = register(
     full_runtime_estimate_s=30.0,
     plot=plot_fig3,
     checks=checks_fig3,
+    cf=cf.FIG3,
 )(compute_fig3)
 
 fig_s1 = register(
@@ -100,6 +105,7 @@ fig_s1 = register(
     full_runtime_estimate_s=30.0,
     plot=plot_fig_s1,
     checks=checks_fig_s1,
+    cf=cf.FIG_S1,
 )(compute_fig_s1)
 
 fig_s2 = register(
@@ -110,4 +116,5 @@ fig_s2 = register(
     full_runtime_estimate_s=30.0,
     plot=plot_fig_s2,
     checks=checks_fig_s2,
+    cf=cf.FIG_S2,
 )(compute_fig_s2)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import xarray as xr
 
-from ...plotting import annotate_checks, new_figure
+from ...plotting import annotate_checks, new_figure, place_legend
 from ...quantum import gibbs_state, trace_distance
 from ...scattering import (
     IncidentPacket,
@@ -49,19 +51,41 @@ __all__ = [
 
 # Captions of Figs. 1-3: Delta = 0.6, beta = 0.1, m = 0.1, lambda = L = hbar = 1, Delta x = 1,
 # x0 = -10, V = lambda (sigma_x + sigma_y).
-GAP, BETA, MASS, COUPLING, LENGTH, HBAR, DELTA_X, X0 = 0.6, 0.1, 0.1, 1.0, 1.0, 1.0, 1.0, -10.0
+#: Qubit gap Delta of Figs. 1-3: H_S has levels -Delta/2, +Delta/2 (units lambda = L = hbar = 1).
+GAP = 0.6
+#: Inverse temperature beta of the incident particles (Figs. 1-3 captions).
+BETA = 0.1
+#: Mass m of the incident particles (Figs. 1-3 captions).
+MASS = 0.1
+#: Coupling strength lambda of V = lambda (sigma_x + sigma_y) (Figs. 1-3 captions).
+COUPLING = 1.0
+#: Range L of the interaction region (Figs. 1-3 captions).
+LENGTH = 1.0
+#: Reduced Planck constant hbar (Figs. 1-3 captions).
+HBAR = 1.0
+#: Width Delta x of the incident wave packets (Figs. 1-3 captions).
+DELTA_X = 1.0
+#: Initial centre x0 of the incident wave packets (Figs. 1-3 captions).
+X0 = -10.0
 #: Fig. 3 (right) caption "Delta/2 = 0.6", read literally: H_S = (Delta/2) sigma_z with
 #: levels +-0.6, i.e. Delta = 1.2 (see docs/physics.md (scattering section)).
 GAP_RIGHT = 1.2
 #: Rate of the middle panel of Fig. 3 (caption) and of the Figs. S1/S2 middle panels.
 RATE_MIDDLE = 5.0
-#: Axis ranges of Fig. 3 (not given in the text; chosen to span Gamma << Delta to
-#: Gamma >> Delta and exp(-beta m dx^2 omega^2 / 2) from ~1 to << 1).
-RATES_FIG3, GAPS_FIG3, DELTA_XS_FIG3 = (0.1, 10.0), (0.1, 3.0), (0.5, 20.0)
+#: Rate range (Gamma_min, Gamma_max) of Fig. 3. The axis ranges of Fig. 3 are not given in the
+#: text; chosen to span Gamma << Delta to Gamma >> Delta and exp(-beta m dx^2 omega^2 / 2)
+#: from ~1 to << 1.
+RATES_FIG3 = (0.1, 10.0)
+#: Gap range (Delta_min, Delta_max) of Fig. 3 (chosen, see RATES_FIG3).
+GAPS_FIG3 = (0.1, 3.0)
+#: Packet-width range (Delta x_min, Delta x_max) of Fig. 3 (chosen, see RATES_FIG3).
+DELTA_XS_FIG3 = (0.5, 20.0)
 #: Trace distance to the Gibbs state below which a steady state is called thermal (Fig. 2).
 THERMAL_TOLERANCE = 0.01
+#: Seed of the Fig. 1 stochastic (Poisson-collision) trajectories, Tabanera-Bravo et al. 2023.
 SEED = 20230516
-NODES = 32  # Gauss nodes per quadrature segment (the error estimate is checked)
+#: Gauss nodes per quadrature segment of the scattering maps (the error estimate is checked).
+NODES = 32
 
 
 def _params(**extra) -> dict:
@@ -95,6 +119,7 @@ def _thermal00(gap: float = GAP) -> float:
 
 
 # --------------------------------------------------------------------------- Fig. 1
+#: Collision rates Gamma of the Fig. 1 panels (Tabanera-Bravo et al. 2023), units hbar = 1.
 FIG1_RATES = (10.0, 5.0, 1.0)
 
 
@@ -222,12 +247,13 @@ def plot_fig1(ds: xr.Dataset):
             ds["master_equation"].values[i, 0],
             color=color,
             lw=1.6,
-            label=f"{label}: one realisation (thin), Eq. (8) (thick)",
+            label=re.sub(r"Gamma=([0-9.]+)", r"$\\Gamma = \1$", str(label))
+            + ": one realisation (thin), Eq. (8) (thick)",
         )
     ax.axhline(ds.attrs["thermal_rho00"], color="k", ls="--", lw=1, label="thermal")
     ax.set_xlabel(r"$\Gamma t$")
     ax.set_ylabel(r"$\rho_{00}$ (ground state)")
-    ax.legend(loc="lower right", fontsize=6)
+    place_legend(ax, loc="lower right", fontsize=6)
     annotate_checks(ax, "Tabanera-Bravo 2023, Fig. 1; trajectory mean = Eq. (8) within 4 SE")
     return fig
 
@@ -369,7 +395,7 @@ def _plot_fig2_axes(ax, ds, title):
     ax.set_xlabel(r"$\Gamma$")
     ax.set_ylabel("steady state")
     ax.set_title(title)
-    ax.legend(loc="center left", fontsize=6)
+    place_legend(ax, loc="center left", fontsize=6)
 
 
 def plot_fig2(ds: xr.Dataset):

@@ -5,6 +5,7 @@ Registers the reproductions; the work is done in this package's modules, one per
 
 from __future__ import annotations
 
+from . import cf
 from .._registry import USUI2024, register
 from .fig3_fig4 import (
     checks_fig3,
@@ -54,6 +55,7 @@ fig3 = register(
     plot=plot_fig3,
     checks=checks_fig3,
     full_runtime_estimate_s=0.3,
+    cf=cf.FIG3,
 )(compute_fig3)
 
 fig4 = register(
@@ -65,6 +67,7 @@ fig4 = register(
     checks=checks_fig4,
     tasks=tasks_fig4,
     full_runtime_estimate_s=1170.0,
+    cf=cf.FIG4,
 )(compute_fig4)
 
 fig5 = register(
@@ -76,6 +79,7 @@ fig5 = register(
     checks=checks_fig5,
     tasks=tasks_fig5,
     full_runtime_estimate_s=580.0,
+    cf=cf.FIG5,
 )(compute_fig5)
 
 fig6 = register(
@@ -87,6 +91,7 @@ fig6 = register(
     checks=checks_fig6,
     tasks=tasks_fig6,
     full_runtime_estimate_s=1270.0,
+    cf=cf.FIG6,
 )(compute_fig6)
 
 fig7 = register(
@@ -97,6 +102,7 @@ fig7 = register(
     plot=plot_fig7,
     checks=checks_fig7,
     full_runtime_estimate_s=0.5,
+    cf=cf.FIG7,
 )(compute_fig7)
 
 fig8 = register(
@@ -108,6 +114,7 @@ fig8 = register(
     checks=checks_fig8,
     tasks=tasks_fig8,
     full_runtime_estimate_s=1310.0,
+    cf=cf.FIG8,
 )(compute_fig8)
 
 fig9 = register(
@@ -119,4 +126,5 @@ fig9 = register(
     checks=checks_fig9,
     tasks=tasks_fig9,
     full_runtime_estimate_s=1050.0,
+    cf=cf.FIG9,
 )(compute_fig9)

@@ -10,7 +10,7 @@ from ...fermions import (
     effective_temperature_chemical_potential,
     single_electron_transistor,
 )
-from ...plotting import annotate_checks, new_figure
+from ...plotting import annotate_checks, new_figure, param_title, place_legend
 from .._registry import Check
 from .common import (
     BANDWIDTH,
@@ -115,7 +115,7 @@ def plot_fig3(ds: xr.Dataset):
         ax.set_xlabel(r"level energy $\epsilon_{\nu k}$")
         ax.set_ylabel(r"occupation $f(\beta_\nu(\epsilon-\mu_\nu))$")
         ax.set_title(f"case ({case})")
-        ax.legend(loc="lower left")
+        place_legend(ax, loc="lower left")
     return fig
 
 
@@ -322,9 +322,10 @@ def plot_fig4(ds: xr.Dataset):
             _vlines(ax)
             ax.set_ylabel(lab)
             if i == 0:
-                ax.set_title(f"case ({c}), Gamma={g:g}")
+                ax.set_title(f"case ({c}), " + param_title(Gamma=float(g)))
             if i == 2:
                 ax.set_xlabel(r"$\Gamma t$")
-        axes[0, j].legend(loc="upper right")
-    annotate_checks(axes[2, 0], "dotted: start of regime-III window")
+    # one legend for all columns (same lines everywhere), right of the last one, with the note
+    place_legend(axes[0, -1], outside=True, title="bath $\\nu$")
+    annotate_checks(axes[2, -1], "dotted: start of\nregime-III window")
     return fig

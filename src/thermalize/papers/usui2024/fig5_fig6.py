@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ...plotting import new_figure
+from ...plotting import new_figure, param_title, place_legend
 from .._registry import Check
 from .common import (
     BANDWIDTH,
@@ -127,7 +127,7 @@ def plot_fig5(ds: xr.Dataset):
         ax = axes[0, j]
         for v in TERMS:
             ax.loglog(gt, np.maximum(sel[v], 1e-12), label=labels[v])
-        ax.set_title(f"case ({c}), Gamma=3")
+        ax.set_title(f"case ({c}), " + param_title(Gamma=3))
         ax.set_ylabel("entropy (nats)")
         ax.set_ylim(1e-4, None)
         ax = axes[1, j]
@@ -138,8 +138,8 @@ def plot_fig5(ds: xr.Dataset):
         ax.set_ylim(1e-4, None)
         ax.set_xlabel(r"$\Gamma t$")
         ax.set_ylabel("mutual information")
-    axes[0, -1].legend(loc="lower right", ncol=2)
-    axes[1, -1].legend(loc="lower right")
+    place_legend(axes[0, -1], loc="lower right", ncol=2)
+    place_legend(axes[1, -1], loc="lower right")
     return fig
 
 
@@ -256,6 +256,6 @@ def plot_fig6(ds: xr.Dataset):
         ax.axhline(1.0, color="0.5", ls="--", lw=1, label="classical bound")
         ax.set_xlabel(r"coupling $\Gamma$")
         ax.set_ylabel("normalised correlation")
-    axes[0, -1].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    axes[1, -1].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    place_legend(axes[0, -1], outside=True)
+    place_legend(axes[1, -1], outside=True)
     return fig

@@ -9,7 +9,7 @@ from ...distributions import fermi_dirac
 from ...fermions import (
     single_electron_transistor,
 )
-from ...plotting import new_figure
+from ...plotting import new_figure, param_title, place_legend
 from .._registry import Check
 from .common import (
     BANDWIDTH,
@@ -94,7 +94,7 @@ def plot_fig7(ds: xr.Dataset):
             ax.set_title(f"case ({c}), bath {b}")
             ax.set_xlabel(r"$\epsilon_{\nu k}$")
             ax.set_ylabel("occupation")
-    axes[0, 0].legend(loc="center left")
+    place_legend(axes[0, 0], loc="center left")
     return fig
 
 
@@ -241,8 +241,8 @@ def plot_fig8(ds: xr.Dataset):
                 else:
                     ax.semilogx(gt, data, label=s, **style)
             ax.set_ylabel(lab)
-        axes[0, j].set_title(f"case ({c}), Gamma=3")
+        axes[0, j].set_title(f"case ({c}), " + param_title(Gamma=3))
         axes[-1, j].set_xlabel(r"$\Gamma t$")
-    axes[0, -1].legend(loc="upper right", ncol=2)
-    axes[2, -1].legend(loc="lower right")
+    place_legend(axes[0, -1], loc="upper right", ncol=2)
+    place_legend(axes[2, -1], loc="lower right")
     return fig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xarray as xr
 
-from ...plotting import new_figure
+from ...plotting import new_figure, param_title, place_legend
 from .._registry import Check
 from .common import (
     ASYMMETRIES,
@@ -101,9 +101,10 @@ def plot_fig9(ds: xr.Dataset):
             for b in sel["bath"].values:
                 ax.semilogx(gt, sel.beta_eff.sel(bath=b), label=b)
             ax.axhline(float(sel.beta_ref), color="0.4", ls="--", lw=1, label="global ref.")
-            ax.set_title(f"({c}) Gamma={g:g}, K_L={kl}, K_R={kr}", fontsize=7)
+            ax.set_title(f"({c}) " + param_title(Gamma=float(g), K_L=int(kl), K_R=int(kr)),
+                         fontsize=7)
             ax.set_ylabel(r"$\beta^*_\nu$")
             if i == ds.sizes["asymmetry"] - 1:
                 ax.set_xlabel(r"$\Gamma t$")
-    axes[0, 0].legend(loc="upper right")
+    place_legend(axes[0, 0], loc="upper right")
     return fig
