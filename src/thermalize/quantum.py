@@ -50,7 +50,7 @@ def _energies_of(energies_or_hamiltonian) -> tuple[np.ndarray, np.ndarray | None
         if not np.all(np.isfinite(arr)):
             raise ParameterError(f"energies={arr!r} must be finite")
         return arr.astype(float), None
-    h = require_hermitian("hamiltonian", arr)
+    h = require_hermitian("hamiltonian (energies)", arr)
     e, v = np.linalg.eigh(h)
     return e, v
 
