@@ -91,14 +91,34 @@ def test_changed_spec_needs_force(spec, tmp_path, capsys):
     assert read_dataset(out / "sweep.nc").sizes["level"] == 4
 
 
-def test_failed_points_are_logged_and_exit_1(spec, tmp_path, capsys):
+def test_bad_grid_value_is_refused_before_any_work(spec, tmp_path, capsys):
     spec.write_text(SPEC.replace("spacing = [0.5, 1.0]", "spacing = [-0.5, 1.0]"))
+    out = tmp_path / "out"
+    assert cli.main(["sweep", str(spec), "--out", str(out)]) == 2
+    assert "grid.spacing: spacing=-0.5 is outside" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def fails_below_zero(x: float) -> float:
+    """A quantity whose failures only its evaluation can find (no declared checks)."""
+    if x < 0:
+        from thermalize.errors import ParameterError
+
+        raise ParameterError(f"x={x!r} is outside the allowed range [0, inf)")
+    return x
+
+
+def test_failed_points_are_logged_and_exit_1(tmp_path, capsys, monkeypatch):
+    monkeypatch.syspath_prepend(str(__import__("pathlib").Path(__file__).parent))
+    spec = tmp_path / "f.toml"
+    spec.write_text('quantity = "test_cli_sweep:fails_below_zero"\n[grid]\n'
+                    "x = [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, -0.5, -0.25, 5.0]\n")
     out = tmp_path / "out"
     assert cli.main(["sweep", str(spec), "--out", str(out)]) == 1
     err = capsys.readouterr().err
-    assert err.count("failed: ParameterError: spacing=-0.5") == 6  # one line per point
-    assert "6 points failed" in err
-    assert read_dataset(out / "sweep.nc").attrs["n_failed"] == 6
+    assert err.count("failed: ParameterError: x=-") == 5  # one line per point
+    assert "5 points failed" in err
+    assert read_dataset(out / "sweep.nc").attrs["n_failed"] == 5
 
 
 def test_unreachable_scheduler_exits_2_within_timeout(spec, tmp_path, capsys, monkeypatch):

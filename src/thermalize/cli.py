@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="output and checkpoint directory (default results/<spec name>)")
     ps.add_argument("--force", action="store_true",
                     help="replace a sweep of another spec found in --out")
+    ps.add_argument("--max-points", type=int, default=None, metavar="N",
+                    help="largest number of grid points accepted (default 10,000,000); the "
+                         "spec is refused before any work when its grid is larger")
 
     pp = sub.add_parser("report", help="write one self-contained HTML page for DIR")
     pp.add_argument("dir", type=Path, metavar="DIR", help="output directory of reproduce/sweep")
@@ -296,8 +299,13 @@ class _TqdmLogHandler(logging.Handler):
 def _cmd_sweep(args) -> int:
     from . import sweep
 
+    from .sweep._spec import MAX_POINTS
+
+    max_points = MAX_POINTS if args.max_points is None else args.max_points
+    if max_points < 1:
+        raise UsageError(f"thermalize sweep: --max-points {max_points} must be >= 1")
     try:
-        spec = sweep.load_spec(args.spec)
+        spec = sweep.load_spec(args.spec, max_points=max_points)
     except sweep.SpecError as exc:
         raise UsageError(f"thermalize sweep: {exc}") from exc
     executor = _executor(args)
@@ -348,9 +356,26 @@ COMMANDS = {"list": _cmd_list, "reproduce": _cmd_reproduce, "sweep": _cmd_sweep,
             "report": _cmd_report}
 
 
+def _terminated(signum, frame):  # noqa: ARG001 - signal handler signature
+    """SIGTERM: unwind like Ctrl-C, so worker pools and clusters are stopped on the way out."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``thermalize`` console script; returns the exit status."""
+    """Entry point of the ``thermalize`` console script; returns the exit status.
+
+    Bad usage and unusable input/output paths (any `OSError`) are one line on stderr with
+    exit status 2. SIGINT (Ctrl-C) and SIGTERM stop every worker process and print one line
+    saying how to resume (exit status 130).
+    """
+    import signal
+
     parser = build_parser()
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:  # not the main thread (e.g. an embedding application): leave it
+        pass
     try:
         args = parser.parse_args(argv)
         if args.command is None:
@@ -361,6 +386,16 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(str(exc).splitlines()[0], file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:
+        name = getattr(exc, "filename2", None) or getattr(exc, "filename", None)
+        where = f" {name}" if name else ""
+        print(f"thermalize: cannot use{where}: {exc.strerror or exc}".splitlines()[0],
+              file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
-        print("thermalize: interrupted; finished results are on disk", file=sys.stderr)
+        print("thermalize: interrupted; finished results are on disk; rerun the same command "
+              "to resume (finished work is not redone)", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

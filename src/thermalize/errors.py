@@ -56,14 +56,14 @@ def require_finite(name: str, value) -> None:
 def require_positive(name: str, value) -> None:
     """Raise ParameterError unless every entry of `value` is finite and > 0."""
     arr = np.asarray(value, dtype=float) if _is_numeric(value) else None
-    if arr is None or not (np.all(np.isfinite(arr)) and np.all(arr > 0)):
+    if arr is None or arr.size == 0 or not (np.all(np.isfinite(arr)) and np.all(arr > 0)):
         raise ParameterError(f"{name}={_short(value)} is outside the allowed range (0, inf)")
 
 
 def require_nonnegative(name: str, value) -> None:
     """Raise ParameterError unless every entry of `value` is finite and >= 0."""
     arr = np.asarray(value, dtype=float) if _is_numeric(value) else None
-    if arr is None or not (np.all(np.isfinite(arr)) and np.all(arr >= 0)):
+    if arr is None or arr.size == 0 or not (np.all(np.isfinite(arr)) and np.all(arr >= 0)):
         raise ParameterError(f"{name}={_short(value)} is outside the allowed range [0, inf)")
 
 

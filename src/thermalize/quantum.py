@@ -40,13 +40,17 @@ def _energies_of(energies_or_hamiltonian) -> tuple[np.ndarray, np.ndarray | None
             f"{energies_or_hamiltonian!r} ({type(energies_or_hamiltonian).__name__})"
         )
     arr = np.asarray(to_array(energies_or_hamiltonian))
+    if arr.ndim not in (1, 2):
+        raise ParameterError(
+            f"energies (or hamiltonian): expected a real 1D array of levels or a Hermitian "
+            f"matrix, got shape {arr.shape}")
     if arr.ndim == 1:
         if arr.size == 0 or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
             raise ParameterError(f"energies must be a non-empty real 1D array, got {arr!r}")
         if not np.all(np.isfinite(arr)):
             raise ParameterError(f"energies={arr!r} must be finite")
         return arr.astype(float), None
-    h = require_hermitian("hamiltonian", arr)
+    h = require_hermitian("hamiltonian (energies)", arr)
     e, v = np.linalg.eigh(h)
     return e, v
 
@@ -180,9 +184,21 @@ def shannon_entropy(probabilities, *, axis: int = -1) -> np.ndarray:
     >>> float(shannon_entropy(np.array([0.5, 0.5])))  # ln 2
     0.6931471805599453
     """
-    p = np.asarray(probabilities, dtype=float)
-    if np.any(np.isnan(p)):
-        raise ParameterError("probabilities contain NaN")
+    if isinstance(probabilities, (str, bytes)) or probabilities is None:
+        raise ParameterError(f"probabilities: expected real numbers, got {probabilities!r}")
+    try:
+        p = np.asarray(probabilities, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"probabilities: expected real numbers, got "
+                             f"{type(probabilities).__name__}") from exc
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool) or not (
+            -max(p.ndim, 1) <= axis < max(p.ndim, 1)):
+        raise ParameterError(f"axis={axis!r} is not an axis of probabilities (shape {p.shape})")
+    if not np.all(np.isfinite(p)):
+        raise ParameterError("probabilities contain NaN or inf")
+    if p.size and not (p.min() >= -1e-12 and p.max() <= 1 + 1e-12):
+        raise ParameterError(f"probabilities must lie in [0, 1], got values in "
+                             f"[{p.min():.3g}, {p.max():.3g}]")
     pc = np.where(p > EIGENVALUE_FLOOR, p, 1.0)  # log(1) = 0 for clipped entries
     return -np.sum(np.where(p > EIGENVALUE_FLOOR, p * np.log(pc), 0.0), axis=axis)
 
@@ -250,7 +266,8 @@ def relative_entropy(rho, sigma, *, check: bool = True) -> float:
         return float("inf")
     log_s = np.log(np.where(kernel, 1.0, ls))
     cross = float(np.sum(lr[None, :] * overlap * np.where(kernel, 0.0, log_s)[:, None]))
-    value = -float(shannon_entropy(lr)) - cross
+    pc = np.where(lr > EIGENVALUE_FLOOR, lr, 1.0)  # -S(rho) without the [0, 1] check (check=False)
+    value = float(np.sum(np.where(lr > EIGENVALUE_FLOOR, lr * np.log(pc), 0.0))) - cross
     return max(0.0, value)
 
 
@@ -287,7 +304,8 @@ def _indices(name: str, value) -> list[int]:
     if isinstance(value, str) or value is None:
         raise ParameterError(f"{name}: expected subsystem indices, got {value!r}")
     arr = np.atleast_1d(np.asarray(value))
-    if arr.dtype.kind not in "iu" and not (arr.dtype.kind == "f" and np.all(arr == np.round(arr))):
+    if arr.dtype.kind not in "iu" and not (arr.dtype.kind == "f" and np.all(np.isfinite(arr))
+                                           and np.all(arr == np.round(arr))):
         raise ParameterError(f"{name}={value!r} must be integer subsystem indices")
     return [int(k) for k in arr.ravel()]
 
@@ -382,6 +400,8 @@ def _hamiltonian(hamiltonian, d: int) -> np.ndarray:
     if h.ndim == 1:
         if h.dtype.kind not in "iuf":
             raise ParameterError(f"hamiltonian levels must be real numbers, got dtype {h.dtype}")
+        if h.size != d:
+            raise ParameterError(f"hamiltonian has {h.size} levels, rho has dimension {d}")
         h = np.diag(h.astype(float))
     h = require_hermitian("hamiltonian", h)
     if h.shape != (d, d):
@@ -478,6 +498,8 @@ def validate_density_matrix(rho, *, atol: float = DENSITY_MATRIX_ATOL, name: str
     1.0
     """
     tol = require_real("atol", atol)
+    if not isinstance(name, str):
+        raise ParameterError(f"name: expected a string, got {name!r}")
     r = require_square(name, to_array(rho) if not isinstance(rho, str) else rho)
     scale = tol * max(1.0, float(np.max(np.abs(r))))
     herm = float(np.max(np.abs(r - r.conj().T)))

@@ -63,7 +63,15 @@ def test_parse_axis_forms():
         (("beta = { linspace = [0.0, 2.0, 5] }\n", ""), "'beta'"),  # required, no default
         (("levels = 3", "levels = 3\nspacing = 1.0"), "fixed.spacing"),  # grid and fixed
         (("chunk_size = 4", "chunk_size = -1"), "chunk_size"),
+        (("chunk_size = 4", "chunk_size = 0"), "chunk_size: 0 must be an integer >= 1"),
         (("seed = 3", "seed = -3"), "seed"),
+        # values go through the quantity's own parameter checks before any work (issue 15)
+        (("levels = 3", "levels = -3"), "fixed.levels: levels=-3 is outside the allowed"),
+        (("levels = 3", 'levels = "three"'), "fixed.levels: levels: expected an integer"),
+        (("[0.5, 1.0]", "[0.5, -1.0]"), "grid.spacing: spacing"),
+        (("[0.0, 2.0, 5]", "[0.0, 2.0, 10000000000000]"), "exceeds the cap"),
+        (("spacing = [0.5, 1.0]", "spacing = { linspace = [0.5, 1.0, 4000] }"),
+         "5 x 4000 = 20000 points exceeds the cap of 10000"),
         (("[fixed]", "fixed = 3\n[other]"), "fixed"),
     ],
 )
@@ -71,7 +79,7 @@ def test_bad_spec_names_the_key(tmp_path, edit, key):
     old, new = edit
     assert old in GOOD
     with pytest.raises(SpecError) as err:
-        load_spec(_write(tmp_path, GOOD.replace(old, new, 1)))
+        load_spec(_write(tmp_path, GOOD.replace(old, new, 1)), max_points=10_000)
     assert key in str(err.value)
 
 
@@ -126,3 +134,16 @@ def test_default_chunk_size_is_about_one_percent():
                                                             "spacing": {"linspace": [1, 2, 60]}})
     assert spec.chunk_size == 36 and spec.n_chunks == 100
     assert SweepSpec.example().chunk_size == 1
+
+
+def test_point_cap_is_checked_before_any_array_is_made(tmp_path):
+    """1e13-point axes and 1e10-point grids are one-line errors, not MemoryErrors; the cap
+    can be raised (``--max-points``)."""
+    text = GOOD.replace("[0.0, 2.0, 5]", "[0.0, 2.0, 100000]").replace(
+        "[0.5, 1.0]", "{ linspace = [0.5, 1.0, 100000] }")
+    with pytest.raises(SpecError, match="100000 x 100000 = 10000000000 points exceeds the cap"):
+        load_spec(_write(tmp_path, text))
+    spec = load_spec(_write(tmp_path, GOOD.replace("[0.0, 2.0, 5]", "[0.0, 2.0, 3000]")
+                            .replace("[0.5, 1.0]", "{ linspace = [0.5, 1.0, 4000] }")),
+                     max_points=12_000_000)
+    assert spec.n_points == 12_000_000

@@ -156,6 +156,9 @@ class CountingModel:
                 raise ParameterError(
                     f"base_generator is not trace preserving: max|<1|L| = {leak:.3g}"
                 )
+        if isinstance(self.jump_ops, (str, bytes)) or not hasattr(self.jump_ops, "__iter__"):
+            raise ParameterError(f"jump_ops: expected a sequence of (d, d) operators, got "
+                                 f"{type(self.jump_ops).__name__}")
         ops = tuple(_as_operator(f"jump_ops[{i}]", op, d) for i, op in enumerate(self.jump_ops))
         rates = as_float_array("rates", self.rates, ndim=1)
         if rates.size != len(ops):
@@ -185,7 +188,11 @@ class CountingModel:
         if sp.issparse(g):
             m = sp.csr_matrix(g, dtype=complex)
         else:
-            m = sp.csr_matrix(to_matrix(g) if is_qobj(g) else np.asarray(g, dtype=complex))
+            try:
+                m = sp.csr_matrix(to_matrix(g) if is_qobj(g) else np.asarray(g, dtype=complex))
+            except (TypeError, ValueError) as exc:
+                raise ParameterError(f"base_generator must be a numeric (d*d, d*d) matrix, got "
+                                     f"{type(g).__name__}") from exc
         if m.shape[0] != m.shape[1] or not np.all(np.isfinite(m.data)):
             raise ParameterError(
                 f"base_generator must be a finite square (d*d, d*d) matrix, got shape {m.shape}"

@@ -78,6 +78,10 @@ def accurate_phases(energies, time: float) -> np.ndarray:
     """
     e = as_float_array("energies", energies)
     t = require_real("time", time)
+    # Dekker's split multiplies by 2**27 + 1: beyond ~1e300 it overflows (NaN error terms)
+    if abs(t) > 1e290 or (e.size and float(np.max(np.abs(e))) > 1e290):
+        raise ParameterError(f"time={time!r} and energies must be below 1e290 in magnitude "
+                             "(the exact product E t is split into float64 halves)")
     p = e * t
     ah, al = _split(e)
     bh, bl = _split(np.float64(t))

@@ -16,6 +16,7 @@ from ..errors import (
     require_dense_size,
     require_hermitian,
     require_nonnegative,
+    require_real,
 )
 
 __all__ = ["SYSTEM", "QuadraticModel", "single_electron_transistor"]
@@ -242,7 +243,7 @@ def single_electron_transistor(
         raise ParameterError(f"bandwidth={bandwidth!r} is outside the allowed range (0, inf)")
     gam = _per_bath("coupling", as_float_array("coupling", coupling), k_arr.size).astype(float)
     require_nonnegative("coupling", gam)
-    eps_d = float(as_float_array("dot_energy", dot_energy))
+    eps_d = require_real("dot_energy", dot_energy)
     n = 1 + int(k_arr.sum())
     h = np.zeros((n, n))
     h[0, 0] = eps_d

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..distributions import fermi_dirac, sample_fermi_occupations
-from ..errors import ParameterError, as_float_array, require_in_range, require_real
+from ..errors import (
+    ParameterError,
+    as_float_array,
+    require_dense_size,
+    require_in_range,
+    require_real,
+)
 from .model import SYSTEM, QuadraticModel, require_model
 
 __all__ = [
@@ -279,6 +285,7 @@ def fock_correlation_matrix(occupied, model: QuadraticModel | None = None) -> np
             "gibbs_correlation_matrix for fractional occupations"
         )
     if model is None:
+        require_dense_size("occupied", (occ.size, occ.size), itemsize=8)
         return np.diag(occ)
     require_model(model)
     if occ.size != model.n_modes:

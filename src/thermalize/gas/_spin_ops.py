@@ -21,7 +21,11 @@ MAX_SPIN = 10000
 
 def _check_spin(spin) -> float:
     two_j = 2.0 * require_real("spin", spin)
-    if not (two_j >= 0 and two_j == round(two_j)):
+    if not (0 <= two_j <= 2 * MAX_SPIN):
+        raise ParameterError(
+            f"spin={spin!r} is outside the allowed range [0, {MAX_SPIN}] (a non-negative "
+            "half-integer)")
+    if not two_j == round(two_j):
         raise ParameterError(f"spin={spin!r} must be a non-negative half-integer (0, 1/2, 1, ...)")
     if two_j > 2 * MAX_SPIN:
         raise ParameterError(

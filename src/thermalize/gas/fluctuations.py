@@ -63,7 +63,7 @@ def spin_counting_model(*models: SpinGasModel) -> CountingModel:
     ('gas0',)
     """
     if not models:
-        raise ParameterError("spin_counting_model needs at least one SpinGasModel")
+        raise ParameterError("models: spin_counting_model needs at least one SpinGasModel")
     first = _require_spin(models[0], "models[0]")
     ops, rates, counting = [], [], {}
     for a, m in enumerate(models):

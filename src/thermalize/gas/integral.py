@@ -79,7 +79,9 @@ def _log_rate_integral(alpha, s) -> np.ndarray:
         kappa = np.sqrt(a) * np.sqrt(a + 4.0)
         x = 0.5 * kappa * abs_s
         # combined exponent -alpha s/2 - x (exact algebra, no cancellation of huge terms)
-        expo = np.where(x_s >= 0, -0.5 * x_s * (a + kappa), -abs_s * (2.0 / (1.0 + root)))
+        # (a + kappa overflows for alpha ~ 1e308: two products of one sign, 0 at s = 0)
+        expo = np.where(x_s >= 0, -(0.5 * x_s) * a - (0.5 * x_s) * kappa,
+                        -abs_s * (2.0 / (1.0 + root)))
         small = x < _SERIES_BELOW
         huge = ~np.isfinite(x)
         xs = np.where(small, x, 1.0)

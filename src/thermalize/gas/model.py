@@ -150,11 +150,13 @@ class GasModel:
                 stacklevel=3,
             )
             order = "final_first"
-        if order not in ("initial_first", "final_first"):
+        if not isinstance(order, str) or order not in ("initial_first", "final_first"):
             raise ParameterError(
                 f"amplitude_order={order!r} must be 'initial_first' or 'final_first'"
             )
         object.__setattr__(self, "amplitude_order", order)
+        object.__setattr__(self, "energy_atol", require_real("energy_atol", self.energy_atol))
+        require_positive("energy_atol", self.energy_atol)
         e = as_float_array("system_energies", self.system_energies, ndim=1)
         if e.size == 0 or np.any(np.diff(e) <= self.energy_atol):
             raise ParameterError(

@@ -36,8 +36,15 @@ def fitted_temperature(populations, omega_s: float) -> float:
     require_positive("omega_s", omega_s)
     if p.ndim != 1 or p.size < 2 or np.any(p <= 0):
         raise ParameterError("populations must be a 1D array of >= 2 positive entries")
-    b = -np.mean(np.diff(np.log(p))) / omega_s
-    return float(np.inf) if b == 0 else float(1.0 / b)
+    m = -float(np.mean(np.diff(np.log(p))))
+    if m == 0:
+        return float(np.inf)  # flat populations: infinite temperature, the exact limit
+    with np.errstate(over="ignore"):
+        t = omega_s / m
+    if not np.isfinite(t):
+        raise ParameterError(f"omega_s={omega_s!r}: the fitted temperature omega_s / "
+                             f"<ln(P_m / P_m+1)> = {omega_s:g} / {m:g} exceeds float64")
+    return float(t)
 
 
 @dataclass(frozen=True, init=False)

@@ -53,6 +53,11 @@ class SpinRates(tuple):
     log: tuple
 
     def __new__(cls, log_plus: float, log_minus: float) -> SpinRates:
+        log_plus = require_real("log_plus", log_plus, allow_inf=True)
+        log_minus = require_real("log_minus", log_minus, allow_inf=True)
+        if np.inf in (log_plus, log_minus) or log_plus == log_minus == -np.inf:
+            raise ParameterError(f"log_plus={log_plus!r}, log_minus={log_minus!r}: at most one "
+                                 "rate may vanish (ln = -inf) and none may be infinite")
         top = max(log_plus, log_minus)
         scale = top if abs(top) > _LOG_RATE_LIMIT else 0.0
         pair = (float(np.exp(log_plus - scale)), float(np.exp(log_minus - scale)))

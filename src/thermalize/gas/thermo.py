@@ -87,6 +87,17 @@ def _states(states, d: int) -> np.ndarray:
     if s.shape[-2:] != (d, d):
         raise ParameterError(f"states must have shape (..., {d}, {d}), got {s.shape}")
     require_finite("states", s)
+    # density matrices (Hermitian, unit trace, positive semidefinite), tolerance 1e-6 scaled
+    # by max(1, max|rho|): states from an integration (errors ~1e-10) pass, trace 3 does not
+    tol = 1e-6 * max(1.0, float(np.max(np.abs(s)))) if s.size else 0.0
+    herm = float(np.max(np.abs(s - np.swapaxes(s, -1, -2).conj()))) if s.size else 0.0
+    tr = np.real(np.trace(s, axis1=-2, axis2=-1))
+    if herm > tol or np.any(np.abs(tr - 1.0) > tol * d):
+        raise ParameterError(f"states must be density matrices: max|rho - rho^dagger| = "
+                             f"{herm:.3g}, traces in [{np.min(tr):.6g}, {np.max(tr):.6g}]")
+    lmin = float(np.min(np.linalg.eigvalsh(0.5 * (s + np.swapaxes(s, -1, -2).conj()))))
+    if lmin < -tol * d:
+        raise ParameterError(f"states must be positive semidefinite, got an eigenvalue {lmin:.3g}")
     return s
 
 
@@ -116,7 +127,7 @@ def heat_current(generator, energies, states) -> np.ndarray:
     >>> bool(heat_current(m.generator(), m.energies(), excited) < 0)
     True
     """
-    m = to_matrix(generator)
+    m = to_matrix(generator, name="generator")
     e = as_float_array("energies", energies, ndim=1)
     s = _states(states, e.size)
     d = e.size
@@ -133,7 +144,7 @@ def entropy_rate(generator, states) -> np.ndarray:
 
     Eigenvalues of rho below 1e-300 are clipped before the logarithm.
     """
-    m = to_matrix(generator)
+    m = to_matrix(generator, name="generator")
     d = round(np.sqrt(m.shape[-1]))
     s = _states(states, d)
     drho = (m @ s.reshape(s.shape[:-2] + (d * d,))[..., None])[..., 0].reshape(s.shape)

@@ -130,8 +130,11 @@ def gaussian_momentum(mean: float, std: float) -> MomentumLaw:
     MomentumLaw
     """
     mean = require_real("mean", mean)
+    std = require_real("std", std)
     require_positive("std", std)
-    std = float(std)
+    if not mean - 10 * std < mean + 10 * std or not np.isfinite(20 * std + abs(mean)):
+        raise ParameterError(f"mean={mean!r}, std={std!r}: the support mean +- 10 std is not "
+                             "representable in float64 (std too small for mean, or too large)")
 
     def density(p):
         return np.exp(-0.5 * ((p - mean) / std) ** 2) / (np.sqrt(2 * np.pi) * std)

@@ -107,6 +107,7 @@ class ScatteringModel:
             u = u * (np.abs(big) / big)[None, :]
         else:
             e = as_float_array("energies", raw, ndim=1)
+            require_dense_size("energies", (e.size,) * 4)  # before any (d, d) array
             u = np.eye(e.size)
         if e.size < 2:
             raise ParameterError(f"energies={e!r} must hold at least two levels")

@@ -107,6 +107,8 @@ def quadrature_nodes(model: ScatteringModel, beta: float | None = None, nodes: i
     >>> round(float(np.sum(w * mu_eff)), 9)
     1.0
     """
+    if not isinstance(model, ScatteringModel):
+        raise ParameterError(f"model must be a ScatteringModel, got {type(model).__name__}")
     beta = _beta_of(beta, temperature)
     if nodes is None:
         raise ParameterError("missing nodes= (quadrature nodes per segment)")

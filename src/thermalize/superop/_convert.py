@@ -74,21 +74,22 @@ def _to_qobj_oper(rho, template=None):
 
 
 # --------------------------------------------------------------------------- conversions
-def _dim_of(n: int, shape) -> int:
+def _dim_of(n: int, shape, name: str = "superop") -> int:
     d = int(round(np.sqrt(n)))
     if d * d != n or d == 0:
         raise ParameterError(
-            f"superoperator must have shape (..., d, d, d, d) or (..., d*d, d*d), got {shape}"
+            f"{name} (a superoperator) must have shape (..., d, d, d, d) or (..., d*d, d*d), "
+            f"got {shape}"
         )
     return d
 
 
-def to_matrix(superop):
+def to_matrix(superop, *, name: str = "superop"):
     """Matrix form ``(d*d, d*d)`` of a superoperator tensor ``(d, d, d, d)``.
 
     Accepts either form, a ``scipy.sparse`` matrix (returned as CSR) and a QuTiP ``super``
     Qobj, and returns the matrix acting on the row-major ``rho.ravel()``. Leading batch axes
-    are kept.
+    are kept. `name` is the argument named in error messages (e.g. ``"generator"``).
 
     Examples
     --------
@@ -100,23 +101,25 @@ def to_matrix(superop):
         return _from_qobj(superop)
     if sp.issparse(superop):
         if superop.ndim != 2 or superop.shape[0] != superop.shape[1]:
-            raise ParameterError(f"superoperator must be square, got shape {superop.shape}")
-        _dim_of(superop.shape[0], superop.shape)
+            raise ParameterError(f"{name} (a superoperator) must be square, got shape "
+                                 f"{superop.shape}")
+        _dim_of(superop.shape[0], superop.shape, name)
         return sp.csr_matrix(superop)
     arr = superop if isinstance(superop, np.ndarray) else np.asarray(superop)
     if arr.dtype == object or not (arr.dtype.kind in "biufc"):
         raise ParameterError(
-            f"superoperator must be a numeric array, got {type(superop).__name__} "
-            f"of dtype {arr.dtype}"
+            f"{name} (a superoperator) must be a numeric array, got "
+            f"{type(superop).__name__} of dtype {arr.dtype}"
         )
     if arr.ndim >= 4 and arr.shape[-4] == arr.shape[-3] == arr.shape[-2] == arr.shape[-1]:
         d = arr.shape[-1]
         return arr.reshape(arr.shape[:-4] + (d * d, d * d))
     if arr.ndim >= 2 and arr.shape[-1] == arr.shape[-2]:
-        _dim_of(arr.shape[-1], arr.shape)
+        _dim_of(arr.shape[-1], arr.shape, name)
         return arr
     raise ParameterError(
-        f"superoperator must have shape (..., d, d, d, d) or (..., d*d, d*d), got {arr.shape}"
+        f"{name} (a superoperator) must have shape (..., d, d, d, d) or (..., d*d, d*d), got "
+        f"{arr.shape}"
     )
 
 

@@ -71,6 +71,8 @@ def evolve(generator, rho0, times, *, check: bool = True):
     from ..quantum import validate_density_matrix  # quantum sits beside superop, no cycle
 
     q = _is_qobj(rho0)
+    if check is not True and check is not False and not isinstance(check, np.bool_):
+        raise ParameterError(f"check must be True or False, got {check!r}")
     m, d = _check_generator(generator)
     if m.ndim != 2:
         raise ParameterError(f"evolve takes one generator, got batch shape {m.shape[:-2]}")

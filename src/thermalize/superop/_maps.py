@@ -8,6 +8,7 @@ import scipy.sparse as sp
 
 from ..errors import (
     ParameterError,
+    as_float_array,
     require_dense_size,
     require_finite,
     require_nonnegative,
@@ -26,6 +27,14 @@ __all__ = [
     "is_hermiticity_preserving",
     "detailed_balance_generator",
 ]
+
+
+def _atol(atol) -> float:
+    """A tolerance: a real number >= 0 (ParameterError naming `atol` otherwise)."""
+    atol = require_real("atol", atol)
+    if atol < 0:
+        raise ParameterError(f"atol={atol!r} is outside the allowed range [0, inf)")
+    return atol
 
 
 # --------------------------------------------------------------------------- maps
@@ -52,11 +61,13 @@ def full_dephasing(energies, *, atol: float = 1e-12) -> np.ndarray:
     array([[0.5, 0. ],
            [0. , 0.5]])
     """
-    e = np.asarray(energies, dtype=float)
+    e = as_float_array("energies", energies)
+    atol = _atol(atol)
     if e.ndim != 1 or e.size == 0:
         raise ParameterError(f"energies must be a non-empty 1D array, got shape {e.shape}")
     require_finite("energies", e)
     d = e.size
+    require_dense_size("energies", (d, d, d, d), itemsize=8)
     keep = np.abs(e[:, None] - e[None, :]) <= atol
     eye = np.eye(d)
     return np.einsum("aj,bk,jk->abjk", eye, eye, keep.astype(float))
@@ -88,6 +99,7 @@ def is_completely_positive(superop, *, atol: float = 1e-10) -> bool:
     >>> is_completely_positive(full_dephasing(np.array([0.0, 1.0])))
     True
     """
+    atol = _atol(atol)
     c = _densify("choi_matrix", choi_matrix(superop))
     if np.max(np.abs(c - c.conj().T)) > atol:
         return False
@@ -102,6 +114,7 @@ def is_trace_preserving(superop, *, atol: float = 1e-10) -> bool:
     >>> is_trace_preserving(full_dephasing(np.array([0.0, 1.0])))
     True
     """
+    atol = _atol(atol)
     m = to_matrix(superop)
     d = int(round(np.sqrt(m.shape[-1])))
     row = np.zeros(d * d)
@@ -118,6 +131,7 @@ def is_hermiticity_preserving(superop, *, atol: float = 1e-10) -> bool:
     >>> is_hermiticity_preserving(np.eye(4))
     True
     """
+    atol = _atol(atol)
     m = to_matrix(superop)
     d = int(round(np.sqrt(m.shape[-1])))
     j, k = np.divmod(np.arange(d * d), d)
@@ -162,7 +176,7 @@ def detailed_balance_generator(energies, beta: float | None = None, rates=None, 
     >>> np.round(steady_state(L).diagonal().real, 6)
     array([0.731059, 0.268941])
     """
-    e = np.asarray(energies, dtype=float)
+    e = as_float_array("energies", energies)
     if e.ndim != 1 or e.size < 1:
         raise ParameterError(f"energies must be a non-empty 1D array, got shape {e.shape}")
     require_finite("energies", e)
@@ -178,7 +192,7 @@ def detailed_balance_generator(energies, beta: float | None = None, rates=None, 
     if beta is None or rates is None:
         raise ParameterError("detailed_balance_generator needs beta (or temperature=) and rates")
     beta = require_real("beta", beta)
-    g = np.asarray(rates, dtype=float)
+    g = as_float_array("rates", rates)
     d = e.size
     require_shape("rates", g, f"({d}, {d})")
     require_dense_size("detailed_balance_generator", (d * d, d * d))

@@ -56,7 +56,8 @@ class SparseLU:
     permc_spec: str = "COLAMD"
 
     def __post_init__(self) -> None:
-        if self.permc_spec not in ("COLAMD", "MMD_AT_PLUS_A", "MMD_ATA", "NATURAL"):
+        if not isinstance(self.permc_spec, str) or \
+                self.permc_spec not in ("COLAMD", "MMD_AT_PLUS_A", "MMD_ATA", "NATURAL"):
             raise ParameterError(f"permc_spec={self.permc_spec!r} is not a SuperLU ordering")
 
 
@@ -95,7 +96,8 @@ class _Krylov:
     def __post_init__(self) -> None:
         _positive("rtol", self.rtol)
         require_int("max_iter", self.max_iter, low=1)
-        if self.preconditioner not in ("ilu", "sylvester"):
+        if not isinstance(self.preconditioner, str) or \
+                self.preconditioner not in ("ilu", "sylvester"):
             raise ParameterError(
                 f"preconditioner={self.preconditioner!r} must be 'ilu' or 'sylvester'"
             )
@@ -111,6 +113,10 @@ class GMRES(_Krylov):
 
     restart: int = 50
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        require_int("restart", self.restart, low=1)
+
 
 @dataclass(frozen=True)
 class BiCGSTAB(_Krylov):
@@ -122,6 +128,10 @@ class LGMRES(_Krylov):
     """LGMRES (``scipy.sparse.linalg.lgmres``) with an incomplete-LU preconditioner."""
 
     inner_m: int = 30
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        require_int("inner_m", self.inner_m, low=1)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ _SMALL = {k * k: k for k in range(1, 9)}  # n -> d for the small-matrix fast pat
 
 def _check_generator(generator):
     """(matrix, d): dense (..., n, n) ndarray or CSR, finite."""
-    m = to_matrix(generator)
+    m = to_matrix(generator, name="generator")
     if sp.issparse(m):
         if not np.all(np.isfinite(m.data)):
             raise ParameterError("generator must be finite (no NaN or inf)")
@@ -193,6 +193,9 @@ def steady_state(generator, *, method=None, full_output: bool = False):
     >>> np.round(steady_state(L, method=SparseLU()).diagonal().real, 12)
     array([0.66666667, 0.33333333])
     """
+    if full_output is not False and full_output is not True \
+            and not isinstance(full_output, np.bool_):
+        raise ParameterError(f"full_output must be True or False, got {full_output!r}")
     if (
         type(generator) is np.ndarray
         and generator.ndim == 2

@@ -71,7 +71,7 @@ __all__ = [
 
 
 def sweep(quantity, grid: dict, *, fixed: dict | None = None, seed: int | None = None,
-          chunk_size: int = 0, executor: Executor | None = None, out=None,
+          chunk_size: int | None = None, executor: Executor | None = None, out=None,
           force: bool = False, progress: bool = False) -> xr.Dataset:
     """Evaluate `quantity` at every point of `grid`; one Dataset, coordinates = grid axes.
 

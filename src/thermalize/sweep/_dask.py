@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,14 +28,31 @@ class BlasCap(WorkerPlugin):
 
 
 @contextmanager
+def _sigint_ignored():
+    """Ignore SIGINT while worker processes are spawned (they inherit the disposition and
+    Python then installs no KeyboardInterrupt handler in them), so a Ctrl-C sent to the whole
+    foreground group stops the run through the driver alone, without a traceback per worker."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: nothing to do
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
 def client(executor) -> Iterator[Client]:
     """A connected client with the BLAS cap plugin registered; closed on exit."""
     timeout = executor.connect_timeout
     cluster = None
     if executor.local_cluster is not None:
-        cluster = LocalCluster(n_workers=executor.local_cluster, threads_per_worker=1,
-                               processes=True, dashboard_address=":0",
-                               silence_logs=logging.ERROR)
+        with _sigint_ignored():  # the worker processes inherit it: Ctrl-C is the driver's
+            cluster = LocalCluster(n_workers=executor.local_cluster, threads_per_worker=1,
+                                   processes=True, dashboard_address=":0",
+                                   silence_logs=logging.ERROR)
         address = cluster.scheduler_address
     else:
         address = executor.scheduler

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import signal
 import threading
 from abc import ABC, abstractmethod
@@ -36,6 +37,9 @@ _BLAS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
              "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
 Mapper = Callable[[Callable, Sequence], Iterator]
+#: A Dask scheduler address: PROTOCOL://HOST[:PORT] or HOST:PORT (checked before connecting).
+_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://[\w.\-\[\]:]+(?::\d{1,5})?"
+                      r"|inproc://\S+|[\w.\-]+:\d{1,5})")
 
 
 def available_cores() -> int:
@@ -257,9 +261,11 @@ class DaskExecutor(Executor):
         if (self.scheduler is None) == (self.local_cluster is None):
             raise ParameterError("DaskExecutor: give exactly one of scheduler= or local_cluster=")
         if self.scheduler is not None and (
-            not isinstance(self.scheduler, str) or not self.scheduler
+            not isinstance(self.scheduler, str) or not _ADDRESS.fullmatch(self.scheduler)
         ):
-            raise ParameterError(f"scheduler={self.scheduler!r} must be an address string")
+            raise ParameterError(
+                f"scheduler={self.scheduler!r} is not a scheduler address: expected "
+                "PROTOCOL://HOST:PORT (e.g. tcp://127.0.0.1:8786) or HOST:PORT")
         _check_count("local_cluster", self.local_cluster, allow_none=True)
         _check_count("blas_threads", self.blas_threads, allow_none=True)
         t = self.connect_timeout

@@ -121,12 +121,18 @@ def evaluate_task(task: Task) -> TaskOutcome:
                            time.perf_counter() - t0)
 
 
+_TASK_MAGIC = b"thermalize-task 1\n"
+
+
 class TaskStore:
     """A directory of finished tasks: ``KEY.pkl`` per task, written atomically.
 
-    Each file holds the task (function, arguments), the package version, the wall time and
-    the value (pickled: the store is a private cache of this package's own results, read only
-    from a directory the user chose).
+    Each file is a line ``thermalize-task 1``, a JSON header line (task key, function,
+    arguments, package version, wall time, size and SHA-256 of the value) and the pickled
+    value (the store is a private cache of this package's own results, read only from a
+    directory the user chose). The value is unpickled only once the header matches the
+    key asked for and the checksum matches, so a truncated, edited, garbage or swapped file
+    is never used: `get` moves it to ``rejected/`` with a log line and the task is recomputed.
     """
 
     def __init__(self, directory) -> None:
@@ -136,11 +142,12 @@ class TaskStore:
         return self.directory / f"{key}.pkl"
 
     def prepare(self) -> None:
-        """Create the directory; `SweepError` if it cannot be written."""
+        """Create the directory, remove stale temporary files; `SweepError` if unwritable."""
+        from ._store import remove_stale_temporaries
+
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            for tmp in self.directory.glob(".*.tmp"):
-                tmp.unlink()  # left by a write that was killed
+            remove_stale_temporaries(self.directory)  # left by writes that were killed
         except OSError as exc:
             raise SweepError(f"cannot write the task store {self.directory}: "
                              f"{exc.strerror or exc}") from exc
@@ -148,18 +155,63 @@ class TaskStore:
     def has(self, key: str) -> bool:
         return self.path(key).is_file()
 
+    def _read(self, key: str) -> tuple[object, float]:
+        from ._store import BadCheckpoint
+
+        try:
+            raw = self.path(key).read_bytes()
+        except OSError as exc:
+            raise BadCheckpoint(f"unreadable: {exc.strerror or exc}") from exc
+        if not raw.startswith(_TASK_MAGIC):
+            raise BadCheckpoint("not a task file of this version of thermalize")
+        head, sep, body = raw[len(_TASK_MAGIC):].partition(b"\n")
+        try:
+            doc = json.loads(head.decode("utf-8"))
+            nbytes, digest, seconds = int(doc["nbytes"]), str(doc["sha256"]), float(doc["seconds"])
+            if doc["key"] != key:
+                raise BadCheckpoint(f"it holds task {str(doc['key'])[:12]}..., not this one "
+                                    "(a file copied or renamed over another)")
+        except BadCheckpoint:
+            raise
+        except Exception as exc:  # noqa: BLE001 - truncated or edited header
+            raise BadCheckpoint(f"malformed header: {type(exc).__name__}: {exc}") from exc
+        if not sep or len(body) != nbytes:
+            raise BadCheckpoint(f"truncated ({len(body)} of {nbytes} value bytes)")
+        if hashlib.sha256(body).hexdigest() != digest:
+            raise BadCheckpoint("checksum mismatch: the file was edited or damaged")
+        try:
+            return pickle.loads(body), seconds
+        except Exception as exc:  # noqa: BLE001 - e.g. a class that no longer exists
+            raise BadCheckpoint(f"value cannot be unpickled: {type(exc).__name__}: {exc}") \
+                from exc
+
     def get(self, key: str) -> tuple[object, float]:
-        """(value, seconds it took) of a stored task."""
-        with open(self.path(key), "rb") as fh:
-            doc = pickle.load(fh)
-        return doc["value"], float(doc["seconds"])
+        """(value, seconds it took) of a stored task.
+
+        Raises
+        ------
+        KeyError
+            No usable file for `key`; an unusable one is moved to ``rejected/`` (log line).
+        """
+        from ._store import BadCheckpoint, move_aside
+
+        try:
+            return self._read(key)
+        except BadCheckpoint as exc:
+            if self.path(key).exists():
+                move_aside(self.path(key), str(exc))
+            raise KeyError(key) from exc
 
     def put(self, task: Task, outcome: TaskOutcome) -> None:
-        doc = {"function": task.function, "kwargs": _canonical(task.kwargs),
-               "thermalize_version": __version__, "seconds": outcome.seconds,
-               "value": outcome.value}
+        """Store a finished task atomically (temporary file, fsync, rename, fsync of the dir)."""
+        body = pickle.dumps(outcome.value, protocol=5)
+        head = {"key": outcome.key, "function": task.function,
+                "kwargs": _canonical(task.kwargs), "thermalize_version": __version__,
+                "seconds": outcome.seconds, "nbytes": len(body),
+                "sha256": hashlib.sha256(body).hexdigest()}
+        data = _TASK_MAGIC + json.dumps(head, sort_keys=True).encode() + b"\n" + body
         try:
-            atomic_write_bytes(self.path(outcome.key), pickle.dumps(doc, protocol=5))
+            atomic_write_bytes(self.path(outcome.key), data)
         except OSError as exc:
             raise SweepError(f"cannot write a task in {self.directory}: "
                              f"{exc.strerror or exc}") from exc
@@ -233,8 +285,8 @@ def run_tasks(tasks: Iterable[Task], *, executor: Executor | None = None,
                 try:
                     run.values[key], run.seconds[key] = store.get(key)
                     run.reused.append(key)
-                except (OSError, EOFError, pickle.UnpicklingError, KeyError):
-                    pass  # unreadable: recompute it
+                except KeyError:
+                    pass  # unusable (moved aside, logged): recompute it
     todo = [t for k, t in unique.items() if k not in run.values]
     if on_start is not None:
         on_start(len(unique), len(run.reused))

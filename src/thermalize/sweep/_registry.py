@@ -54,6 +54,10 @@ class Quantity:
         first result (scalar outputs; array outputs get dims ``{name}_dim{i}``).
     description : str
         One line, shown by the report and in the dataset attrs.
+    checks : mapping str -> callable
+        Parameter -> ``check(value)`` raising `thermalize.errors.ParameterError` for a value
+        the function would reject; run on every fixed and grid value before a sweep starts.
+        Parameters annotated ``int``, ``float`` or ``str`` are type-checked in any case.
     cf : mapping str -> (long_name, units, symbol)
         CF attributes of the outputs, parameters (grid axes) and own dimensions
         (`thermalize.io.describe`); the sweep dataset carries them.
@@ -70,6 +74,24 @@ class Quantity:
     description: str = ""
     cf: Mapping[str, tuple] = field(default_factory=dict, repr=False)
     coords: Mapping[str, tuple] = field(default_factory=dict, repr=False)
+    checks: Mapping[str, Callable] = field(default_factory=dict, repr=False)
+
+    def check(self, name: str, value, *, where: str | None = None) -> None:
+        """Check one parameter value before any work; `SpecError` naming `where` if bad."""
+        from ..errors import ParameterError, require_int, require_real
+
+        kind = _annotation(self.function, name)
+        try:
+            if kind == "int":
+                require_int(name, value)
+            elif kind == "float":
+                require_real(name, value, allow_inf=True)
+            elif kind == "str" and not isinstance(value, str):
+                raise ParameterError(f"{name}: expected a string, got {value!r}")
+            if name in self.checks:
+                self.checks[name](value)
+        except ParameterError as exc:
+            raise SpecError(f"{where or name}: {exc}") from exc
 
     def required(self) -> list[str]:
         """Names of the parameters without a default."""
@@ -113,12 +135,24 @@ def quantity_from_function(
     return Quantity(qname, function, params, stochastic, out, description)
 
 
+def _annotation(function: Callable, name: str) -> str | None:
+    """'int', 'float' or 'str' when parameter `name` of `function` is annotated so."""
+    try:
+        ann = inspect.signature(function).parameters[name].annotation
+    except (KeyError, TypeError, ValueError):
+        return None
+    if isinstance(ann, type):
+        ann = ann.__name__
+    return ann if ann in ("int", "float", "str") else None
+
+
 _QUANTITIES: dict[str, Quantity] = {}
 
 
 def register_quantity(name: str, *, outputs: Mapping[str, tuple[str, ...]], description: str,
                       cf: Mapping[str, tuple] | None = None,
-                      coords: Mapping[str, tuple] | None = None):
+                      coords: Mapping[str, tuple] | None = None,
+                      checks: Mapping[str, Callable] | None = None):
     """Decorator registering a function as the sweepable quantity `name`.
 
     The function's signature gives the parameters and defaults; ``rng`` makes it stochastic.
@@ -141,6 +175,8 @@ def register_quantity(name: str, *, outputs: Mapping[str, tuple[str, ...]], desc
     def wrap(function: Callable) -> Callable:
         q = quantity_from_function(function, name=name, outputs=outputs, description=description)
         q = replace(q, cf=dict(cf or {}), coords={k: tuple(v) for k, v in (coords or {}).items()})
+        if checks:
+            q = replace(q, checks=dict(checks))
         old = _QUANTITIES.get(name)
         if old is not None and old.function.__qualname__ != function.__qualname__:
             raise ValueError(f"quantity {name!r} registered twice")

@@ -207,12 +207,13 @@ def run(spec: SweepSpec, *, executor: Executor | None = None, out=None, force: b
     if not isinstance(executor, Executor):
         raise SweepError(f"executor must be an Executor, got {executor!r}")
     store = SweepStore(out) if out is not None else None
-    done = store.prepare(spec, force=force) if store is not None else []
+    if store is not None:
+        store.prepare(spec, force=force)
     earlier: list[float] = []
     if store is not None:
         earlier = store.runtimes()
         store.begin(spec, earlier, time.time())
-    results = {c: store.read_chunk(c) for c in done}
+    results = store.load_chunks(spec) if store is not None else {}
     reused = sum(r.indices.size for r in results.values())
     todo = [c for c in range(spec.n_chunks) if c not in results]
     evaluated, error = 0, ""
@@ -224,7 +225,7 @@ def run(spec: SweepSpec, *, executor: Executor | None = None, out=None, force: b
                 try:
                     for r in map_unordered(evaluate_chunk, _tasks(spec, todo)):
                         if store is not None:
-                            store.write_chunk(r)
+                            store.write_chunk(r, spec)
                         results[r.chunk] = r
                         evaluated += r.indices.size
                         for i, msg in sorted(r.errors.items()):

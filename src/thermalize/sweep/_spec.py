@@ -20,7 +20,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["DEFAULT_CHUNKS", "TOP_LEVEL_KEYS", "SweepSpec", "load_spec", "parse_axis"]
+__all__ = ["DEFAULT_CHUNKS", "MAX_POINTS", "TOP_LEVEL_KEYS", "SweepSpec", "load_spec",
+           "parse_axis"]
 
 #: Keys a spec may have at its top level.
 TOP_LEVEL_KEYS = ("quantity", "grid", "fixed", "seed", "chunk_size", "description")
@@ -29,6 +30,9 @@ AXIS_FORMS = ("values", "linspace", "logspace")
 #: Without ``chunk_size`` a sweep is cut into about this many chunks (1 to 1000 points each):
 #: a progress/checkpoint granularity of ~1 %, independent of the number of workers.
 DEFAULT_CHUNKS = 100
+#: Default cap on the number of grid points of a sweep (and on each axis), checked before any
+#: array is made; raise it with ``max_points=`` (``thermalize sweep --max-points N``).
+MAX_POINTS = 10_000_000
 
 
 def _scalar(key: str, v):
@@ -63,7 +67,7 @@ def _values_array(key: str, values) -> np.ndarray:
     return arr
 
 
-def _space(key: str, form: str, args) -> np.ndarray:
+def _space(key: str, form: str, args, max_points: int = MAX_POINTS) -> np.ndarray:
     if not (isinstance(args, (list, tuple)) and len(args) == 3):
         raise SpecError(f"{key}.{form}: expected [start, stop, num], got {args!r}")
     start, stop, num = args
@@ -72,11 +76,14 @@ def _space(key: str, form: str, args) -> np.ndarray:
             raise SpecError(f"{key}.{form}: {name}={v!r} must be a finite number")
     if isinstance(num, bool) or not isinstance(num, int) or num < 1:
         raise SpecError(f"{key}.{form}: num={num!r} must be an integer >= 1")
+    if num > max_points:
+        raise SpecError(f"{key}.{form}: num={num} points exceeds the cap of {max_points} "
+                        "points (raise it with --max-points / max_points=)")
     fn = np.linspace if form == "linspace" else np.logspace
     return _values_array(key, fn(float(start), float(stop), num).tolist())
 
 
-def parse_axis(key: str, value) -> np.ndarray:
+def parse_axis(key: str, value, *, max_points: int = MAX_POINTS) -> np.ndarray:
     """Values of one grid axis from its spec entry.
 
     Parameters
@@ -111,9 +118,12 @@ def parse_axis(key: str, value) -> np.ndarray:
             raise SpecError(f"{key}: give exactly one of {', '.join(AXIS_FORMS)}")
         form, args = next(iter(value.items()))
         if form == "values":
-            return parse_axis(key, args)
-        return _space(key, form, args)
+            return parse_axis(key, args, max_points=max_points)
+        return _space(key, form, args, max_points)
     if isinstance(value, (list, tuple, np.ndarray)):
+        if len(value) > max_points:
+            raise SpecError(f"{key}: {len(value)} values exceed the cap of {max_points} points "
+                            "(raise it with --max-points / max_points=)")
         return _values_array(key, list(np.asarray(value).tolist()
                                        if isinstance(value, np.ndarray) else value))
     raise SpecError(f"{key}: an axis is a list or a table {{linspace|logspace = [a, b, n]}}, "
@@ -143,29 +153,45 @@ class SweepSpec:
     seed : int or None
         Root seed; point ``i`` (C order over the grid) uses child ``i`` of
         ``SeedSequence(seed).spawn(n_points)``. Required when the quantity is stochastic.
-    chunk_size : int
-        Points per task and per checkpoint file.
+    chunk_size : int, optional
+        Points per task and per checkpoint file, an integer >= 1; default (None) about 1 %
+        of the points (1 to 1000).
     description : str
+    max_points : int
+        Cap on the number of grid points (default `MAX_POINTS`), checked before any array
+        is made; not part of the spec's identity.
 
     Notes
     -----
     Every check runs in ``__post_init__``, before any evaluation; messages name the key.
+    Fixed and grid values go through the quantity's own parameter checks
+    (`Quantity.check`: the function's type annotations and its registered ``checks``).
     """
 
     quantity: Quantity
     grid: dict = field(repr=False)
     fixed: dict = field(default_factory=dict)
     seed: int | None = None
-    chunk_size: int = 0
+    chunk_size: int | None = None
     description: str = ""
+    max_points: int = field(default=MAX_POINTS, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         q = self.quantity
         if not isinstance(q, Quantity):
             object.__setattr__(self, "quantity", q := resolve_quantity(q))
+        mp = self.max_points
+        if isinstance(mp, bool) or not isinstance(mp, (int, np.integer)) or mp < 1:
+            raise SpecError(f"max_points: {mp!r} must be an integer >= 1")
         if not isinstance(self.grid, Mapping) or not self.grid:
             raise SpecError("grid: give at least one axis (parameter = values)")
-        grid = {str(k): parse_axis(f"grid.{k}", v) for k, v in self.grid.items()}
+        grid = {str(k): parse_axis(f"grid.{k}", v, max_points=int(mp))
+                for k, v in self.grid.items()}
+        total = math.prod(v.size for v in grid.values())
+        if total > mp:
+            raise SpecError(f"grid: {' x '.join(str(v.size) for v in grid.values())} = {total} "
+                            f"points exceeds the cap of {mp} points (raise it with "
+                            "--max-points / max_points=)")
         fixed = {str(k): _fixed_value(f"fixed.{k}", v) for k, v in dict(self.fixed).items()}
         object.__setattr__(self, "grid", grid)
         object.__setattr__(self, "fixed", fixed)
@@ -186,6 +212,11 @@ class SweepSpec:
                 f"fixed.{missing[0]}: quantity {q.name!r} needs {', '.join(map(repr, missing))} "
                 "(no default): give it in [grid] or [fixed]"
             )
+        for k, v in fixed.items():
+            q.check(k, v, where=f"fixed.{k}")
+        for k, axis in grid.items():
+            for v in axis.tolist():
+                q.check(k, v, where=f"grid.{k}")
         if self.seed is not None and (
             isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer))
             or self.seed < 0
@@ -196,16 +227,18 @@ class SweepSpec:
         if self.seed is not None:
             object.__setattr__(self, "seed", int(self.seed))
         cs = self.chunk_size
-        if isinstance(cs, bool) or not isinstance(cs, (int, np.integer)) or cs < 0:
-            raise SpecError(f"chunk_size: {cs!r} must be an integer >= 1")
-        if cs == 0:
+        if cs is None:
             cs = min(1000, max(1, math.ceil(self.n_points / DEFAULT_CHUNKS)))
+        elif isinstance(cs, bool) or not isinstance(cs, (int, np.integer)) or cs < 1:
+            raise SpecError(f"chunk_size: {cs!r} must be an integer >= 1 (leave it out for "
+                            "about 1 % of the points per chunk)")
         object.__setattr__(self, "chunk_size", int(cs))
         if not isinstance(self.description, str):
             raise SpecError(f"description: must be a string, got {self.description!r}")
 
     @classmethod
-    def from_dict(cls, doc: Mapping, *, source: str = "spec") -> SweepSpec:
+    def from_dict(cls, doc: Mapping, *, source: str = "spec",
+                  max_points: int = MAX_POINTS) -> SweepSpec:
         """A spec from a parsed TOML document; unknown keys are rejected, naming the key."""
         if not isinstance(doc, Mapping):
             raise SpecError(f"{source}: expected a table, got {type(doc).__name__}")
@@ -224,8 +257,9 @@ class SweepSpec:
             grid=dict(doc["grid"]),
             fixed=dict(doc.get("fixed", {})),
             seed=doc.get("seed"),
-            chunk_size=doc.get("chunk_size", 0),
+            chunk_size=doc.get("chunk_size"),
             description=doc.get("description", ""),
+            max_points=max_points,
         )
 
     @classmethod
@@ -278,8 +312,11 @@ class SweepSpec:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def load_spec(path) -> SweepSpec:
-    """Read and validate a TOML sweep spec (see docs/scaling.md for the format)."""
+def load_spec(path, *, max_points: int = MAX_POINTS) -> SweepSpec:
+    """Read and validate a TOML sweep spec (see docs/scaling.md for the format).
+
+    `max_points` caps the number of grid points (``thermalize sweep --max-points``).
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -289,4 +326,4 @@ def load_spec(path) -> SweepSpec:
         doc = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path.name}: not valid TOML: {exc}") from exc
-    return SweepSpec.from_dict(doc, source=path.name)
+    return SweepSpec.from_dict(doc, source=path.name, max_points=max_points)

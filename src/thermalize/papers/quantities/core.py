@@ -24,6 +24,9 @@ def _int_at_least(name: str, value, low: int) -> int:
     "core.detailed-balance-steady-state",
     outputs={"populations": ("level",), "distance_to_gibbs": ()},
     description="steady state of a detailed-balance Lindblad generator (equally spaced levels)",
+    checks={"levels": lambda v: _int_at_least("levels", v, 2),
+            "spacing": lambda v: require_positive("spacing", v),
+            "rate": lambda v: require_positive("rate", v)},
     cf={
         "populations": ("steady-state population", N, r"p_j"),
         "distance_to_gibbs": ("trace distance of the steady state to the Gibbs state", N,
