@@ -97,20 +97,31 @@ def test_blas_threads_are_capped_inside_pool_workers():
     assert (pinned["max_threads"].values == 1).all()
 
 
-def test_failed_points_are_recorded_logged_and_do_not_stop_the_sweep(caplog):
-    spec = SweepSpec("core.detailed-balance-steady-state",
-                     {"spacing": [-1.0, 1.0, 2.0], "beta": [0.5, 1.0]}, chunk_size=2)
+def fails_below_zero(x: float, y: float) -> dict:
+    """A quantity whose failures only its evaluation can find (no declared checks: spec
+    validation, issue 15 item 6, would reject a declared-invalid value before any work)."""
+    if x < 0:
+        from thermalize.errors import ParameterError
+
+        raise ParameterError(f"x={x!r} is outside the allowed range [0, inf)")
+    return {"value": np.full(3, x * y)}
+
+
+def test_failed_points_are_recorded_logged_and_do_not_stop_the_sweep(caplog, monkeypatch):
+    monkeypatch.syspath_prepend(str(__import__("pathlib").Path(__file__).parent))
+    spec = SweepSpec("test_sweep_executors:fails_below_zero",
+                     {"x": [-1.0, 1.0, 2.0], "y": [0.5, 1.0]}, chunk_size=2)
     with caplog.at_level(logging.WARNING, logger="thermalize.sweep"):
         res = run(spec, executor=LocalPoolExecutor(workers=2))
     assert res.complete and not res.ok and len(res.failures) == 2
     assert {f["index"] for f in res.failures} == {0, 1}
-    assert all("spacing=-1.0" in f["error"] for f in res.failures)
+    assert all("x=-1.0" in f["error"] for f in res.failures)
     ds = res.dataset
-    assert ds.attrs["n_failed"] == 2 and "spacing=-1.0" in ds.attrs["failed_points"]
-    assert np.isnan(ds["populations"].sel(spacing=-1.0)).all()
-    assert np.isfinite(ds["populations"].sel(spacing=[1.0, 2.0])).all()
+    assert ds.attrs["n_failed"] == 2 and "x=-1.0" in ds.attrs["failed_points"]
+    assert np.isnan(ds["value"].sel(x=-1.0)).all()
+    assert np.isfinite(ds["value"].sel(x=[1.0, 2.0])).all()
     logged = [r.getMessage() for r in caplog.records]
-    assert len(logged) == 2 and all("'spacing': -1.0" in m for m in logged)
+    assert len(logged) == 2 and all("'x': -1.0" in m for m in logged)
 
 
 def inconsistent(x):

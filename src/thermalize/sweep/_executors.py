@@ -97,7 +97,12 @@ class Executor(ABC):
 
 @dataclass(frozen=True)
 class SerialExecutor(Executor):
-    """Evaluate chunks one after the other in this process (no pickling, no capping)."""
+    """Evaluate chunks one after the other in this process (no pickling).
+
+    BLAS is capped at one thread while the chunks run, as in every pool worker, so that a
+    serial run and a pooled one give bitwise identical results (LAPACK's blocking, and so
+    its rounding, depends on the thread count; issue 13 item 1).
+    """
 
     @property
     def workers(self) -> int:
@@ -110,7 +115,9 @@ class SerialExecutor(Executor):
 
         def map_unordered(fn, tasks):
             for t in tasks:
-                yield fn(t)
+                with threadpool_limits(limits=1, user_api="blas"):
+                    out = fn(t)
+                yield out
 
         yield map_unordered
 
