@@ -85,6 +85,11 @@ _CHEAP = {
                                            {"levels_per_bath": 8, "time": 1e-3}),
     "gas.spin-effective-temperature": ({"detuning": [0.5]}, {"spin": 1.0}),
     "scattering.collision-steady-state": ({"rate": [0.01]}, {"nodes": 16}),
+    "classical.disk-fluctuation-theorem": ({"mass_ratio": [1.0]}, {"n_samples": 2000}),
+    "fermions.transfer-statistics": ({"time": [0.5]}, {"levels_per_bath": 8}),
+    "core.three-level-heat-counting": ({"beta_hot": [0.5]}, {}),
+    "gas.two-reservoir-counting": ({"temperature_internal": [2.0]}, {}),
+    "scattering.heat-ft-departure": ({"rate": [0.1]}, {"nodes": 16}),
 }
 
 

@@ -139,6 +139,7 @@ class TaskStore:
         self.directory = Path(directory)
 
     def path(self, key: str) -> Path:
+        """The file of the task with this key (``DIR/KEY.pkl``)."""
         return self.directory / f"{key}.pkl"
 
     def prepare(self) -> None:
@@ -153,6 +154,7 @@ class TaskStore:
                              f"{exc.strerror or exc}") from exc
 
     def has(self, key: str) -> bool:
+        """True if a file exists for this key (its checksum is verified on reading, not here)."""
         return self.path(key).is_file()
 
     def _read(self, key: str) -> tuple[object, float]:

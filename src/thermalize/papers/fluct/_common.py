@@ -15,3 +15,12 @@ def density(samples: np.ndarray, edges: np.ndarray) -> np.ndarray:
     ones): its integral over the bins is the fraction of samples inside ``edges``."""
     counts, _ = np.histogram(samples, edges)
     return counts / (samples.size * np.diff(edges))
+
+
+def params(ds) -> dict:
+    """The run's parameters from ``ds.attrs["parameters"]``: a dict in memory, a JSON string
+    once the dataset has been written to NetCDF and read back (plots are drawn from either)."""
+    import json
+
+    raw = ds.attrs["parameters"]
+    return json.loads(raw) if isinstance(raw, str) else raw

@@ -92,10 +92,11 @@ def compute(quick: bool) -> xr.Dataset:
                               "disk_sides": 2, "n_samples": n, "seed": SEED,
                               "histogram_disk_mass_ratio": 1.0, "quick": quick}},
     )
-    return _describe(ds)
+    return describe(ds, _cf())
 
 
-def _describe(ds: xr.Dataset) -> xr.Dataset:
+def _cf() -> dict:
+    """CF attributes (long_name, units, LaTeX symbol) of this reproduction's variables."""
     d = DIMENSIONLESS
     spec = {
         "kicks": ("law of the incoming velocity", "none (label)", None),
@@ -126,7 +127,7 @@ def _describe(ds: xr.Dataset) -> xr.Dataset:
     for who in ("scatterer", "disk"):
         for name, (text, sym) in texts.items():
             spec[f"{who}_{name}"] = (f"{text}, {who}", d, sym)
-    return describe(ds, spec)
+    return spec
 
 
 def checks(ds: xr.Dataset) -> list[Check]:
@@ -222,6 +223,7 @@ classical_ift = register(
     title="Integral fluctuation theorem per collision: holds for Eq. (20), fails for the disk "
           "by exactly the contraction term",
     paper=FLUCT,
+    cf=_cf(),
     runtime_estimate_s=8.0,
     full_runtime_estimate_s=20.0,
     plot=plot,

@@ -28,7 +28,7 @@ from ...fermions import (
 from ...io import DIMENSIONLESS, describe
 from ...plotting import annotate_checks, axis_label, new_figure, param_title, place_legend
 from .._registry import Check, register
-from ._common import FLUCT
+from ._common import FLUCT, params
 
 __all__ = ["checks", "compute", "fermion_counting", "ft_points", "plot"]
 
@@ -110,23 +110,7 @@ def compute(quick: bool) -> xr.Dataset:
                               "quick": quick},
                "ft_energy_offset": float(e0), "ft_energy_step": float(delta)},
     )
-    d = DIMENSIONLESS
-    return describe(ds, {
-        "time": ("time", "1/energy (hbar = 1)", "t"),
-        "number": ("particle number of bath L", d, "N_L"),
-        "transfer": ("particles transferred into L", d, r"\Delta N_L"),
-        "ft_case": ("initial state of the dot", "none (label)", None),
-        "ft_number": ("particles transferred into L (FT model)", d, r"\Delta N_L"),
-        "ft_energy_index": ("energy transferred into L in lattice steps", d, r"\Delta M"),
-        "bath_number_probability": ("p(N_L; t), Poisson-binomial", d, r"p(N_L)"),
-        "bath_number_probability_fft": ("p(N_L; t), FFT of the determinant", d, r"p(N_L)"),
-        "bath_number_mean_trace": ("tr C_L(t) from the correlation dynamics", d,
-                                   r"\langle N_L\rangle"),
-        "transfer_probability": ("p(Delta N_L; t), two-point measurement", d, r"p(\Delta N_L)"),
-        "transfer_mean_trace": ("tr C_L(t) - tr C_L(0)", d, r"\langle\Delta N_L\rangle"),
-        "gf_residual": ("max |G_F - G_B(shifted)| at random fields, all parts counted", d, None),
-        "ft_probability": ("joint law p(Delta N_L, Delta E_L; t)", d, r"p(\Delta N, \Delta E)"),
-    })
+    return describe(ds, _cf())
 
 
 def ft_points(ds: xr.Dataset, case: int):
@@ -194,9 +178,9 @@ def plot(ds: xr.Dataset):
     a.set_xlim(support.min() - 1, support.max() + 1)
     a.set_xlabel(axis_label("particles in bath L", "N_L"))
     a.set_ylabel(axis_label("probability", "p(N_L; t)"))
-    p = ds.attrs["parameters"]
+    p = params(ds)
     a.set_title(param_title(K=p["levels_per_bath"], beta=BETA, mu_L=MU_L, mu_R=MU_R), fontsize=7)
-    place_legend(a)
+    place_legend(a, outside=True)  # ten time curves fill the panel
     b.set_xlabel(axis_label("particles transferred into L", r"\Delta N_L"))
     b.set_ylabel(axis_label("probability", r"p(\Delta N_L; t)"))
     b.set_title("two-point measurement", fontsize=8)
@@ -214,11 +198,33 @@ def plot(ds: xr.Dataset):
     return fig
 
 
+def _cf() -> dict:
+    """CF attributes (long_name, units, LaTeX symbol) of this reproduction's variables."""
+    d = DIMENSIONLESS
+    return {
+        "time": ("time", "1/energy (hbar = 1)", "t"),
+        "number": ("particle number of bath L", d, "N_L"),
+        "transfer": ("particles transferred into L", d, r"\Delta N_L"),
+        "ft_case": ("initial state of the dot", "none (label)", None),
+        "ft_number": ("particles transferred into L (FT model)", d, r"\Delta N_L"),
+        "ft_energy_index": ("energy transferred into L in lattice steps", d, r"\Delta M"),
+        "bath_number_probability": ("p(N_L; t), Poisson-binomial", d, r"p(N_L)"),
+        "bath_number_probability_fft": ("p(N_L; t), FFT of the determinant", d, r"p(N_L)"),
+        "bath_number_mean_trace": ("tr C_L(t) from the correlation dynamics", d,
+                                   r"\langle N_L\rangle"),
+        "transfer_probability": ("p(Delta N_L; t), two-point measurement", d, r"p(\Delta N_L)"),
+        "transfer_mean_trace": ("tr C_L(t) - tr C_L(0)", d, r"\langle\Delta N_L\rangle"),
+        "gf_residual": ("max |G_F - G_B(shifted)| at random fields, all parts counted", d, None),
+        "ft_probability": ("joint law p(Delta N_L, Delta E_L; t)", d, r"p(\Delta N, \Delta E)"),
+    }
+
+
 fermion_counting = register(
     "fluct.fermion-counting",
     title="Finite fermion baths: exact p(N_L; t), two-point transferred charge, exchange "
           "fluctuation theorem under its exact conditions",
     paper=FLUCT,
+    cf=_cf(),
     runtime_estimate_s=3.0,
     full_runtime_estimate_s=60.0,
     plot=plot,

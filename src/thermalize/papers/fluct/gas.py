@@ -22,7 +22,7 @@ from ...gas.fluctuations import gas_counting_model, spin_counting_model, spin_ex
 from ...io import DIMENSIONLESS, describe
 from ...plotting import axis_label, new_figure, param_title, place_legend
 from .._registry import Check, register
-from ._common import FLUCT
+from ._common import FLUCT, params
 
 __all__ = ["checks", "compute", "ft_residual", "gas_counting", "plot"]
 
@@ -91,32 +91,13 @@ def compute(quick: bool) -> xr.Dataset:
                               "gas": "GasModel.example(temperature_internal=3.0)",
                               "gas_affinity": float(aff), "quick": quick}},
     )
-    d = DIMENSIONLESS
-    return describe(ds, {
-        "time": ("time", "1/Gamma (paper units)", "t"),
-        "count": ("net quanta absorbed from the gas", d, "n"),
-        "order": ("cumulant order", d, "n"),
-        "reservoir": ("counted reservoir of the general gas", "none (label)", None),
-        "ft_case": ("Fig. 2 parameters and initial Gibbs state", "none (label)", None),
-        "ft_residual_cases": ("max FT residual over time (library routine)", d, None),
-        "probability_ground": ("P(n, t) from the ground state (tilted propagator)", d, "P(n,t)"),
-        "probability_reference": ("P(n, t) from the ground state (rate equation)", d, "P(n,t)"),
-        "probability_gibbs": ("P(n, t) from Gibbs at beta_0", d, "P(n,t)"),
-        "ergotropy": ("ergotropy of the spin", "omega_S", r"\mathcal{W}"),
-        "mean_energy_absorbed": ("energy absorbed from the gas", "omega_S",
-                                 r"\omega_S\langle n\rangle"),
-        "spin_scaled_cumulant": ("scaled cumulant of n, spin in one gas", "1/time", r"\kappa_n"),
-        "gas_cumulant": ("scaled cumulant of the reservoir energy", "energy^n/time", r"\kappa_n"),
-        "gas_internal_current_reference": ("internal heat current from the channel rates",
-                                           "energy/time", "J_A"),
-        "gas_gc_residual": ("max relative |lambda(chi) - lambda(-chi + iA)|", d, None),
-    })
+    return describe(ds, _cf())
 
 
 def ft_residual(ds: xr.Dataset) -> np.ndarray:
     """max_n |P(n) - e^{An} P(-n)| / (P(n) + e^{An} P(-n)) per time, A = (beta_0 - beta) omega_S,
     over pairs with both P >= FT_FLOOR (the counts are symmetric, -2J..2J)."""
-    par = ds.attrs["parameters"]
+    par = params(ds)
     slope = (par["beta_initial"] - par["beta_effective"]) * par["omega_s"]
     n = ds["count"].values
     p = ds["probability_gibbs"].values
@@ -129,7 +110,7 @@ def ft_residual(ds: xr.Dataset) -> np.ndarray:
 
 def checks(ds: xr.Dataset) -> list[Check]:
     """Spin: two-point law, FT from Gibbs, no scaled cumulants; gas: current, GC, TUR."""
-    par = ds.attrs["parameters"]
+    par = params(ds)
     kg = ds["gas_cumulant"].values
     aff = par["gas_affinity"]
     j_a = kg[0, 0]
@@ -172,7 +153,7 @@ def checks(ds: xr.Dataset) -> list[Check]:
 
 def plot(ds: xr.Dataset):
     """(a) P(n, t) along the buildup; (b) ergotropy and absorbed energy; (c) FT from Gibbs."""
-    par = ds.attrs["parameters"]
+    par = params(ds)
     fig, (a, b, c) = new_figure(1, 3, width=3.2, height=2.7)
     n = ds["count"].values
     for t in ds["time"].values[:: max(1, ds.sizes["time"] // 4)]:
@@ -207,11 +188,36 @@ def plot(ds: xr.Dataset):
     return fig
 
 
+def _cf() -> dict:
+    """CF attributes (long_name, units, LaTeX symbol) of this reproduction's variables."""
+    d = DIMENSIONLESS
+    return {
+        "time": ("time", "1/Gamma (paper units)", "t"),
+        "count": ("net quanta absorbed from the gas", d, "n"),
+        "order": ("cumulant order", d, "n"),
+        "reservoir": ("counted reservoir of the general gas", "none (label)", None),
+        "ft_case": ("Fig. 2 parameters and initial Gibbs state", "none (label)", None),
+        "ft_residual_cases": ("max FT residual over time (library routine)", d, None),
+        "probability_ground": ("P(n, t) from the ground state (tilted propagator)", d, "P(n,t)"),
+        "probability_reference": ("P(n, t) from the ground state (rate equation)", d, "P(n,t)"),
+        "probability_gibbs": ("P(n, t) from Gibbs at beta_0", d, "P(n,t)"),
+        "ergotropy": ("ergotropy of the spin", "omega_S", r"\mathcal{W}"),
+        "mean_energy_absorbed": ("energy absorbed from the gas", "omega_S",
+                                 r"\omega_S\langle n\rangle"),
+        "spin_scaled_cumulant": ("scaled cumulant of n, spin in one gas", "1/time", r"\kappa_n"),
+        "gas_cumulant": ("scaled cumulant of the reservoir energy", "energy^n/time", r"\kappa_n"),
+        "gas_internal_current_reference": ("internal heat current from the channel rates",
+                                           "energy/time", "J_A"),
+        "gas_gc_residual": ("max relative |lambda(chi) - lambda(-chi + iA)|", d, None),
+    }
+
+
 gas_counting = register(
     "fluct.gas-counting",
     title="Gas: quanta exchanged by the spin (two-point law, exchange FT, no steady current) "
           "and the two-reservoir gas (current, Gallavotti-Cohen, TUR)",
     paper=FLUCT,
+    cf=_cf(),
     runtime_estimate_s=4.0,
     full_runtime_estimate_s=8.0,
     plot=plot,

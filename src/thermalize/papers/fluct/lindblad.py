@@ -23,7 +23,7 @@ from ...errors import ParameterError, require_positive
 from ...io import DIMENSIONLESS, describe
 from ...plotting import axis_label, new_figure, param_title, place_legend
 from .._registry import Check, register
-from ._common import FLUCT
+from ._common import FLUCT, params
 
 __all__ = ["checks", "compute", "heat_conductor", "lindblad_gc", "plot"]
 
@@ -111,33 +111,13 @@ def compute(quick: bool) -> xr.Dataset:
                               "gamma": GAMMA, "affinity": aff, "initial_state": "steady state",
                               "quick": quick}},
     )
-    d = DIMENSIONLESS
-    return describe(ds, {
-        "order": ("cumulant order", d, "n"),
-        "tilt": ("real counting field (tilt)", d, "s"),
-        "fd_point": ("tilt of the finite-difference stencil", d, "s"),
-        "rf_tilt": ("tilt of the Legendre transform", d, "s"),
-        "time": ("time", "1/energy (hbar = 1)", "t"),
-        "count": ("net quanta absorbed from the hot bath", d, "n"),
-        "cumulant": ("scaled cumulant of n (perturbation theory)", "1/time", r"\kappa_n"),
-        "current_rate_equation": ("hot-quantum current from the Pauli rate equation", "1/time",
-                                  "J"),
-        "scgf": ("scaled cumulant generating function lambda(s)", "1/time", r"\lambda(s)"),
-        "scgf_mirror": ("lambda(-A - s), the Gallavotti-Cohen mirror", "1/time",
-                        r"\lambda(-A-s)"),
-        "scgf_fd": ("lambda(s) on the finite-difference stencil", "1/time", r"\lambda(s)"),
-        "gc_residual": ("max |lambda(chi) - lambda(-chi + iA)| at random complex fields",
-                        "1/time", None),
-        "rate_current": ("current x(s) = lambda'(s)", "1/time", "x"),
-        "rate": ("rate function I(x)", "1/time", "I(x)"),
-        "count_probability": ("P(n, t) from the steady state", d, "P(n,t)"),
-    })
+    return describe(ds, _cf())
 
 
 def checks(ds: xr.Dataset) -> list[Check]:
     """Current, noise, GC symmetry (SCGF and rate function), TUR, finite-time cumulants."""
     k = ds["cumulant"].values
-    aff = ds.attrs["parameters"]["affinity"]
+    aff = params(ds)["affinity"]
     f = ds["scgf_fd"].values
     h = H_FD
     k1_fd = (8 * (f[3] - f[1]) - (f[4] - f[0])) / (12 * h)  # 5-point stencils: O(h^4)
@@ -190,7 +170,7 @@ def checks(ds: xr.Dataset) -> list[Check]:
 
 def plot(ds: xr.Dataset):
     """(a) SCGF and its mirror; (b) rate function and the symmetry; (c) P(n, t)."""
-    aff = ds.attrs["parameters"]["affinity"]
+    aff = params(ds)["affinity"]
     fig, (a, b, c) = new_figure(1, 3, width=3.2, height=2.7)
     s = ds["tilt"].values
     a.plot(s, ds["scgf"].values, label=r"$\lambda(s)$")
@@ -215,11 +195,37 @@ def plot(ds: xr.Dataset):
     return fig
 
 
+def _cf() -> dict:
+    """CF attributes (long_name, units, LaTeX symbol) of this reproduction's variables."""
+    d = DIMENSIONLESS
+    return {
+        "order": ("cumulant order", d, "n"),
+        "tilt": ("real counting field (tilt)", d, "s"),
+        "fd_point": ("tilt of the finite-difference stencil", d, "s"),
+        "rf_tilt": ("tilt of the Legendre transform", d, "s"),
+        "time": ("time", "1/energy (hbar = 1)", "t"),
+        "count": ("net quanta absorbed from the hot bath", d, "n"),
+        "cumulant": ("scaled cumulant of n (perturbation theory)", "1/time", r"\kappa_n"),
+        "current_rate_equation": ("hot-quantum current from the Pauli rate equation", "1/time",
+                                  "J"),
+        "scgf": ("scaled cumulant generating function lambda(s)", "1/time", r"\lambda(s)"),
+        "scgf_mirror": ("lambda(-A - s), the Gallavotti-Cohen mirror", "1/time",
+                        r"\lambda(-A-s)"),
+        "scgf_fd": ("lambda(s) on the finite-difference stencil", "1/time", r"\lambda(s)"),
+        "gc_residual": ("max |lambda(chi) - lambda(-chi + iA)| at random complex fields",
+                        "1/time", None),
+        "rate_current": ("current x(s) = lambda'(s)", "1/time", "x"),
+        "rate": ("rate function I(x)", "1/time", "I(x)"),
+        "count_probability": ("P(n, t) from the steady state", d, "P(n,t)"),
+    }
+
+
 lindblad_gc = register(
     "fluct.lindblad-gc",
     title="Three-level heat conductor: scaled cumulants, Gallavotti-Cohen symmetry, TUR, "
           "finite-time counting statistics",
     paper=FLUCT,
+    cf=_cf(),
     runtime_estimate_s=1.0,
     full_runtime_estimate_s=3.0,
     plot=plot,

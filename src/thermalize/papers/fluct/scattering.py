@@ -26,7 +26,7 @@ from ...scattering.fluctuations import (
 )
 from ...scattering.trajectories import poisson_trajectories
 from .._registry import Check, register
-from ._common import FLUCT
+from ._common import FLUCT, params
 
 __all__ = ["checks", "compute", "plot", "scattering_dft"]
 
@@ -90,26 +90,7 @@ def compute(quick: bool) -> xr.Dataset:
                               "mc_rate": MC_RATE, "mc_time": MC_TIME, "seed": SEED,
                               "quick": quick}},
     )
-    d = DIMENSIONLESS
-    return describe(ds, {
-        "beta_initial": ("inverse temperature of the initial Gibbs state", "1/energy", r"\beta_0"),
-        "energy_change": ("system energy change in one collision", "energy", r"\Delta E"),
-        "rate": ("collision rate", "1/time", r"\Gamma"),
-        "heat": ("heat from the gas between 0 and t", "energy", "Q"),
-        "collision_probability": ("P(Delta E) of one collision", d, r"P(\Delta E)"),
-        "collision_ft_residual": ("residual of P(dE)/P(-dE) = exp((beta_0 - beta) dE)", d,
-                                  r"\epsilon_{FT}"),
-        "detailed_balance_residual": ("residual of Eq. (2) on the population block", d, None),
-        "ft_residual": ("FT residual of the sequence heat statistics", d, r"\epsilon_{FT}"),
-        "incoherent_ft_residual": ("FT residual of the incoherent part", d, r"\epsilon_{inc}"),
-        "coherent_weight": ("total variation of the coherent contribution", d, None),
-        "heat_probability": ("P(Q, t), generator of Eq. (8)", d, "P(Q)"),
-        "heat_probability_incoherent": ("P(Q, t), coherences removed", d, r"P_{inc}(Q)"),
-        "heat_probability_mc": ("P(Q, t), sampled Poisson sequences", d, "P(Q)"),
-        "heat_probability_mc_se": ("standard error of the sampled P(Q, t)", d, None),
-        "heat_probability_incoherent_mc": ("P(Q, t), sampled dephased sequences", d, None),
-        "heat_probability_incoherent_mc_se": ("standard error of the dephased P(Q, t)", d, None),
-    })
+    return describe(ds, _cf())
 
 
 def checks(ds: xr.Dataset) -> list[Check]:
@@ -165,7 +146,7 @@ def plot(ds: xr.Dataset):
     a.set_ylim(top=50.0)  # room for the legend above the bars
     a.set_xlabel(axis_label("energy change per collision", r"\Delta E", "energy"))
     a.set_ylabel(axis_label("probability", r"P(\Delta E)"))
-    a.set_title(param_title(beta=ds.attrs["parameters"]["beta_gas"]) + " (gas)", fontsize=8)
+    a.set_title(param_title(beta=params(ds)["beta_gas"]) + " (gas)", fontsize=8)
     place_legend(a, ncol=3, fontsize=6, outside=False)
     r = ds["rate"].values
     b.loglog(r, ds["ft_residual"].values, "o-", ms=3, label="full statistics")
@@ -191,11 +172,36 @@ def plot(ds: xr.Dataset):
     return fig
 
 
+def _cf() -> dict:
+    """CF attributes (long_name, units, LaTeX symbol) of this reproduction's variables."""
+    d = DIMENSIONLESS
+    return {
+        "beta_initial": ("inverse temperature of the initial Gibbs state", "1/energy", r"\beta_0"),
+        "energy_change": ("system energy change in one collision", "energy", r"\Delta E"),
+        "rate": ("collision rate", "1/time", r"\Gamma"),
+        "heat": ("heat from the gas between 0 and t", "energy", "Q"),
+        "collision_probability": ("P(Delta E) of one collision", d, r"P(\Delta E)"),
+        "collision_ft_residual": ("residual of P(dE)/P(-dE) = exp((beta_0 - beta) dE)", d,
+                                  r"\epsilon_{FT}"),
+        "detailed_balance_residual": ("residual of Eq. (2) on the population block", d, None),
+        "ft_residual": ("FT residual of the sequence heat statistics", d, r"\epsilon_{FT}"),
+        "incoherent_ft_residual": ("FT residual of the incoherent part", d, r"\epsilon_{inc}"),
+        "coherent_weight": ("total variation of the coherent contribution", d, None),
+        "heat_probability": ("P(Q, t), generator of Eq. (8)", d, "P(Q)"),
+        "heat_probability_incoherent": ("P(Q, t), coherences removed", d, r"P_{inc}(Q)"),
+        "heat_probability_mc": ("P(Q, t), sampled Poisson sequences", d, "P(Q)"),
+        "heat_probability_mc_se": ("standard error of the sampled P(Q, t)", d, None),
+        "heat_probability_incoherent_mc": ("P(Q, t), sampled dephased sequences", d, None),
+        "heat_probability_incoherent_mc_se": ("standard error of the dephased P(Q, t)", d, None),
+    }
+
+
 scattering_dft = register(
     "fluct.scattering-dft",
     title="Scattering: detailed FT of the energy per collision; coherences break it along "
           "Poisson sequences as Gamma grows",
     paper=FLUCT,
+    cf=_cf(),
     runtime_estimate_s=4.0,
     full_runtime_estimate_s=10.0,
     plot=plot,

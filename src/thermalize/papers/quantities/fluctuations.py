@@ -20,6 +20,7 @@ from ...counting import scaled_cumulants, scgf
 from ...gas import GasModel
 from ...gas.fluctuations import gas_counting_model
 from ...scattering.fluctuations import trajectory_heat_statistics
+from ...io import DIMENSIONLESS as N
 from ...sweep import register_quantity
 from ..fluct.lindblad import heat_conductor
 from .scattering import _qubit_map
@@ -35,6 +36,17 @@ __all__ = [
 
 @register_quantity(
     "classical.disk-fluctuation-theorem",
+    cf={"ift": ("<exp(-Delta s)>, exact kernel", N, r"\langle e^{-\Delta s}\rangle"),
+        "ift_corrected": ("<exp(-Delta s + Lambda)>, exact kernel", N,
+                          r"\langle e^{-\Delta s+\Lambda}\rangle"),
+        "contraction_contribution": ("<exp(-Delta s)(1 - exp(Lambda))>", N,
+                                     r"\langle e^{-\Delta s}(1-e^{\Lambda})\rangle"),
+        "mean_entropy_production": ("mean entropy production per collision", N,
+                                    r"\langle\Delta s\rangle"),
+        "ift_mc": ("<exp(-Delta s)>, Monte Carlo", N, r"\langle e^{-\Delta s}\rangle_{MC}"),
+        "ift_mc_se": ("standard error of the Monte Carlo <exp(-Delta s)>", N, r"\delta"),
+        "mass_ratio": ("disk-to-gas mass ratio", N, r"\mu"),
+        "beta": ("gas inverse temperature", "1/energy", r"\beta")},
     outputs={"ift": (), "ift_corrected": (), "contraction_contribution": (),
              "mean_entropy_production": (), "ift_mc": (), "ift_mc_se": ()},
     description="integral fluctuation theorem of one rough-disk collision, exact kernel and "
@@ -74,6 +86,19 @@ def disk_fluctuation_audit(mass_ratio: float, beta: float = 1.0, mass: float = 1
 
 @register_quantity(
     "fermions.transfer-statistics",
+    cf={"transfer_mean": ("mean number of particles transferred into bath L", N,
+                          r"\langle\Delta N_L\rangle"),
+        "transfer_variance": ("variance of the particles transferred into bath L", N,
+                              r"\langle\langle\Delta N_L^2\rangle\rangle"),
+        "transfer_third_cumulant": ("third cumulant of the particles transferred into L", N,
+                                    r"\langle\langle\Delta N_L^3\rangle\rangle"),
+        "bath_number_mean": ("mean particle number of bath L at time t", N,
+                             r"\langle N_L\rangle"),
+        "bath_number_variance": ("variance of the particle number of bath L at time t", N,
+                                 r"\langle\langle N_L^2\rangle\rangle"),
+        "time": ("time", "time", "t"),
+        "coupling": ("dot-bath coupling", "energy", r"\Gamma"),
+        "levels_per_bath": ("levels per bath", N, "K")},
     outputs={"transfer_mean": (), "transfer_variance": (), "transfer_third_cumulant": (),
              "bath_number_mean": (), "bath_number_variance": ()},
     description="two-point statistics of the particles transferred into bath L of a "
@@ -127,10 +152,24 @@ def _gc_and_tur(cm, affinity: float, weights) -> dict:
 
 _GC_OUTPUTS = {"current": (), "noise": (), "entropy_production_rate": (), "tur_residual": (),
                "gc_residual": ()}
+#: CF attributes of the counted-current outputs (first two scaled cumulants, TUR, GC)
+_GC_CF = {
+    "current": ("mean current of the counted quanta (first scaled cumulant)", "1/time",
+                r"\kappa_1"),
+    "noise": ("noise of the counted quanta (second scaled cumulant)", "1/time", r"\kappa_2"),
+    "entropy_production_rate": ("entropy production rate", "1/time", r"\dot\sigma"),
+    "tur_residual": ("thermodynamic uncertainty relation: kappa_2 sigma / kappa_1^2 - 2", N,
+                     r"\kappa_2\dot\sigma/\kappa_1^2 - 2"),
+    "gc_residual": ("Gallavotti-Cohen symmetry residual of the scaled cumulant generating "
+                    "function", "1/time", r"|\theta(\chi) - \theta(-\chi + iA)|"),
+}
 
 
 @register_quantity(
     "core.three-level-heat-counting",
+    cf={**_GC_CF, "beta_hot": ("inverse temperature of the hot bath", "1/energy",
+                               r"\beta_h"),
+        "beta_cold": ("inverse temperature of the cold bath", "1/energy", r"\beta_c")},
     outputs=_GC_OUTPUTS,
     description="hot-quantum current, noise, TUR and Gallavotti-Cohen residual of a "
                 "three-level heat conductor between two Bose baths (issue 19)",
@@ -156,6 +195,9 @@ def three_level_heat_counting(beta_hot: float, beta_cold: float = 2.0, e1: float
 
 @register_quantity(
     "gas.two-reservoir-counting",
+    cf={**_GC_CF,
+        "temperature_internal": ("temperature of the gas's internal levels", "energy", "T_A"),
+        "temperature_motional": ("temperature of the gas's motion", "energy", "T_M")},
     outputs=_GC_OUTPUTS,
     description="internal heat current, noise, TUR and Gallavotti-Cohen residual of the "
                 "general gas with internal and motional reservoirs (Gaida 2025; issue 19)",
@@ -180,6 +222,14 @@ def gas_heat_counting(temperature_internal: float, temperature_motional: float =
 
 @register_quantity(
     "scattering.heat-ft-departure",
+    cf={"ft_residual": ("max |ln P(Q)/P(-Q) - (beta_0 - beta) Q|, full statistics", N,
+                        r"\epsilon_{FT}"),
+        "incoherent_ft_residual": ("the same for the incoherent part", N,
+                                   r"\epsilon_{FT}^{inc}"),
+        "coherent_weight": ("total weight of the coherent contribution to P(Q, t)", N,
+                            r"\|P - P_{inc}\|_1"),
+        "rate": ("collision rate", "1/time", r"\Gamma"),
+        "collisions": ("mean number of collisions Gamma t", N, r"\Gamma t")},
     outputs={"ft_residual": (), "incoherent_ft_residual": (), "coherent_weight": ()},
     description="departure of the Poisson-sequence heat statistics of the bombarded qubit "
                 "from the per-collision fluctuation theorem (Tabanera-Bravo 2023; issue 19)",
