@@ -143,3 +143,18 @@ def test_temperature_is_an_alternative_to_beta():
         sample_fock_correlation_matrix(MODEL, [2.0, 0.5], 0.1, rng=3),
         sample_fock_correlation_matrix(MODEL, temperature=[0.5, 2.0], mu=0.1, rng=3),
     )
+
+
+def test_fuzz_findings_of_the_contract_campaign():
+    """The last three findings of benchmarks/fuzz_contract.py (issue 15): an empty mode list
+    has zero entropy (the empty subsystem), an array bandwidth and an unrepresentable dot energy
+    are ParameterErrors naming the parameter (were IndexError, TypeError and a model with inf)."""
+    import numpy as np
+
+    from thermalize.fermions import single_electron_transistor, subset_entropy
+
+    assert subset_entropy(np.eye(3) * 0.5, []) == 0.0
+    with pytest.raises(ParameterError, match="bandwidth"):
+        single_electron_transistor(4, bandwidth=np.ones((2, 3)), coupling=1.0)
+    with pytest.raises(ParameterError, match="dot_energy"):
+        single_electron_transistor(4, bandwidth=8.0, coupling=1.0, dot_energy=1e308)

@@ -119,6 +119,8 @@ def subset_entropy(c, modes) -> float:
         raise ParameterError(
             f"modes={modes!r} has indices outside the allowed range [0, {arr.shape[0] - 1}]"
         )
+    if ix.size == 0:
+        return 0.0  # no modes: the vacuum of an empty subsystem, entropy zero
     return correlation_entropy(arr[np.ix_(ix, ix)])
 
 

@@ -24,6 +24,10 @@ __all__ = ["SYSTEM", "QuadraticModel", "single_electron_transistor"]
 #: The partition label of the open system; every other label is a bath.
 SYSTEM = "system"
 
+#: Largest |energy| (bandwidth, dot energy) of a model: n x n products of h overflow
+#: float64 near 1e154, and the correlation-matrix dynamics multiply h by itself.
+MAX_ENERGY = 1e100
+
 
 @dataclass(frozen=True)
 class QuadraticModel:
@@ -236,14 +240,21 @@ def single_electron_transistor(
             "(the level spacing W/(K-1) needs K >= 2)"
         )
     require_dense_size(
-        "single_electron_transistor: h", (1 + int(k_arr.sum()),) * 2, itemsize=8 * 12
+        "levels_per_bath", (1 + int(k_arr.sum()),) * 2, itemsize=8 * 12
     )  # h plus ~11 n x n work arrays of an entropy_production run
-    w = float(as_float_array("bandwidth", bandwidth))
-    if not w > 0:
-        raise ParameterError(f"bandwidth={bandwidth!r} is outside the allowed range (0, inf)")
+    w = require_real("bandwidth", bandwidth)
+    if not 0 < w <= MAX_ENERGY:
+        raise ParameterError(
+            f"bandwidth={bandwidth!r} is outside the allowed range (0, {MAX_ENERGY:g}]"
+        )
     gam = _per_bath("coupling", as_float_array("coupling", coupling), k_arr.size).astype(float)
     require_nonnegative("coupling", gam)
     eps_d = require_real("dot_energy", dot_energy)
+    if abs(eps_d) > MAX_ENERGY:
+        raise ParameterError(
+            f"dot_energy={dot_energy!r} is outside the representable range "
+            f"[-{MAX_ENERGY:g}, {MAX_ENERGY:g}] (products of h overflow beyond it)"
+        )
     n = 1 + int(k_arr.sum())
     h = np.zeros((n, n))
     h[0, 0] = eps_d
