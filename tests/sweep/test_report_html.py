@@ -3,6 +3,7 @@
 import base64
 import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -70,15 +71,31 @@ def _failing_reproduction():
                         compute, plot, checks)
 
 
+def gibbs_or_fail(beta: float, spacing: float) -> dict:
+    """Gibbs populations of three levels; fails only when evaluated at spacing < 0 (it declares
+    no checks, so the sweep spec's validation, issue 15 item 6, lets the points run and fail)."""
+    if spacing < 0:
+        from thermalize.errors import ParameterError
+
+        raise ParameterError(f"spacing={spacing!r} is outside the allowed range (0, inf)")
+    w = np.exp(-beta * spacing * np.arange(3))
+    return {"populations": w / w.sum()}
+
+
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
+    import sys
+
     out = tmp_path_factory.mktemp("results")
     run_reproduction("core.gibbs-fixed-point", quick=True, out_dir=out)
     run_reproduction(_failing_reproduction(), quick=True, out_dir=out)
-    spec = SweepSpec("core.detailed-balance-steady-state",
-                     {"beta": {"logspace": [-1, 1, 6]}, "spacing": [-1.0, 1.0, 2.0]},
-                     {"levels": 3})
-    run(spec, out=out / "beta-map")
+    sys.path.insert(0, str(Path(__file__).parent))  # the quantity "test_report_html:..."
+    try:
+        spec = SweepSpec("test_report_html:gibbs_or_fail",
+                         {"beta": {"logspace": [-1, 1, 6]}, "spacing": [-1.0, 1.0, 2.0]})
+        run(spec, out=out / "beta-map")
+    finally:
+        sys.path.remove(str(Path(__file__).parent))
     line = SweepSpec("core.thermal-kinetic-energy", {"beta": [0.5, 1.0, 2.0]}, seed=1)
     run(line, out=out / "energy-line")
     return out
