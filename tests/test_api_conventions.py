@@ -21,6 +21,8 @@ import pytest
 from thermalize import fermions, gas, scattering
 from thermalize.errors import ParameterError
 
+from _api_walk import public_callables
+
 PACKAGES = ["quantum", "superop", "distributions", "classical", "scattering", "gas", "fermions"]
 if importlib.util.find_spec("thermalize.counting") is not None:
     PACKAGES.append("counting")
@@ -71,20 +73,7 @@ SAME_KIND_ALLOWED = {
 
 def _public_callables():
     for package in PACKAGES:
-        mod = importlib.import_module(f"thermalize.{package}")
-        for name in mod.__all__:
-            obj = getattr(mod, name)
-            if not callable(obj):
-                continue
-            yield f"{package}.{name}", obj
-            if inspect.isclass(obj):
-                for attr, member in vars(obj).items():
-                    if attr.startswith("_"):
-                        continue
-                    if isinstance(member, (staticmethod, classmethod)):
-                        member = member.__func__
-                    if inspect.isfunction(member):
-                        yield f"{package}.{name}.{attr}", member
+        yield from public_callables(package)
 
 
 def _signatures():

@@ -28,6 +28,8 @@ qutip = pytest.importorskip("qutip")
 from thermalize import quantum, superop  # noqa: E402
 from thermalize import counting, fermions, gas, scattering  # noqa: E402
 
+from _api_walk import public_callables  # noqa: E402
+
 #: parameter names that carry a state, an operator or a superoperator
 OPERATOR_PARAMS = {
     "rho", "rho0", "sigma", "state", "states", "c", "c0",
@@ -51,28 +53,10 @@ EXCEPTIONS = {
 }
 
 
-def _callables(package: str):
-    """(qualified name, callable) for the public functions, classes and class methods."""
-    mod = importlib.import_module(f"thermalize.{package}")
-    for name in mod.__all__:
-        obj = getattr(mod, name)
-        if not callable(obj):
-            continue
-        yield f"{package}.{name}", obj
-        if inspect.isclass(obj):
-            for attr, member in vars(obj).items():
-                if attr.startswith("_"):
-                    continue
-                if isinstance(member, (staticmethod, classmethod)):
-                    member = member.__func__
-                if inspect.isfunction(member):
-                    yield f"{package}.{name}.{attr}", member
-
-
 def candidates() -> set[str]:
     found = set()
     for package in PACKAGES:
-        for qualname, obj in _callables(package):
+        for qualname, obj in public_callables(package):
             try:
                 params = inspect.signature(obj).parameters
             except (TypeError, ValueError):
