@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from thermalize.papers import _usui2024_common, usui2024
-from thermalize.papers._usui2024_fig3_fig4 import _grid
-from thermalize.papers._usui2024_fig9 import _asymmetric_levels
+from thermalize.papers import usui2024
+from thermalize.papers.usui2024 import common as usui2024_common
+from thermalize.papers.usui2024.fig3_fig4 import _grid
+from thermalize.papers.usui2024.fig9 import _asymmetric_levels
 
 
 def test_asymmetric_bath_sizes_are_appendix_a():
@@ -31,4 +32,4 @@ def test_regime_iii_window_is_the_authors_bare_time_window():
     (the authors' script; the Fig. 6 caption's Gamma t holds at Gamma = 1 only)."""
     grid = np.asarray(_grid(True))
     assert grid[0] == 0.1 and grid[-1] == 1e8
-    assert _usui2024_common.REGIME_III_TIME == (1e5, 1e8)
+    assert usui2024_common.REGIME_III_TIME == (1e5, 1e8)

@@ -1,6 +1,0 @@
-"""Deprecated alias of `thermalize.papers.usui2024.fig9` (old flat layout; tests/fermions imports it)."""
-
-import importlib
-
-_module = importlib.import_module("thermalize.papers.usui2024.fig9")
-globals().update({k: v for k, v in vars(_module).items() if not k.startswith("__")})
