@@ -225,7 +225,7 @@ classical_ift = register(
     paper=FLUCT,
     cf=_cf(),
     runtime_estimate_s=8.0,
-    full_runtime_estimate_s=20.0,
+    full_runtime_estimate_s=11.0,
     plot=plot,
     checks=checks,
 )(compute)

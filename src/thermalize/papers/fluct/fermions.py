@@ -226,7 +226,7 @@ fermion_counting = register(
     paper=FLUCT,
     cf=_cf(),
     runtime_estimate_s=3.0,
-    full_runtime_estimate_s=60.0,
+    full_runtime_estimate_s=22.0,
     plot=plot,
     checks=checks,
 )(compute)

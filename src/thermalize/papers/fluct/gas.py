@@ -219,7 +219,7 @@ gas_counting = register(
     paper=FLUCT,
     cf=_cf(),
     runtime_estimate_s=4.0,
-    full_runtime_estimate_s=8.0,
+    full_runtime_estimate_s=9.0,
     plot=plot,
     checks=checks,
 )(compute)

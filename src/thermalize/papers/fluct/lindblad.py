@@ -227,7 +227,7 @@ lindblad_gc = register(
     paper=FLUCT,
     cf=_cf(),
     runtime_estimate_s=1.0,
-    full_runtime_estimate_s=3.0,
+    full_runtime_estimate_s=4.0,
     plot=plot,
     checks=checks,
 )(compute)

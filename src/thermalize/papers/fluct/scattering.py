@@ -203,7 +203,7 @@ scattering_dft = register(
     paper=FLUCT,
     cf=_cf(),
     runtime_estimate_s=4.0,
-    full_runtime_estimate_s=10.0,
+    full_runtime_estimate_s=7.0,
     plot=plot,
     checks=checks,
 )(compute)

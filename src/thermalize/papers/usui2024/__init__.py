@@ -54,7 +54,7 @@ fig3 = register(
     runtime_estimate_s=0.2,
     plot=plot_fig3,
     checks=checks_fig3,
-    full_runtime_estimate_s=0.3,
+    full_runtime_estimate_s=2.0,
     cf=cf.FIG3,
 )(compute_fig3)
 
@@ -66,7 +66,7 @@ fig4 = register(
     plot=plot_fig4,
     checks=checks_fig4,
     tasks=tasks_fig4,
-    full_runtime_estimate_s=1170.0,
+    full_runtime_estimate_s=740.0,
     cf=cf.FIG4,
 )(compute_fig4)
 
@@ -78,7 +78,7 @@ fig5 = register(
     plot=plot_fig5,
     checks=checks_fig5,
     tasks=tasks_fig5,
-    full_runtime_estimate_s=580.0,
+    full_runtime_estimate_s=370.0,
     cf=cf.FIG5,
 )(compute_fig5)
 
@@ -90,7 +90,7 @@ fig6 = register(
     plot=plot_fig6,
     checks=checks_fig6,
     tasks=tasks_fig6,
-    full_runtime_estimate_s=1270.0,
+    full_runtime_estimate_s=830.0,
     cf=cf.FIG6,
 )(compute_fig6)
 
@@ -101,7 +101,7 @@ fig7 = register(
     runtime_estimate_s=0.2,
     plot=plot_fig7,
     checks=checks_fig7,
-    full_runtime_estimate_s=0.5,
+    full_runtime_estimate_s=2.0,
     cf=cf.FIG7,
 )(compute_fig7)
 
@@ -113,7 +113,7 @@ fig8 = register(
     plot=plot_fig8,
     checks=checks_fig8,
     tasks=tasks_fig8,
-    full_runtime_estimate_s=1310.0,
+    full_runtime_estimate_s=1100.0,
     cf=cf.FIG8,
 )(compute_fig8)
 
@@ -125,6 +125,6 @@ fig9 = register(
     plot=plot_fig9,
     checks=checks_fig9,
     tasks=tasks_fig9,
-    full_runtime_estimate_s=1050.0,
+    full_runtime_estimate_s=590.0,
     cf=cf.FIG9,
 )(compute_fig9)
