@@ -280,3 +280,34 @@ def test_qobj_in_qobj_out_for_every_state_function():
     assert mutual_information(q_rho, part_a=[0], part_b=[1]) == pytest.approx(
         mutual_information(rho, [2, 3], [0], [1]), abs=1e-14)
     validate_density_matrix(q_rho)
+
+
+def test_temperature_limits_are_the_beta_limits():
+    """errors.beta_or_temperature(allow_inf=True) behind gibbs_*: T -> 0+ is the ground state
+    (also when 1/T overflows), T = +-inf is beta = 0 (uniform), a string names `temperature`."""
+    e = np.array([0.0, 1.0, 3.0])
+    ground = np.array([1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(gibbs_populations(e, temperature=1e-320), ground)
+    np.testing.assert_array_equal(gibbs_populations(e, temperature=0.0), ground)
+    np.testing.assert_allclose(gibbs_populations(e, temperature=np.inf), np.full(3, 1 / 3))
+    np.testing.assert_allclose(gibbs_populations(e, temperature=-np.inf), np.full(3, 1 / 3))
+    # negative temperature = negative beta: the top level is populated most
+    np.testing.assert_allclose(gibbs_populations(e, temperature=-2.0), gibbs_populations(e, beta=-0.5))
+    with pytest.raises(ParameterError, match="temperature: expected a real number, got 'hot'"):
+        gibbs_populations(e, temperature="hot")
+    with pytest.raises(ParameterError, match="temperature"):
+        gibbs_populations(e, temperature=np.nan)
+
+
+def test_validate_density_matrix_and_check_share_one_implementation():
+    """validate_density_matrix and the check= of the measures reject the same states."""
+    bad = np.diag([1.5, -0.5, 0.0])
+    with pytest.raises(ParameterError, match="positive semidefinite"):
+        validate_density_matrix(bad)
+    with pytest.raises(ParameterError, match="positive semidefinite.*check=False"):
+        von_neumann_entropy(bad)
+    with pytest.raises(ParameterError, match="unit trace"):
+        validate_density_matrix(np.eye(3))
+    rho = np.diag([0.5, 0.5])
+    assert validate_density_matrix(rho) is not None
+    np.testing.assert_array_equal(validate_density_matrix(rho), rho)

@@ -252,6 +252,7 @@ def beta_or_temperature(
     temperature_name: str = "temperature",
     required: bool = True,
     positive: bool = False,
+    allow_inf: bool = False,
 ):
     """The inverse temperature given as ``beta`` or as ``temperature`` (T = 1/beta), not both.
 
@@ -260,6 +261,8 @@ def beta_or_temperature(
     given and `required` is False. `positive` restricts to beta > 0; otherwise any non-zero
     finite beta (negative: population inversion) is allowed from either spelling, and a
     temperature whose inverse is not a finite non-zero float is a ParameterError naming it.
+    With `allow_inf`, the limits are allowed too: beta = +-inf, temperature = 0 (beta = +inf)
+    and temperature = +-inf (beta = 0).
     """
     if beta is not None and temperature is not None:
         raise ParameterError(
@@ -271,16 +274,19 @@ def beta_or_temperature(
             if required:
                 raise ParameterError(f"{beta_name} is required (or give {temperature_name}=)")
             return None
-        b = require_real(beta_name, beta)
+        b = require_real(beta_name, beta, allow_inf=allow_inf)
         if positive and b <= 0:
             raise ParameterError(f"{beta_name}={b!r} is outside the allowed range (0, inf)")
         return b
-    t = require_real(temperature_name, temperature)
+    t = require_real(temperature_name, temperature, allow_inf=allow_inf)
+    if allow_inf and (t == 0 or np.isinf(t)) and not (positive and t < 0):
+        return np.inf if t == 0 else 0.0
     if t == 0 or (positive and t < 0):
         allowed = "(0, inf)" if positive else "(-inf, 0) or (0, inf)"
         raise ParameterError(f"{temperature_name}={t!r} is outside the allowed range {allowed}")
-    b = 1.0 / t
-    if not (0.0 < abs(b) < np.inf):
+    with np.errstate(over="ignore"):
+        b = float(np.float64(1.0) / t)
+    if not allow_inf and not (0.0 < abs(b) < np.inf):
         raise ParameterError(
             f"{temperature_name}={t!r} is outside the representable range: 1/{temperature_name} "
             "is not a finite non-zero float"

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._density import (
+    DENSITY_MATRIX_ATOL,
+    EIGENVALUE_FLOOR,
+    _density,
+    _energies_of,
+    validate_density_matrix,
+)
 from ._qutip import is_qobj, like, to_array
-from .errors import ParameterError, require_hermitian, require_real, require_square
+from .errors import ParameterError, beta_or_temperature, require_hermitian, require_real, require_square
 
 __all__ = [
     "EIGENVALUE_FLOOR",
@@ -22,50 +29,6 @@ __all__ = [
     "trace_distance",
     "validate_density_matrix",
 ]
-
-#: Eigenvalues below this are treated as exact zeros inside logarithms (0 log 0 = 0).
-#: Rounding of an eigendecomposition of a unit-trace matrix is ~d * 1e-16; 1e-14 sits above it.
-EIGENVALUE_FLOOR = 1e-14
-
-#: Default absolute tolerance of `validate_density_matrix` (Hermiticity, trace, positivity):
-#: states built by quadrature or ODE integration carry errors of ~1e-10, so 1e-8 accepts them
-#: while rejecting any physically meaningful violation.
-DENSITY_MATRIX_ATOL = 1e-8
-
-
-def _energies_of(energies_or_hamiltonian) -> tuple[np.ndarray, np.ndarray | None]:
-    if isinstance(energies_or_hamiltonian, str) or energies_or_hamiltonian is None:
-        raise ParameterError(
-            "energies: expected a real 1D array or a Hermitian matrix, got "
-            f"{energies_or_hamiltonian!r} ({type(energies_or_hamiltonian).__name__})"
-        )
-    arr = np.asarray(to_array(energies_or_hamiltonian))
-    if arr.ndim not in (1, 2):
-        raise ParameterError(
-            f"energies (or hamiltonian): expected a real 1D array of levels or a Hermitian "
-            f"matrix, got shape {arr.shape}")
-    if arr.ndim == 1:
-        if arr.size == 0 or not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
-            raise ParameterError(f"energies must be a non-empty real 1D array, got {arr!r}")
-        if not np.all(np.isfinite(arr)):
-            raise ParameterError(f"energies={arr!r} must be finite")
-        return arr.astype(float), None
-    h = require_hermitian("hamiltonian (energies)", arr)
-    e, v = np.linalg.eigh(h)
-    return e, v
-
-
-def _beta_of(beta, temperature) -> float:
-    """One inverse temperature from `beta=` or `temperature=` (exactly one of them)."""
-    if temperature is None:
-        if beta is None:
-            raise ParameterError("give beta= (inverse temperature) or temperature=")
-        return require_real("beta", beta, allow_inf=True)
-    if beta is not None:
-        raise ParameterError(f"give beta={beta!r} or temperature={temperature!r}, not both")
-    t = require_real("temperature", temperature, allow_inf=True)
-    return np.inf if t == 0 else 1.0 / t
-
 
 def gibbs_populations(energies: np.ndarray, beta: float | None = None, *,
                       temperature: float | None = None) -> np.ndarray:
@@ -98,7 +61,7 @@ def gibbs_populations(energies: np.ndarray, beta: float | None = None, *,
     array([1., 0.])
     """
     e, _ = _energies_of(energies)
-    beta = _beta_of(beta, temperature)
+    beta = beta_or_temperature(beta, temperature, allow_inf=True)
     if np.isinf(beta):
         target = e.min() if beta > 0 else e.max()
         # degenerate extremal level: equal weight within rounding of the eigenvalues
@@ -137,41 +100,9 @@ def gibbs_state(energies_or_hamiltonian, beta: float | None = None, *,
     array([0.5, 0.5])
     """
     e, v = _energies_of(energies_or_hamiltonian)
-    p = gibbs_populations(e, _beta_of(beta, temperature))
+    p = gibbs_populations(e, beta_or_temperature(beta, temperature, allow_inf=True))
     rho = np.diag(p) if v is None else (v * p) @ v.conj().T
     return like(energies_or_hamiltonian, rho)
-
-
-def _density(name: str, rho, check: bool, *, vectors: bool = False):
-    """(matrix, eigenvalues[, eigenvectors]) of a density matrix, validated unless not `check`.
-
-    Tolerance DENSITY_MATRIX_ATOL * max(1, max|rho|), scaled as kwant's Hermiticity check.
-    """
-    if not isinstance(check, (bool, np.bool_)):
-        raise ParameterError(f"check must be True or False, got {check!r}")
-    arr = np.asarray(to_array(rho)) if not isinstance(rho, str) else rho
-    arr = require_square(name, arr)
-    tol = DENSITY_MATRIX_ATOL * max(1.0, float(np.max(np.abs(arr))))
-    herm = float(np.max(np.abs(arr - arr.conj().T)))
-    if herm > tol:
-        raise ParameterError(
-            f"{name} is not Hermitian: max|{name} - {name}^dagger| = {herm:.3g} > {tol:.3g}"
-        )
-    h = 0.5 * (arr + arr.conj().T)
-    lam, vec = np.linalg.eigh(h) if vectors else (np.linalg.eigvalsh(h), None)
-    if check:
-        tr = float(np.real(np.trace(arr)))
-        if abs(tr - 1.0) > tol * arr.shape[0]:
-            raise ParameterError(
-                f"{name} must have unit trace, got trace {tr:.12g} (pass check=False to skip "
-                "the density-matrix check)"
-            )
-        if lam[0] < -tol * arr.shape[0]:
-            raise ParameterError(
-                f"{name} is not positive semidefinite: smallest eigenvalue {lam[0]:.3g} (pass "
-                "check=False to skip the density-matrix check)"
-            )
-    return (h, lam, vec) if vectors else (h, lam)
 
 
 def shannon_entropy(probabilities, *, axis: int = -1) -> np.ndarray:
@@ -474,41 +405,3 @@ def trace_distance(rho, sigma, *, check: bool = True) -> float:
     if r.shape != s.shape:
         raise ParameterError(f"rho and sigma must have the same shape, got {r.shape}, {s.shape}")
     return float(0.5 * np.sum(np.abs(np.linalg.eigvalsh(r - s))))
-
-
-def validate_density_matrix(rho, *, atol: float = DENSITY_MATRIX_ATOL, name: str = "rho"):
-    """Check that `rho` is a density matrix: Hermitian, unit trace, positive semidefinite.
-
-    Each property is tested within ``atol * max(1, max|rho|)`` (default `DENSITY_MATRIX_ATOL`,
-    scaled like kwant's Hermiticity check); trace and smallest eigenvalue within d times that.
-
-    Returns
-    -------
-    ndarray
-        `rho` itself, as an array (a Qobj is read with ``.full()``).
-
-    Raises
-    ------
-    ParameterError
-        Naming the property that fails and by how much.
-
-    Examples
-    --------
-    >>> float(validate_density_matrix(np.eye(2) / 2).trace())
-    1.0
-    """
-    tol = require_real("atol", atol)
-    if not isinstance(name, str):
-        raise ParameterError(f"name: expected a string, got {name!r}")
-    r = require_square(name, to_array(rho) if not isinstance(rho, str) else rho)
-    scale = tol * max(1.0, float(np.max(np.abs(r))))
-    herm = float(np.max(np.abs(r - r.conj().T)))
-    if herm > scale:
-        raise ParameterError(f"{name} is not Hermitian: max|{name} - {name}^dagger| = {herm:.3g}")
-    tr = complex(np.trace(r))
-    if abs(tr - 1) > scale * r.shape[0]:
-        raise ParameterError(f"{name} must have unit trace, got trace {tr:.12g}")
-    lmin = float(np.linalg.eigvalsh(0.5 * (r + r.conj().T))[0])
-    if lmin < -scale * r.shape[0]:
-        raise ParameterError(f"{name} is not positive semidefinite: smallest eigenvalue {lmin:.3g}")
-    return r
