@@ -32,10 +32,12 @@ Derivations: docs/physics.md, "Counting statistics of finite fermion baths".
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 
 import numpy as np
 
 from ..errors import ParameterError, require_real
+from ._cauchy import StructuredGram, hubs, local_couplings
 from .dynamics import SPECTRUM_ATOL, accurate_phases, validate_correlation_matrix
 from .model import SYSTEM, QuadraticModel, require_model
 
@@ -44,6 +46,9 @@ __all__ = ["TransferStatistics"]
 #: Largest |[n, a]| entry accepted as commuting (rounding of a correlation matrix built from
 #: Fermi functions and a basis change is ~1e-15; 1e-10 flags genuine coherences only).
 COMMUTATOR_ATOL = 1e-10
+#: Diagonal pivots A_j = 1 + (1 - n_j) d_j smaller than this stay in the bordered matrix
+#: instead of being eliminated: the Schur update then grows entries by at most 1/PIVOT_MIN.
+PIVOT_MIN = 0.25
 
 
 def _local_frame(model: QuadraticModel, c0):
@@ -76,11 +81,22 @@ def _validated(c0, n: int) -> np.ndarray:
     return validate_correlation_matrix(c0, n)
 
 
-def _sqrt_pair(n_rr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Eigenvectors and clipped eigenvalues of the counted block (identity if diagonal)."""
-    if np.count_nonzero(n_rr - np.diag(np.diag(n_rr))) == 0:
-        return np.eye(n_rr.shape[0]), np.clip(np.diag(n_rr).real, 0.0, 1.0)
-    occ, q = np.linalg.eigh(0.5 * (n_rr + n_rr.conj().T))
+def _occupation_basis(n_rr: np.ndarray, groups) -> tuple[np.ndarray | None, np.ndarray]:
+    """Basis of the counted modes where n_RR is diagonal, block-diagonal on degenerate groups.
+
+    The commutation check allows coherences only between degenerate local levels of one part
+    (others are rounding, <= COMMUTATOR_ATOL, and are dropped), so the eigenvectors are taken
+    group by group: the basis change q (None for the identity) commutes with every counting field.
+    """
+    occ = np.diag(n_rr).real.copy()
+    q = None
+    for g in groups:
+        blk = n_rr[np.ix_(g, g)]
+        if np.count_nonzero(blk - np.diag(np.diag(blk))):
+            w, z = np.linalg.eigh(0.5 * (blk + blk.conj().T))
+            q = np.eye(n_rr.shape[0], dtype=complex) if q is None else q
+            q[np.ix_(g, g)] = z
+            occ[g] = w
     return q, np.clip(occ, 0.0, 1.0)
 
 
@@ -169,18 +185,47 @@ class TransferStatistics:
             u_r = (vr.real @ v.T) + 1j * (vr.imag @ v.T)
         else:
             u_r = vr @ v.conj().T
-        n_rr = n[np.ix_(rows, rows)]
-        q, occ = _sqrt_pair(n_rr)
+        q, occ = _occupation_basis(n[np.ix_(rows, rows)], self._groups)
         if np.count_nonzero(n - np.diag(np.diag(n))) == 0:
             x = u_r * np.sqrt(np.clip(np.diag(n).real, 0.0, 1.0))
             s = x @ x.conj().T
         else:
             s = u_r @ (n @ u_r.conj().T)
-        # Y = Lambda^-1 H Lambda with Lambda = diag(sqrt((1-n)/n), 1): H is Hermitian, and
-        # det(1 + (d+d) Y) = det(1 + (d+d) H) because Lambda commutes with d (docs/physics.md)
-        cross = (q * np.sqrt(occ * (1.0 - occ))) @ q.conj().T @ u_r[:, rows].conj().T
-        h11 = (q * (1.0 - occ)) @ q.conj().T
-        self.reduced_matrix = np.block([[h11, cross], [cross.conj().T, 0.5 * (s + s.conj().T)]])
+        s = 0.5 * (s + s.conj().T)
+        u_rr = u_r[:, rows]
+        # counted modes in the eigenbasis q of n_RR (identity unless c0 has coherences between
+        # degenerate counted levels): there n_RR = diag(occ), and q commutes with the fields
+        self._gram = None
+        eps, c = local_couplings(model)
+        hub = hubs(c, rows)
+        if hub is not None and any(np.ptp(np.isin(rows[g], hub).astype(int)) for g in self._groups):
+            hub = None  # a basis change that mixes hubs with other modes: dense route
+        u_rs, c_rs = (u_r[:, hub], c[np.ix_(rows, hub)]) if hub is not None else (None, None)
+        if q is not None:  # q mixes degenerate levels of one part only: the structure survives
+            u_rr, s = q.conj().T @ u_rr @ q, q.conj().T @ s @ q
+            if hub is not None:
+                u_rs, c_rs = q.conj().T @ u_rs, q.conj().T @ c_rs
+        if hub is not None and hub.size:
+            u_sr = ((v[hub] * ph) @ v.conj().T)[:, rows]
+            u_sr = u_sr if q is None else u_sr @ q
+            row_hub = np.isin(rows, hub)
+            j, hj = np.flatnonzero(~row_hub), np.flatnonzero(row_hub)
+            self._gram = StructuredGram(
+                u_rr[:, j], u_rr[:, hj], self.levels, u_rs, u_sr[:, j], c_rs, c_rs[j], row_hub,
+                float(np.abs(model.single_particle_hamiltonian).max()))
+            self._gram_cols = (j, hj)
+        self._occ, self._u_rr, self._s = occ, u_rr, s
+
+    @cached_property
+    def reduced_matrix(self) -> np.ndarray:
+        r"""Hermitian 2m x 2m matrix H, spectrum in [0, 1]: G = det[1 + (d+d) H] / det(1 + d).
+
+        In the eigenbasis of the counted block of n (module docstring). Formed on first use
+        (particle eigenvalues and the per-field reference determinant).
+        """
+        occ = self._occ
+        cross = np.sqrt(occ * (1.0 - occ))[:, None] * self._u_rr.conj().T
+        return np.block([[np.diag(1.0 - occ).astype(complex), cross], [cross.conj().T, self._s]])
 
     def _check_commuting(self, n: np.ndarray, rows: np.ndarray) -> None:
         mask = np.zeros(n.shape[0], bool)
@@ -194,11 +239,15 @@ class TransferStatistics:
                 "count those parts too)"
             )
         blk = n[np.ix_(rows, rows)]
-        gap = np.abs(self.levels[None, :] - self.levels[:, None])
-        degenerate = gap <= 1e-12 * max(1.0, float(np.abs(self.levels).max()))
+        tol = 1e-12 * max(1.0, float(np.abs(self.levels).max()))
         part_of = np.concatenate([np.full(self.model.modes(p).size, i) for i, p in enumerate(self.parts)])
-        same = part_of[:, None] == part_of[None, :]
-        comm = np.where(same & degenerate, 0.0, blk)
+        order = np.lexsort((self.levels, part_of))
+        cut = (np.diff(part_of[order]) != 0) | (np.diff(self.levels[order]) > tol)
+        self._groups = [g for g in np.split(order, np.flatnonzero(cut) + 1) if g.size > 1]
+        group_of = np.empty(rows.size, int)
+        for i, g in enumerate(np.split(order, np.flatnonzero(cut) + 1)):
+            group_of[g] = i
+        comm = np.where(group_of[:, None] == group_of[None, :], 0.0, blk)
         if comm.size and np.abs(comm).max() > COMMUTATOR_ATOL:
             raise ParameterError(
                 f"c0 does not commute with the counted local charges (max |[n, a]| entry "
@@ -250,11 +299,52 @@ class TransferStatistics:
             # sum of logs: no overflow or underflow of the product at K = 1000
             return np.exp(np.log(1.0 - y + y * z).sum(axis=-1) - 1j * field * (y.size // 2))
         expo = self._phases(particle_fields, energy_fields)
+        flat = expo.reshape(-1, expo.shape[-1])
+        return self._schur_route(flat).reshape(expo.shape[:-1])
+
+    def _reference_characteristic_function(self, particle_fields=None, energy_fields=None):
+        """Slow reference: one 2m x 2m determinant det[1 + (d+d) H] per field point."""
+        expo = self._phases(particle_fields, energy_fields)
         d = np.expm1(1j * expo)
         dd = np.concatenate([d, d], axis=-1)
         mats = np.eye(dd.shape[-1]) + dd[..., :, None] * self.reduced_matrix
         sign, logdet = np.linalg.slogdet(mats)
         return sign * np.exp(logdet - 1j * expo.sum(axis=-1))
+
+    def _schur_route(self, expo: np.ndarray) -> np.ndarray:
+        r"""G for field points expo (F, m): Schur complement of the diagonal block, m x m LU each.
+
+        With :math:`A = 1 + (1-n)d` (diagonal), :math:`\gamma = n(1-n)d/A` and
+        :math:`X = u_{RR}\gamma u_{RR}^\dagger`: :math:`\det[1 + (d\oplus d)Y] =
+        \det A\,\det[1 + d(S - X)]`. Modes with :math:`|A_j| <` :data:`PIVOT_MIN` are not
+        eliminated (they border the m x m matrix), which bounds the growth by 1/PIVOT_MIN.
+        """
+        occ, u, m = self._occ, self._u_rr, self._occ.size
+        d = np.expm1(1j * expo)
+        a = 1.0 + (1.0 - occ) * d
+        bad = np.abs(a) < PIVOT_MIN
+        gamma = np.where(bad, 0.0, occ * (1.0 - occ) * d / np.where(bad, 1.0, a))
+        chunk = max(1, min(expo.shape[0], 2**22 // max(1, m * m)))
+        if self._gram is not None:
+            j, hj = self._gram_cols
+            blocks = self._gram.blocks(gamma[:, j], gamma[:, hj], chunk)
+        else:
+            blocks = ((j, min(j + chunk, len(gamma)), (u[None] * gamma[j : j + chunk, None, :]) @ u.conj().T)
+                      for j in range(0, len(gamma), chunk))
+        out = np.empty(expo.shape[0], complex)
+        ar = np.arange(m)
+        for j0, j1, x in blocks:
+            t22 = d[j0:j1, :, None] * (self._s - x)
+            t22[:, ar, ar] += 1.0
+            sign, logdet = np.linalg.slogdet(t22)
+            for i in np.flatnonzero(bad[j0:j1].any(axis=1)):  # bordered: rare
+                j, b = j0 + i, np.flatnonzero(bad[j0 + i])
+                top = (d[j, b] * occ[b])[:, None] * u[:, b].conj().T
+                left = d[j][:, None] * u[:, b] * (1.0 - occ[b])
+                sign[i], logdet[i] = np.linalg.slogdet(np.block([[np.diag(a[j, b]), top], [left, t22[i]]]))
+            good = np.where(bad[j0:j1], 1.0, a[j0:j1])
+            out[j0:j1] = sign * np.exp(logdet + np.log(good).sum(axis=1) - 1j * expo[j0:j1].sum(axis=1))
+        return out
 
     def heat_characteristic_function(self, bath: str, chi, mu: float) -> np.ndarray:
         r"""<exp(i chi Q)> of the heat from bath ``bath``, :math:`Q = -(\Delta E - \mu\Delta N)`.
