@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.linalg import expm
 
 from thermalize.errors import ParameterError
 from thermalize.fermions import (
@@ -346,3 +347,11 @@ def test_structured_bath_block_equals_correlation_evolver_at_k300():
         # eigvalsh of two routes to the same Hermitian 300 x 300 block: each ~K eps ~ 7e-14
         np.testing.assert_allclose(d.eigenvalues[i], np.clip(nu, 0, 1), atol=1e-12)
     np.testing.assert_allclose(d.eigenvalues[0], np.sort(np.diag(c0)[model.modes("L")]), atol=1e-13)
+    # the transfer statistics take the same structured route for u_RR and S = (u n u^dag)_RR:
+    # compare with expm (Pade, independent of the eigendecomposition) and with C(t)^T
+    rows = model.modes("L")
+    for t in (3.0, 40.0):
+        fcs = TransferStatistics(model, c0, t, ["L"])
+        u = expm(-1j * t * model.single_particle_hamiltonian)
+        np.testing.assert_allclose(fcs._u_rr, u[np.ix_(rows, rows)], atol=1e-12)  # expm ~ n eps |ht|
+        np.testing.assert_allclose(fcs._s, ev.block(t, rows).T, atol=1e-13)

@@ -87,6 +87,20 @@ def structured_rows(v, ph, rows, eps, c, hub, scale) -> np.ndarray:
     return out
 
 
+def rows_and_block(v, ph, rows, eps, c, hub, occ, scale) -> tuple[np.ndarray, np.ndarray]:
+    """Rows ``rows`` of u (K, n) and the Hermitian block u_R diag(occ) u_R^dagger (K, K).
+
+    Both in O(|Sigma| K n) from the Cauchy-like structure; rows must not be hubs.
+    """
+    u_b = structured_rows(v, ph, rows, eps, c, hub, scale)
+    j = np.setdiff1d(np.arange(v.shape[0]), hub)
+    u_sj = ((v[hub] * ph) @ v.conj().T)[:, j]
+    gram = StructuredGram(u_b[:, j], u_b[:, hub], eps[rows], u_b[:, hub], u_sj,
+                          c[np.ix_(rows, hub)], c[np.ix_(j, hub)], np.zeros(rows.size, bool), scale)
+    x = next(gram.blocks(occ[j][None], occ[hub][None], 1))[2][0]
+    return u_b, 0.5 * (x + x.conj().T)
+
+
 class StructuredGram:
     r"""Blocks :math:`X = u_{RJ}\,\mathrm{diag}(w)\,u_{RJ}^\dagger + u_{RH}\,\mathrm{diag}(w_H)\,u_{RH}^\dagger` for many w.
 

@@ -22,7 +22,7 @@ import numpy as np
 from scipy import linalg
 
 from ..errors import ParameterError, as_float_array, require_dense_size, require_real
-from ._cauchy import StructuredGram, hubs, local_couplings, structured_rows
+from ._cauchy import hubs, local_couplings, rows_and_block
 from .dynamics import CorrelationEvolver, accurate_phases, validate_correlation_matrix
 from .model import QuadraticModel, require_model
 
@@ -139,9 +139,14 @@ def bath_number_distribution(model: QuadraticModel, c0, times, bath: str = "L") 
     carry the absolute error of ``eigvalsh`` (~n eps), which limits far tails such as
     p(N = K) = prod nu_j when many nu_j are within 1e-13 of 0 or 1.
 
-    Cost per time point: the K rows of the eigenvectors of C(t) (a K x n x n product), the block
-    (BLAS zherk, K x n x K), ``eigvalsh`` of K x K, then O(K^2); the eigendecomposition of h
-    is done once per model (cached) and the check of c0 once per call.
+    Cost per time point: when the sites are the local modes, c0 is diagonal and the bath couples
+    to the rest through a few hub modes (the dot of the SET), the bath rows of
+    :math:`u = e^{-iht}` and the block :math:`u_B n u_B^\dagger` come from their Cauchy-like
+    structure in O(|Sigma| K n) (:mod:`thermalize.fermions._cauchy`); otherwise the K rows of
+    the eigenvectors of C(t) (a K x n x n product) and the block (BLAS zherk, K x n x K). Then
+    ``eigvalsh`` of K x K (O(K^3), the dominant cost at K = 1000: ~0.5 s per time point) and
+    O(K^2). The eigendecomposition of h is done once per model (cached), the check of c0 once
+    per call.
 
     Parameters
     ----------
@@ -205,17 +210,10 @@ def _structured_blocks(model: QuadraticModel, c0, ts, rows):
     occ = np.clip(np.diag(c0).real, 0.0, 1.0)
     energies, v = model.eigensystem
     scale = float(np.abs(model.single_particle_hamiltonian).max())
-    j = np.setdiff1d(np.arange(model.n_modes), hub)
-    no_hub = np.zeros(rows.size, bool)
 
     def block(t):
         ph = np.exp(-1j * accurate_phases(energies, float(t)))
-        u_b = structured_rows(v, ph, rows, eps, c, hub, scale)
-        u_sj = ((v[hub] * ph) @ v.conj().T)[:, j]
-        gram = StructuredGram(u_b[:, j], u_b[:, hub], eps[rows],
-                              u_b[:, hub], u_sj, c[np.ix_(rows, hub)], c[np.ix_(j, hub)], no_hub, scale)
-        x = next(gram.blocks(occ[j][None], occ[hub][None], 1))[2][0]
-        return 0.5 * (x + x.conj().T)
+        return rows_and_block(v, ph, rows, eps, c, hub, occ, scale)[1]
 
     return (block(t) for t in ts)
 
