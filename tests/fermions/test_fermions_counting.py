@@ -333,6 +333,13 @@ def test_structured_fcs_route_equals_per_field_determinant(case):
     # relative; 1e-11 relative leaves three orders for the Schur update (growth <= 1/PIVOT_MIN)
     np.testing.assert_allclose(got, ref, rtol=1e-11, atol=1e-14)
     assert np.abs(ref[:3]).max() < 1.0  # the bordered points are genuine (not trivially 1)
+    # a grid symmetric about 0 (as for an FFT): G(-a) = conj G(a) is used, not recomputed
+    sym_l = {p: np.concatenate([v[6:].real, -v[6:].real, [0.0]]) for p, v in lam.items()}
+    sym_x = {p: np.concatenate([v[6:].real, -v[6:].real, [0.0]]) for p, v in xi.items()}
+    got = fcs.characteristic_function(sym_l, sym_x)
+    np.testing.assert_allclose(got, fcs._reference_characteristic_function(sym_l, sym_x),
+                               rtol=1e-11, atol=1e-14)
+    assert got[-1] == pytest.approx(1.0, abs=1e-13)  # G(0) = 1: normalisation
 
 
 def test_structured_bath_block_equals_correlation_evolver_at_k300():

@@ -164,7 +164,8 @@ class StructuredGram:
             m = j1 - j0
             gl = np.concatenate([np.broadcast_to(gl0, (m, *gl0.shape)), p3[j0:j1], -p4[j0:j1]], axis=2)
             gr = np.concatenate([p1[j0:j1], p2[j0:j1], np.broadcast_to(gr1, (m, *gr1.shape))], axis=1)
-            xn = (gl @ gr) * self.inv_gap
+            xn = gl @ gr
+            xn *= self.inv_gap
             xn[:, ar, ar] = diag[j0:j1]
             xn[:, self.pk, self.pl] = pairs[j0:j1]
             if hi.size == 0 and self.u_rh.shape[1] == 0:

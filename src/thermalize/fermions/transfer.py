@@ -320,8 +320,26 @@ class TransferStatistics:
             # sum of logs: no overflow or underflow of the product at K = 1000
             return np.exp(np.log(1.0 - y + y * z).sum(axis=-1) - 1j * field * (y.size // 2))
         expo = self._phases(particle_fields, energy_fields)
-        flat = expo.reshape(-1, expo.shape[-1])
-        return self._schur_route(flat).reshape(expo.shape[:-1])
+        flat = expo.reshape(-1, expo.shape[-1]) + 0.0  # + 0.0: no signed zeros in the keys below
+        # real fields: G(-a) = conj G(a) exactly (rho commutes with A), so of two field points
+        # that are each other's negatives only one determinant is computed
+        first: dict[bytes, int] = {}
+        src = np.arange(len(flat))
+        for i, row in enumerate(flat):
+            if not row.imag.any():
+                j = first.get((-row.real + 0.0).tobytes())
+                if j is not None:
+                    src[i] = j
+                    continue
+                first.setdefault(row.real.tobytes(), i)
+        todo = np.flatnonzero(src == np.arange(len(flat)))
+        out = np.empty(len(flat), complex)
+        step = max(1024, 2**22 // max(1, self._occ.size))  # bounds the generators' memory
+        for i in range(0, todo.size, step):
+            out[todo[i : i + step]] = self._schur_route(flat[todo[i : i + step]])
+        mirror = src != np.arange(len(flat))
+        out[mirror] = out[src[mirror]].conj()
+        return out.reshape(expo.shape[:-1])
 
     def _reference_characteristic_function(self, particle_fields=None, energy_fields=None):
         """Slow reference: one 2m x 2m determinant det[1 + (d+d) H] per field point."""
@@ -355,8 +373,10 @@ class TransferStatistics:
         out = np.empty(expo.shape[0], complex)
         ar = np.arange(m)
         for j0, j1, x in blocks:
-            t22 = d[j0:j1, :, None] * (self._s - x)
-            t22[:, ar, ar] += 1.0
+            x -= self._s
+            x *= -d[j0:j1, :, None]
+            x[:, ar, ar] += 1.0
+            t22 = x
             sign, logdet = np.linalg.slogdet(t22)
             for i in np.flatnonzero(bad[j0:j1].any(axis=1)):  # bordered: rare
                 j, b = j0 + i, np.flatnonzero(bad[j0 + i])
