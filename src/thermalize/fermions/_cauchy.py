@@ -64,11 +64,12 @@ def hubs(c: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
 
 
 def structured_rows(v, ph, rows, eps, c, hub, scale) -> np.ndarray:
-    r"""Rows ``rows`` of :math:`u = V e^{-iEt} V^\dagger` (local basis), shape (K, n), in O(K n |Sigma|).
+    r"""Rows ``rows`` of :math:`u = V e^{-iEt} V^\dagger` (local basis), (K, n), in O(K n |Sigma|).
 
     ``v`` eigenvectors in the local basis, ``ph`` the phases :math:`e^{-iE_m t}`; rows must not
     be hubs. Hub columns, the diagonal and close pairs are summed over the eigenmodes (O(n)
-    each), every other entry is :math:`\sum_{i\in\Sigma}(u_{ki}c_{il} - c_{ki}u_{il})/(\epsilon_k-\epsilon_l)`.
+    each), every other entry is
+    :math:`\sum_{i\in\Sigma}(u_{ki}c_{il} - c_{ki}u_{il})/(\epsilon_k-\epsilon_l)`.
     """
     u_col = v @ (ph[:, None] * v[hub].conj().T)  # u_{:, Sigma}, (n, s)
     u_row = (v[hub] * ph) @ v.conj().T  # u_{Sigma, :}, (s, n)
@@ -102,7 +103,7 @@ def rows_and_block(v, ph, rows, eps, c, hub, occ, scale) -> tuple[np.ndarray, np
 
 
 class StructuredGram:
-    r"""Blocks :math:`X = u_{RJ}\,\mathrm{diag}(w)\,u_{RJ}^\dagger + u_{RH}\,\mathrm{diag}(w_H)\,u_{RH}^\dagger` for many w.
+    r"""Blocks :math:`X = u_{RJ} w u_{RJ}^\dagger + u_{RH} w_H u_{RH}^\dagger` for many diagonal w.
 
     R: the K rows (counted modes or a bath); J: the summed modes that are not hubs; H: summed hub
     modes (a rank-|H| term). For rows outside the hubs the J term is Cauchy-like:
@@ -140,7 +141,7 @@ class StructuredGram:
         self.pair_w = self.u_nj[self.pk] * self.u_nj[self.pl].conj()
 
     def blocks(self, w: np.ndarray, w_h: np.ndarray, chunk: int):
-        """Yield ``(j0, j1, X)``, X of shape (j1 - j0, K, K), for rows j0..j1 of w (F, J), w_h (F, h)."""
+        """Yield ``(j0, j1, X)``, X (j1 - j0, K, K), for rows j0..j1 of w (F, J) and w_h (F, h)."""
         n, hi = self.n_idx, self.h_idx
         f, nj = w.shape
         kn = n.size
@@ -162,8 +163,10 @@ class StructuredGram:
         for j0 in range(0, f, chunk):
             j1 = min(f, j0 + chunk)
             m = j1 - j0
-            gl = np.concatenate([np.broadcast_to(gl0, (m, *gl0.shape)), p3[j0:j1], -p4[j0:j1]], axis=2)
-            gr = np.concatenate([p1[j0:j1], p2[j0:j1], np.broadcast_to(gr1, (m, *gr1.shape))], axis=1)
+            gl = np.concatenate(
+                [np.broadcast_to(gl0, (m, *gl0.shape)), p3[j0:j1], -p4[j0:j1]], axis=2)
+            gr = np.concatenate(
+                [p1[j0:j1], p2[j0:j1], np.broadcast_to(gr1, (m, *gr1.shape))], axis=1)
             xn = gl @ gr
             xn *= self.inv_gap
             xn[:, ar, ar] = diag[j0:j1]

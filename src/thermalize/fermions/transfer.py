@@ -48,6 +48,7 @@ import numpy as np
 
 from ..errors import ParameterError, require_real
 from ._cauchy import StructuredGram, hubs, local_couplings, rows_and_block
+from ._schur import PIVOT_MIN, occupation_basis, schur_characteristic
 from .dynamics import SPECTRUM_ATOL, accurate_phases, validate_correlation_matrix
 from .model import SYSTEM, QuadraticModel, require_model
 
@@ -56,9 +57,6 @@ __all__ = ["TransferStatistics"]
 #: Largest |[n, a]| entry accepted as commuting (rounding of a correlation matrix built from
 #: Fermi functions and a basis change is ~1e-15; 1e-10 flags genuine coherences only).
 COMMUTATOR_ATOL = 1e-10
-#: Diagonal pivots A_j = 1 + (1 - n_j) d_j smaller than this stay in the bordered matrix
-#: instead of being eliminated: the Schur update then grows entries by at most 1/PIVOT_MIN.
-PIVOT_MIN = 0.25
 
 
 def _local_frame(model: QuadraticModel, c0):
@@ -89,25 +87,6 @@ def _validated(c0, n: int) -> np.ndarray:
                 )
             return arr
     return validate_correlation_matrix(c0, n)
-
-
-def _occupation_basis(n_rr: np.ndarray, groups) -> tuple[np.ndarray | None, np.ndarray]:
-    """Basis of the counted modes where n_RR is diagonal, block-diagonal on degenerate groups.
-
-    The commutation check allows coherences only between degenerate local levels of one part
-    (others are rounding, <= COMMUTATOR_ATOL, and are dropped), so the eigenvectors are taken
-    group by group: the basis change q (None for the identity) commutes with every counting field.
-    """
-    occ = np.diag(n_rr).real.copy()
-    q = None
-    for g in groups:
-        blk = n_rr[np.ix_(g, g)]
-        if np.count_nonzero(blk - np.diag(np.diag(blk))):
-            w, z = np.linalg.eigh(0.5 * (blk + blk.conj().T))
-            q = np.eye(n_rr.shape[0], dtype=complex) if q is None else q
-            q[np.ix_(g, g)] = z
-            occ[g] = w
-    return q, np.clip(occ, 0.0, 1.0)
 
 
 def _fields(name: str, fields, parts) -> dict:
@@ -198,7 +177,7 @@ class TransferStatistics:
         hub = hubs(c, rows)
         scale = float(np.abs(model.single_particle_hamiltonian).max())
         n_diag = np.count_nonzero(n - np.diag(np.diag(n))) == 0
-        q, occ = _occupation_basis(n[np.ix_(rows, rows)], self._groups)
+        q, occ = occupation_basis(n[np.ix_(rows, rows)], self._groups)
         if hub is not None and hub.size and n_diag and not np.isin(rows, hub).any():
             # rows of u and S = (u n u^dagger)_RR from the Cauchy-like structure, O(K n)
             u_r, s = rows_and_block(v, ph, rows, eps, c, hub, np.clip(np.diag(n).real, 0, 1), scale)
@@ -217,7 +196,7 @@ class TransferStatistics:
         u_rr = u_r[:, rows]
         # counted modes in the eigenbasis q of n_RR (identity unless c0 has coherences between
         # degenerate counted levels): there n_RR = diag(occ), and q commutes with the fields
-        self._gram = None
+        self._gram, self._gram_cols = None, None
         if hub is not None and any(np.ptp(np.isin(rows[g], hub).astype(int)) for g in self._groups):
             hub = None  # a basis change that mixes hubs with other modes: dense route
         u_rs, c_rs = (u_r[:, hub], c[np.ix_(rows, hub)]) if hub is not None else (None, None)
@@ -351,41 +330,9 @@ class TransferStatistics:
         return sign * np.exp(logdet - 1j * expo.sum(axis=-1))
 
     def _schur_route(self, expo: np.ndarray) -> np.ndarray:
-        r"""G for field points expo (F, m): Schur complement of the diagonal block, m x m LU each.
-
-        With :math:`A = 1 + (1-n)d` (diagonal), :math:`\gamma = n(1-n)d/A` and
-        :math:`X = u_{RR}\gamma u_{RR}^\dagger`: :math:`\det[1 + (d\oplus d)Y] =
-        \det A\,\det[1 + d(S - X)]`. Modes with :math:`|A_j| <` :data:`PIVOT_MIN` are not
-        eliminated (they border the m x m matrix), which bounds the growth by 1/PIVOT_MIN.
-        """
-        occ, u, m = self._occ, self._u_rr, self._occ.size
-        d = np.expm1(1j * expo)
-        a = 1.0 + (1.0 - occ) * d
-        bad = np.abs(a) < PIVOT_MIN
-        gamma = np.where(bad, 0.0, occ * (1.0 - occ) * d / np.where(bad, 1.0, a))
-        chunk = max(1, min(expo.shape[0], 2**22 // max(1, m * m)))
-        if self._gram is not None:
-            j, hj = self._gram_cols
-            blocks = self._gram.blocks(gamma[:, j], gamma[:, hj], chunk)
-        else:
-            blocks = ((j, min(j + chunk, len(gamma)), (u[None] * gamma[j : j + chunk, None, :]) @ u.conj().T)
-                      for j in range(0, len(gamma), chunk))
-        out = np.empty(expo.shape[0], complex)
-        ar = np.arange(m)
-        for j0, j1, x in blocks:
-            x -= self._s
-            x *= -d[j0:j1, :, None]
-            x[:, ar, ar] += 1.0
-            t22 = x
-            sign, logdet = np.linalg.slogdet(t22)
-            for i in np.flatnonzero(bad[j0:j1].any(axis=1)):  # bordered: rare
-                j, b = j0 + i, np.flatnonzero(bad[j0 + i])
-                top = (d[j, b] * occ[b])[:, None] * u[:, b].conj().T
-                left = d[j][:, None] * u[:, b] * (1.0 - occ[b])
-                sign[i], logdet[i] = np.linalg.slogdet(np.block([[np.diag(a[j, b]), top], [left, t22[i]]]))
-            good = np.where(bad[j0:j1], 1.0, a[j0:j1])
-            out[j0:j1] = sign * np.exp(logdet + np.log(good).sum(axis=1) - 1j * expo[j0:j1].sum(axis=1))
-        return out
+        """G for field points expo (F, m) by :func:`._schur.schur_characteristic`."""
+        return schur_characteristic(expo, self._occ, self._u_rr, self._s, self._gram,
+                                    self._gram_cols)
 
     def heat_characteristic_function(self, bath: str, chi, mu: float) -> np.ndarray:
         r"""<exp(i chi Q)> of the heat from bath ``bath``, :math:`Q = -(\Delta E - \mu\Delta N)`.
