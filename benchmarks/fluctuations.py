@@ -7,8 +7,9 @@ Section "fermions" (single-electron transistor, K levels per bath, case (a), Gam
    their Cauchy-like structure (the dot is the only hub: O(K n) per point, no K x n x n
    product), eigvalsh of K x K (O(K^3), the dominant cost), Poisson-binomial recursion O(K^2).
 2. Two-point FCS of the particles transferred into L at K = 1000 on 256 counting fields
-   (target <= 60 s per time point): rows of u (O(K n^2)), the reduced Hermitian 2K x 2K
-   matrix, one eigvalsh (O(K^3)) for every field at once, then O(K) per field.
+   (target <= 60 s per time point): rows of u and S = (u n u^dag)_LL (O(K n), Cauchy-like),
+   the reduced Hermitian 2K x 2K matrix, one eigvalsh (O(K^3)) for every field at once, then
+   O(K) per field.
 3. Energy (heat) counting fields, K = 1000, 256 fields (same target): Schur complement of the
    diagonal block + Cauchy-like field-dependent block: per field O(K^2) to form the K x K
    matrix and one K x K LU ((8/3) K^3 flops), i.e. O(F K^3) with 8x fewer flops than the
@@ -66,7 +67,8 @@ def fermions(levels: int) -> None:
     dn, p = fcs.particle_distribution("L")
     print(f"  TARGET 2a FCS dN_L, 256 particle fields: {t_setup + t_eig + t_fields:.2f} s per time "
           f"point (target <= 60 s) = rows of u {t_setup:.2f} s + eigvalsh(2K) {t_eig:.2f} s + "
-          f"fields {t_fields * 1e3:.1f} ms; O(K n^2 + K^3) + O(K) per field; "
+          f"fields {t_fields * 1e3:.1f} ms; O(K n) rows (hub structure) + O(K^3) + O(K) per "
+          f"field; "
           f"<dN_L> = {p @ dn:+.4f}, min p = {p.min():.1e}")
     xi = np.linspace(-2.0, 2.0, 256) + 0.01  # no two points are negatives: 256 determinants
     fcs = TransferStatistics(model, c0, 100.0, ["L"])
