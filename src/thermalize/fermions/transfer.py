@@ -131,7 +131,9 @@ class TransferStatistics:
 
     Notes
     -----
-    Cost: O(m n^2) per time point (the m counted rows of u and S). Particle fields on one part
+    Cost per time point: the m counted rows of u and S = (u n u^dagger)_RR, O(|Sigma| m n) from
+    their Cauchy-like structure when the counted modes couple through |Sigma| hub modes and c0 is
+    diagonal, else O(m n^2). Particle fields on one part
     (:meth:`particle_distribution`, :meth:`characteristic_function`): one 2m x 2m
     eigendecomposition for every field at once, then O(m) per field. Other fields: per field
     O(|Sigma| m^2) to form the m x m Schur block (Cauchy-like structure, |Sigma| hub modes;
