@@ -362,3 +362,24 @@ def test_structured_bath_block_equals_correlation_evolver_at_k300():
         u = expm(-1j * t * model.single_particle_hamiltonian)
         np.testing.assert_allclose(fcs._u_rr, u[np.ix_(rows, rows)], atol=1e-12)  # expm ~ n eps |ht|
         np.testing.assert_allclose(fcs._s, ev.block(t, rows).T, atol=1e-13)
+
+
+def test_flat_bath_falls_back_to_the_dense_routes():
+    """A bath of 40 equal levels: every pair is degenerate, so the Cauchy form is refused and
+    the dense routes give the same laws (against the slow per-field determinant and C(t))."""
+    k = 40
+    h = np.zeros((1 + 2 * k, 1 + 2 * k))
+    h[0, 1:] = h[1:, 0] = 0.2
+    h[np.arange(1 + k, 1 + 2 * k), np.arange(1 + k, 1 + 2 * k)] = np.linspace(-1, 1, k)
+    model = QuadraticModel(h, {"system": [0], "L": list(range(1, 1 + k)),
+                               "R": list(range(1 + k, 1 + 2 * k))})
+    c0 = gibbs_correlation_matrix(model, [1.0, 2.0], [0.1, -0.2], system_occupation=0.5)
+    fcs = TransferStatistics(model, c0, 2.5, ["L"])
+    assert fcs._gram is None
+    xi = np.linspace(-1.0, 1.5, 5)
+    np.testing.assert_allclose(fcs.characteristic_function({"L": 0.5 * xi}, {"L": xi}),
+                               fcs._reference_characteristic_function({"L": 0.5 * xi}, {"L": xi}),
+                               rtol=1e-11, atol=1e-14)  # as in the structured test above
+    d = bath_number_distribution(model, c0, [2.5], "L")
+    nu = np.linalg.eigvalsh(CorrelationEvolver(model, c0).block(2.5, model.modes("L")))
+    np.testing.assert_allclose(d.eigenvalues[0], np.clip(nu, 0, 1), atol=1e-13)  # same route

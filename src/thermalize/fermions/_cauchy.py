@@ -43,6 +43,16 @@ def local_couplings(model) -> tuple[np.ndarray, np.ndarray]:
     return eps, c
 
 
+def few_close_pairs(a: np.ndarray, b: np.ndarray, scale: float) -> bool:
+    """True if at most 8 max(len(a), len(b)) level pairs are within the gap threshold.
+
+    Close pairs are summed directly (O(n) each); a bath of many degenerate levels would make
+    that as slow as the dense product and its pair tables large, so the callers fall back.
+    """
+    close = np.abs(a[:, None] - b[None, :]) <= GAP_RTOL * max(1.0, scale)
+    return int(np.count_nonzero(close)) <= 8 * max(a.size, b.size)
+
+
 def hubs(c: np.ndarray, rows: np.ndarray) -> np.ndarray | None:
     """Greedy vertex cover of the couplings that touch `rows`, or None if it is not small."""
     touch = np.zeros(c.shape[0], bool)

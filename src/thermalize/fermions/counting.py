@@ -22,7 +22,7 @@ import numpy as np
 from scipy import linalg
 
 from ..errors import ParameterError, as_float_array, require_dense_size, require_real
-from ._cauchy import hubs, local_couplings, rows_and_block
+from ._cauchy import few_close_pairs, hubs, local_couplings, rows_and_block
 from .dynamics import CorrelationEvolver, accurate_phases, validate_correlation_matrix
 from .model import QuadraticModel, require_model
 
@@ -207,9 +207,11 @@ def _structured_blocks(model: QuadraticModel, c0, ts, rows):
     hub = hubs(c, rows)
     if hub is None or hub.size == 0 or np.isin(rows, hub).any():
         return None
+    scale = float(np.abs(model.single_particle_hamiltonian).max())
+    if not few_close_pairs(eps[rows], eps, scale):
+        return None
     occ = np.clip(np.diag(c0).real, 0.0, 1.0)
     energies, v = model.eigensystem
-    scale = float(np.abs(model.single_particle_hamiltonian).max())
 
     def block(t):
         ph = np.exp(-1j * accurate_phases(energies, float(t)))

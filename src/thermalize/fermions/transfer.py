@@ -47,7 +47,7 @@ from functools import cached_property
 import numpy as np
 
 from ..errors import ParameterError, require_real
-from ._cauchy import StructuredGram, hubs, local_couplings, rows_and_block
+from ._cauchy import StructuredGram, few_close_pairs, hubs, local_couplings, rows_and_block
 from ._schur import PIVOT_MIN, occupation_basis, schur_characteristic
 from .dynamics import SPECTRUM_ATOL, accurate_phases, validate_correlation_matrix
 from .model import SYSTEM, QuadraticModel, require_model
@@ -178,6 +178,8 @@ class TransferStatistics:
         eps, c = local_couplings(model)
         hub = hubs(c, rows)
         scale = float(np.abs(model.single_particle_hamiltonian).max())
+        if hub is not None and not few_close_pairs(eps, eps[rows], scale):
+            hub = None  # many degenerate levels: the direct sums would dominate, dense route
         n_diag = np.count_nonzero(n - np.diag(np.diag(n))) == 0
         q, occ = occupation_basis(n[np.ix_(rows, rows)], self._groups)
         if hub is not None and hub.size and n_diag and not np.isin(rows, hub).any():
