@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.linalg import expm
 
 from thermalize.errors import ParameterError
 from thermalize.fermions import (
@@ -269,3 +270,116 @@ def test_bad_input_says_why():
         energy_lattice([0.0, 1.0, np.sqrt(2.0)])
     with pytest.raises(ParameterError, match="allowed range"):
         poisson_binomial([0.5, 1.5])
+
+
+def _star_model(rng, k=6):
+    """Two dots coupled to two baths whose blocks are not diagonal (non-trivial local basis)."""
+    n = 2 + 2 * k
+    h = np.zeros((n, n), complex)
+    h[:2, :2] = [[0.3, 0.5 + 0.2j], [0.5 - 0.2j, -0.4]]
+    for sl in (slice(2, 2 + k), slice(2 + k, n)):
+        a = rng.normal(size=(k, k)) + 1j * rng.normal(size=(k, k))
+        h[sl, sl] = 0.5 * (a + a.conj().T)
+        h[:2, sl] = rng.normal(size=(2, k)) + 1j * rng.normal(size=(2, k))
+        h[sl, :2] = h[:2, sl].conj().T
+    return QuadraticModel(h, {"system": [0, 1], "L": list(range(2, 2 + k)), "R": list(range(2 + k, n))})
+
+
+def _degenerate_model():
+    """Dot + baths with a doubly degenerate level each; c0 coherent inside the degenerate pair."""
+    lv = [-1.0, -0.3, 0.4, 0.4, 1.1, 1.7]
+    n = 1 + 2 * len(lv)
+    h = np.zeros((n, n))
+    h[0, 0] = 0.1
+    h[np.arange(1, n), np.arange(1, n)] = lv + lv
+    g = np.linspace(0.3, 0.8, n - 1)
+    h[0, 1:] = h[1:, 0] = g
+    model = QuadraticModel(h, {"system": [0], "L": list(range(1, 7)), "R": list(range(7, 13))})
+    c0 = gibbs_correlation_matrix(model, [1.0, 2.0], [0.2, -0.1], system_occupation=0.4)
+    c0[3, 4] = c0[4, 3] = 0.15  # allowed: the two L levels at 0.4 are degenerate
+    return model, c0
+
+
+@pytest.mark.parametrize("case", ["set_L", "set_LR", "set_all", "star_L", "star_all", "degenerate"])
+def test_structured_fcs_route_equals_per_field_determinant(case):
+    """The Schur/Cauchy route (one m x m LU per field) equals the slow 2m x 2m determinant."""
+    rng = np.random.default_rng(5)
+    if case.startswith("set"):
+        # K = 41 levels, one at eps = 0 = mu_L: n = 1/2 there, so lambda = pi makes A_j = 0
+        # (a pivot that must not be eliminated: the bordered matrix)
+        model = single_electron_transistor(41, bandwidth=4.0, coupling=1.0, dot_energy=0.2)
+        c0 = gibbs_correlation_matrix(model, [1.0, 3.0], [0.0, -0.2], system_occupation=0.3)
+        parts = {"set_L": ["L"], "set_LR": ["L", "R"], "set_all": ["L", "R", "system"]}[case]
+    elif case.startswith("star"):
+        model = _star_model(rng)
+        assert not model.is_locally_diagonal
+        c0 = gibbs_correlation_matrix(model, [0.7, 1.3], [0.1, -0.3], system_occupation=0.4)
+        parts = {"star_L": ["L"], "star_all": ["L", "R", "system"]}[case]
+    if case == "degenerate":
+        model, c0 = _degenerate_model()
+        parts = ["L", "R"]
+    fcs = TransferStatistics(model, c0, 3.7, parts)
+    assert fcs._gram is not None  # the structured route is the one under test
+    nf = 12
+    lam = {p: rng.normal(size=nf).astype(complex) for p in parts}
+    xi = {p: rng.normal(size=nf).astype(complex) for p in parts}
+    lam[parts[0]][:3] = np.pi  # bordered pivots (set cases)
+    xi[parts[0]][:3] = 0.0
+    lam[parts[0]][3:6] += 0.4j  # complex fields: the moment generating function
+    xi[parts[0]][3:6] -= 0.3j
+    got = fcs.characteristic_function(lam, xi)
+    ref = fcs._reference_characteristic_function(lam, xi)
+    # both are LU determinants of O(1) matrices of size <= 2m = 166: rounding ~m eps ~ 1e-14
+    # relative; 1e-11 relative leaves three orders for the Schur update (growth <= 1/PIVOT_MIN)
+    np.testing.assert_allclose(got, ref, rtol=1e-11, atol=1e-14)
+    assert np.abs(ref[:3]).max() < 1.0  # the bordered points are genuine (not trivially 1)
+    # a grid symmetric about 0 (as for an FFT): G(-a) = conj G(a) is used, not recomputed
+    sym_l = {p: np.concatenate([v[6:].real, -v[6:].real, [0.0]]) for p, v in lam.items()}
+    sym_x = {p: np.concatenate([v[6:].real, -v[6:].real, [0.0]]) for p, v in xi.items()}
+    got = fcs.characteristic_function(sym_l, sym_x)
+    np.testing.assert_allclose(got, fcs._reference_characteristic_function(sym_l, sym_x),
+                               rtol=1e-11, atol=1e-14)
+    assert got[-1] == pytest.approx(1.0, abs=1e-13)  # G(0) = 1: normalisation
+
+
+def test_structured_bath_block_equals_correlation_evolver_at_k300():
+    """p(N_L; t) route (Cauchy-like rows of u, no K x n x n product) = eigvalsh of C_LL(t)."""
+    model = single_electron_transistor(300, bandwidth=10.0, coupling=3.0)
+    c0 = gibbs_correlation_matrix(model, [10.0, 2.0], [1.0, -1.0], system_occupation=0.5)
+    ts = [0.0, 3.0, 40.0, 1e4]
+    d = bath_number_distribution(model, c0, ts, "L")
+    ev = CorrelationEvolver(model, c0)
+    for i, t in enumerate(ts):
+        nu = np.linalg.eigvalsh(ev.block(t, model.modes("L")))
+        # eigvalsh of two routes to the same Hermitian 300 x 300 block: each ~K eps ~ 7e-14
+        np.testing.assert_allclose(d.eigenvalues[i], np.clip(nu, 0, 1), atol=1e-12)
+    np.testing.assert_allclose(d.eigenvalues[0], np.sort(np.diag(c0)[model.modes("L")]), atol=1e-13)
+    # the transfer statistics take the same structured route for u_RR and S = (u n u^dag)_RR:
+    # compare with expm (Pade, independent of the eigendecomposition) and with C(t)^T
+    rows = model.modes("L")
+    for t in (3.0, 40.0):
+        fcs = TransferStatistics(model, c0, t, ["L"])
+        u = expm(-1j * t * model.single_particle_hamiltonian)
+        np.testing.assert_allclose(fcs._u_rr, u[np.ix_(rows, rows)], atol=1e-12)  # expm ~ n eps |ht|
+        np.testing.assert_allclose(fcs._s, ev.block(t, rows).T, atol=1e-13)
+
+
+def test_flat_bath_falls_back_to_the_dense_routes():
+    """A bath of 40 equal levels: every pair is degenerate, so the Cauchy form is refused and
+    the dense routes give the same laws (against the slow per-field determinant and C(t))."""
+    k = 40
+    h = np.zeros((1 + 2 * k, 1 + 2 * k))
+    h[0, 1:] = h[1:, 0] = 0.2
+    h[np.arange(1 + k, 1 + 2 * k), np.arange(1 + k, 1 + 2 * k)] = np.linspace(-1, 1, k)
+    model = QuadraticModel(h, {"system": [0], "L": list(range(1, 1 + k)),
+                               "R": list(range(1 + k, 1 + 2 * k))})
+    c0 = gibbs_correlation_matrix(model, [1.0, 2.0], [0.1, -0.2], system_occupation=0.5)
+    fcs = TransferStatistics(model, c0, 2.5, ["L"])
+    assert fcs._gram is None
+    xi = np.linspace(-1.0, 1.5, 5)
+    np.testing.assert_allclose(fcs.characteristic_function({"L": 0.5 * xi}, {"L": xi}),
+                               fcs._reference_characteristic_function({"L": 0.5 * xi}, {"L": xi}),
+                               rtol=1e-11, atol=1e-14)  # as in the structured test above
+    d = bath_number_distribution(model, c0, [2.5], "L")
+    nu = np.linalg.eigvalsh(CorrelationEvolver(model, c0).block(2.5, model.modes("L")))
+    np.testing.assert_allclose(d.eigenvalues[0], np.clip(nu, 0, 1), atol=1e-13)  # same route

@@ -22,7 +22,8 @@ import numpy as np
 from scipy import linalg
 
 from ..errors import ParameterError, as_float_array, require_dense_size, require_real
-from .dynamics import CorrelationEvolver
+from ._cauchy import few_close_pairs, hubs, local_couplings, rows_and_block
+from .dynamics import CorrelationEvolver, accurate_phases, validate_correlation_matrix
 from .model import QuadraticModel, require_model
 
 __all__ = [
@@ -138,9 +139,14 @@ def bath_number_distribution(model: QuadraticModel, c0, times, bath: str = "L") 
     carry the absolute error of ``eigvalsh`` (~n eps), which limits far tails such as
     p(N = K) = prod nu_j when many nu_j are within 1e-13 of 0 or 1.
 
-    Cost per time point: the K rows of the eigenvectors of C(t) (a K x n x n product), the block
-    (BLAS zherk, K x n x K), ``eigvalsh`` of K x K, then O(K^2); the eigendecomposition of h
-    is done once per model (cached) and the check of c0 once per call.
+    Cost per time point: when the sites are the local modes, c0 is diagonal and the bath couples
+    to the rest through a few hub modes (the dot of the SET), the bath rows of
+    :math:`u = e^{-iht}` and the block :math:`u_B n u_B^\dagger` come from their Cauchy-like
+    structure in O(|Sigma| K n) (:mod:`thermalize.fermions._cauchy`); otherwise the K rows of
+    the eigenvectors of C(t) (a K x n x n product) and the block (BLAS zherk, K x n x K). Then
+    ``eigvalsh`` of K x K (O(K^3), the dominant cost at K = 1000: ~0.5 s per time point) and
+    O(K^2). The eigendecomposition of h is done once per model (cached), the check of c0 once
+    per call.
 
     Parameters
     ----------
@@ -168,18 +174,50 @@ def bath_number_distribution(model: QuadraticModel, c0, times, bath: str = "L") 
     ts = np.atleast_1d(as_float_array("times", times))
     if ts.ndim != 1:
         raise ParameterError(f"times must be a number or a 1D array, got shape {ts.shape}")
-    ev = CorrelationEvolver(model, c0)
     rows = model.modes(bath)
+    blocks = _structured_blocks(model, c0, ts, rows)
+    if blocks is None:  # general route: rows of the eigenvectors of C(t) and a zherk
+        ev = CorrelationEvolver(model, c0)
+        blocks = (ev.hermitian_block_upper(ev.eigenvectors(float(t), rows)) for t in ts)
     nus, probs = [], []
-    for t in ts:
-        up = ev.hermitian_block_upper(ev.eigenvectors(float(t), rows))
-        nu = np.clip(linalg.eigvalsh(up, lower=False), 0.0, 1.0)
+    for up in blocks:
+        nu = np.clip(linalg.eigvalsh(up, lower=False, overwrite_a=True, check_finite=False), 0.0, 1.0)
         nus.append(nu)
         probs.append(poisson_binomial(nu))
     k = rows.size
     return BathNumberDistribution(
         bath, ts, np.array(probs).reshape(ts.size, k + 1), np.array(nus).reshape(ts.size, k)
     )
+
+
+def _structured_blocks(model: QuadraticModel, c0, ts, rows):
+    r"""Bath blocks :math:`(u\,n\,u^\dagger)_{BB}(t)` in O(K n |Sigma|) each, or None.
+
+    Applies when the sites are the local modes, c0 is diagonal (so n commutes with the local
+    levels) and the bath couples to the rest through a few hub modes (:mod:`._cauchy`): then
+    the bath rows of u and the block are Cauchy-like, with no K x n x n product. The block has
+    the spectrum of :math:`\mathcal C_{BB}(t)` (it is its transpose).
+    """
+    if not model.is_locally_diagonal:
+        return None
+    c0 = validate_correlation_matrix(c0, model.n_modes)
+    if np.count_nonzero(c0 - np.diag(np.diag(c0))):
+        return None
+    eps, c = local_couplings(model)
+    hub = hubs(c, rows)
+    if hub is None or hub.size == 0 or np.isin(rows, hub).any():
+        return None
+    scale = float(np.abs(model.single_particle_hamiltonian).max())
+    if not few_close_pairs(eps[rows], eps, scale):
+        return None
+    occ = np.clip(np.diag(c0).real, 0.0, 1.0)
+    energies, v = model.eigensystem
+
+    def block(t):
+        ph = np.exp(-1j * accurate_phases(energies, float(t)))
+        return rows_and_block(v, ph, rows, eps, c, hub, occ, scale)[1]
+
+    return (block(t) for t in ts)
 
 
 def energy_lattice(levels, energy_resolution=None) -> tuple[float, float, np.ndarray]:
