@@ -11,7 +11,7 @@ from scipy.sparse.linalg import expm_multiply
 
 from .._qutip import to_array
 from ._dataset import UNITLESS, dataset, variable
-from .model import CountingModel
+from .model import CountingModel, counted_weights
 from ..errors import ParameterError, as_float_array, require_dense_size, require_int
 
 __all__ = ["CountingDistribution", "generating_function", "counting_distribution"]
@@ -236,19 +236,7 @@ def counting_distribution(
     weights : array_like, shape (n_fields,), optional
         Required when the model counts more than one quantity.
     """
-    if not isinstance(model, CountingModel):
-        raise ParameterError(f"model must be a CountingModel, got {type(model).__name__}")
-    nf = len(model.names)
-    if weights is None:
-        if nf != 1:
-            raise ParameterError(
-                f"weights is required: the model counts {nf} quantities {model.names}"
-            )
-        w = np.ones(1)
-    else:
-        w = as_float_array("weights", weights, ndim=1)
-        if w.size != nf:
-            raise ParameterError(f"weights must have {nf} entries, got {w.size}")
+    w = counted_weights(model, weights)
     q = w @ model.quanta
     if np.any(np.abs(q - np.round(q)) > _INTEGER_ATOL):
         raise ParameterError(

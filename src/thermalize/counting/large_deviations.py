@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import eigs
 
-from .model import CountingModel
+from .model import CountingModel, counted_weights
 from ..errors import ParameterError, as_float_array, require_dense_size
 
 __all__ = ["RateFunction", "rate_function", "scgf"]
@@ -103,20 +103,8 @@ def rate_function(model: CountingModel, s, *, weights=None) -> RateFunction:
     weights : array_like, shape (n_fields,), optional
         Required when the model counts more than one quantity.
     """
-    if not isinstance(model, CountingModel):
-        raise ParameterError(f"model must be a CountingModel, got {type(model).__name__}")
+    w = counted_weights(model, weights)
     sv = np.sort(as_float_array("s", s, ndim=1))
-    n = len(model.names)
-    if weights is None:
-        if n != 1:
-            raise ParameterError(
-                f"weights is required: the model counts {n} quantities {model.names}"
-            )
-        w = np.ones(1)
-    else:
-        w = as_float_array("weights", weights, ndim=1)
-        if w.size != n:
-            raise ParameterError(f"weights must have {n} entries, got {w.size}")
     require_dense_size("rate_function eigenvectors", (model.dimension**2,) * 2, limit=4096**2 * 16)
     q = w @ model.quanta
     jumps = model._superops()[1]

@@ -326,3 +326,23 @@ class CountingModel:
              for g, op in zip(self.rates, self.jump_ops)]
         )
         return self.quanta @ flux
+
+
+def counted_weights(model, weights) -> np.ndarray:
+    """Weights of the counted quantities that form one scalar count ``q = weights @ quanta``:
+    required when the model counts more than one quantity, else 1. Also checks that `model` is
+    a :class:`CountingModel` (the shared argument check of the finite-time and large-deviation
+    functions)."""
+    if not isinstance(model, CountingModel):
+        raise ParameterError(f"model must be a CountingModel, got {type(model).__name__}")
+    n = len(model.names)
+    if weights is None:
+        if n != 1:
+            raise ParameterError(
+                f"weights is required: the model counts {n} quantities {model.names}"
+            )
+        return np.ones(1)
+    w = as_float_array("weights", weights, ndim=1)
+    if w.size != n:
+        raise ParameterError(f"weights must have {n} entries, got {w.size}")
+    return w
