@@ -94,3 +94,21 @@ def test_gmres_sylvester_on_a_non_hermiticity_preserving_generator_falls_back():
     ref = steady_state(gen.toarray(), method=Direct())
     got = steady_state(gen, method=GMRES(preconditioner="sylvester"))
     np.testing.assert_allclose(got, ref, atol=1e-10)  # complex route, rtol 1e-12 * cond
+
+
+def test_single_precision_twin_is_a_close_preconditioner():
+    rng = np.random.default_rng(3)
+    d = 128  # SINGLE_MIN_DIM: the probe's preconditioner runs in complex64 from here on
+    a = -1j * random_hermitian(d, rng) - np.diag(rng.uniform(0.5, 1.5, d))
+    exact = SylvesterInverse(a)
+    twin = exact.single()
+    assert twin is not exact and twin.v.dtype == np.complex64
+    assert SylvesterInverse(a[:8, :8]).single().v.dtype == complex  # small: stays double
+    y = random_hermitian(d, rng)
+    ref = sla.solve_continuous_lyapunov(a, y)
+    got = twin(_real(y))
+    assert got.dtype == float
+    # single precision: relative error ~ 6e-8 * d * cond(V)^2, far below what a
+    # preconditioner needs; the residual is always taken with L in double precision
+    np.testing.assert_allclose(_herm(got, d), ref, atol=1e-4 * np.abs(ref).max())
+    np.testing.assert_allclose(_herm(exact(_real(y)), d), ref, atol=1e-10 * np.abs(ref).max())

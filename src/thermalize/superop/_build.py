@@ -84,10 +84,12 @@ def _dense_kron_sum(a: np.ndarray, jumps: np.ndarray | None, rates: np.ndarray |
 
 
 def _kron_coo(x, y, scale=1.0):
-    """(rows, cols, data) of scale * kron(x, y) for COO matrices x, y, by index arithmetic."""
+    """(rows, cols, data) of scale * kron(x, y) for COO matrices x, y, by index arithmetic
+    (int32 indices while the product dimension allows, as scipy would choose)."""
     dy = y.shape[0]
-    rows = (x.row.astype(np.int64)[:, None] * dy + y.row[None, :]).ravel()
-    cols = (x.col.astype(np.int64)[:, None] * dy + y.col[None, :]).ravel()
+    it = np.int32 if x.shape[0] * dy < 2**31 else np.int64
+    rows = (x.row.astype(it)[:, None] * it(dy) + y.row.astype(it)[None, :]).ravel()
+    cols = (x.col.astype(it)[:, None] * it(dy) + y.col.astype(it)[None, :]).ravel()
     return rows, cols, ((scale * x.data)[:, None] * y.data[None, :]).ravel()
 
 

@@ -87,8 +87,9 @@ class _Krylov:
         system shrinks the error below 1e-3 |k| / d (a kernel direction keeps about
         |k| / d of it), a degenerate one stagnates at a kernel vector e with
         ``|L e| <= 1e-10 ||L||_1 |e|`` (ShiftInvert's criterion). Up to three probes give the
-        kernel basis; it is counted exactly (dense SVD) up to d = 32. Costs
-        about 1.5-2 times the first solve. Other Krylov solves: a second solve from a
+        kernel basis; it is counted exactly (dense SVD) up to d = 32. The probe's
+        preconditioner runs in single precision from d = 128 (residuals stay double), so
+        it costs about the first solve. Other Krylov solves: a second solve from a
         randomly kicked start (to rtol 1e-9); answers more than 1e-6 apart mean a
         degenerate kernel, confirmed by a kernel count (2-3 times the first solve).
     """
