@@ -77,7 +77,8 @@ def xx_chain_qutip(n: int, *, coupling: float = 1.0, field: float = 0.5, decay: 
 
     h = sum(field * (i + 1) / n * site(sz, i) for i in range(n))
     for i in range(n - 1):
-        h = h + coupling * (site(sm, i) * site(sm.dag(), i + 1) + site(sm.dag(), i) * site(sm, i + 1))
+        h = h + coupling * (site(sm, i) * site(sm.dag(), i + 1)
+                            + site(sm.dag(), i) * site(sm, i + 1))
     c_ops = [np.sqrt(decay) * site(sm, i) for i in range(n)]
     c_ops += [np.sqrt(pump) * site(sm.dag(), i) for i in range(n)]
     return h, c_ops

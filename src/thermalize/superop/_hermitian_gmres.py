@@ -59,7 +59,10 @@ def preserves_hermiticity(m, d: int) -> bool:
 def _sandwich(v: np.ndarray, y: np.ndarray) -> np.ndarray:
     """v y v^dagger for Hermitian y in 1.5 matrix products: y = t + t^dagger with t the lower
     triangle of y (diagonal halved), v t by a triangular product (trmm), then one gemm; in
-    the precision of v (complex64: the c-routines, complex128: the z-routines)."""
+    the precision of v (complex64: the c-routines, complex128: the z-routines). Below
+    d = `SINGLE_MIN_DIM` two plain products (less call overhead at that size)."""
+    if v.shape[0] < SINGLE_MIN_DIM:  # small: two plain products have less call overhead
+        return v @ y @ v.conj().T
     trmm, gemm = (ctrmm, cgemm) if v.dtype == np.complex64 else (ztrmm, zgemm)
     t = np.tril(y)
     t.flat[:: y.shape[0] + 1] *= 0.5
@@ -121,6 +124,11 @@ def _bordered_op(m, d: int):
     return apply
 
 
+def _coefficients(h, g, j):
+    """Least-squares coefficients of the first j + 1 directions (rotated Hessenberg h)."""
+    return solve_triangular(h[: j + 1, : j + 1], g[: j + 1], check_finite=False)
+
+
 def _fgmres(apply, precond, b, x0, *, tol, restart, max_iter, watch=None):
     """Restarted flexible GMRES (real): (x, |b - A x|, iterations, verdict).
 
@@ -165,13 +173,13 @@ def _fgmres(apply, precond, b, x0, *, tol, restart, max_iter, watch=None):
             total += 1
             res = abs(g[j + 1])
             if watch is not None:
-                xj = x + solve_triangular(h[: j + 1, : j + 1], g[: j + 1]) @ z[: j + 1]
+                xj = x + _coefficients(h, g, j) @ z[: j + 1]
                 verdict = watch(xj, res)
                 if verdict:
                     return xj, res, total, verdict
             if res <= tol or hn == 0 or total >= max_iter:
                 break
-        x = x + solve_triangular(h[: j + 1, : j + 1], g[: j + 1]) @ z[: j + 1]
+        x = x + _coefficients(h, g, j) @ z[: j + 1]
 
 
 def _probe(apply, precond, n, scale, method, seed):
