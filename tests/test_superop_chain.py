@@ -1,53 +1,25 @@
 """A spin chain (XX hopping, site fields, local decay and pumping) at d = 64 and 256 against
-QuTiP 5: `qutip.steadystate` and `qutip.mesolve` on the same model (issue 14)."""
+QuTiP 5: `qutip.steadystate` and `qutip.mesolve` on the same model (issue 14).
+
+The model is `thermalize.superop._examples.xx_chain` (scipy operators) and its twin
+`xx_chain_qutip` (built from QuTiP's own operators), shared with benchmarks/core.py."""
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
 from thermalize.superop import evolve, liouvillian, steady_state
+from thermalize.superop._examples import xx_chain, xx_chain_qutip
 
 qutip = pytest.importorskip("qutip")
 
-COUPLING, FIELD, DECAY, PUMP = 1.0, 0.5, 0.3, 0.1
-
-
-def chain(n):
-    """(H, jump operators, rates) as scipy.sparse, n qubits, d = 2**n."""
-    sm = sp.csr_matrix(np.array([[0.0, 1.0], [0.0, 0.0]]))  # |0><1|, as qutip.destroy(2)
-
-    def site(op, i):
-        return sp.kron(sp.kron(sp.identity(2**i), op), sp.identity(2 ** (n - i - 1)), format="csr")
-
-    sz = sp.csr_matrix(np.diag([1.0, -1.0]))
-    h = sum(FIELD * (i + 1) / n * site(sz, i) for i in range(n))
-    for i in range(n - 1):
-        h = h + COUPLING * (site(sm, i) @ site(sm.T, i + 1) + site(sm.T, i) @ site(sm, i + 1))
-    ops = [site(sm, i) for i in range(n)] + [site(sm.T, i) for i in range(n)]
-    return sp.csr_matrix(h), ops, [DECAY] * n + [PUMP] * n
-
-
-def qutip_chain(n):
-    """The same model built independently from QuTiP's own operators."""
-    sm, sz = qutip.destroy(2), qutip.sigmaz()
-
-    def site(op, i):
-        return qutip.tensor([op if k == i else qutip.qeye(2) for k in range(n)])
-
-    h = sum(FIELD * (i + 1) / n * site(sz, i) for i in range(n))
-    for i in range(n - 1):
-        h = h + COUPLING * (site(sm, i) * site(sm.dag(), i + 1) + site(sm.dag(), i) * site(sm, i + 1))
-    c_ops = [np.sqrt(DECAY) * site(sm, i) for i in range(n)]
-    c_ops += [np.sqrt(PUMP) * site(sm.dag(), i) for i in range(n)]
-    return h, c_ops
-
 
 def check_against_qutip(n, qutip_method):
-    h, ops, rates = chain(n)
+    h, ops, rates = xx_chain(n)
     gen = liouvillian(h, ops, rates)
     assert sp.issparse(gen)  # automatic rule: a local model with d > 32 is built sparse
     res = steady_state(gen, full_output=True)
-    qh, qc = qutip_chain(n)
+    qh, qc = xx_chain_qutip(n)
     ref = qutip.steadystate(qh, qc, **qutip_method).full()
     # QuTiP's solver (direct LU or GMRES to its default tol 1e-12) vs ours: both ~1e-12
     np.testing.assert_allclose(res.state, ref, atol=1e-8)

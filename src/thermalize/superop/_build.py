@@ -83,16 +83,29 @@ def _dense_kron_sum(a: np.ndarray, jumps: np.ndarray | None, rates: np.ndarray |
     return out.reshape(batch + (d * d, d * d))
 
 
+def _kron_coo(x, y, scale=1.0):
+    """(rows, cols, data) of scale * kron(x, y) for COO matrices x, y, by index arithmetic
+    (int32 indices while the product dimension allows, as scipy would choose)."""
+    dy = y.shape[0]
+    it = np.int32 if x.shape[0] * dy < 2**31 else np.int64
+    rows = (x.row.astype(it)[:, None] * it(dy) + y.row.astype(it)[None, :]).ravel()
+    cols = (x.col.astype(it)[:, None] * it(dy) + y.col.astype(it)[None, :]).ravel()
+    return rows, cols, ((scale * x.data)[:, None] * y.data[None, :]).ravel()
+
+
 def _sparse_kron_sum(a, jumps, rates):
-    """CSR of the same map as `_dense_kron_sum`: every Kronecker product in COO form,
-    concatenated and summed once (O(total nnz), no repeated CSR additions)."""
+    """CSR of the same map as `_dense_kron_sum`: the entries of every Kronecker product by
+    index arithmetic on COO triples, concatenated and summed once (O(total nnz), no scipy
+    kron or repeated CSR additions)."""
     d = a.shape[0]
     one = sp.identity(d, dtype=complex, format="coo")
-    parts = [sp.kron(a, one, format="coo"), sp.kron(one, a.conj(), format="coo")]
-    parts += [g * sp.kron(j, j.conj(), format="coo") for j, g in zip(jumps, rates) if g != 0]
-    rows = np.concatenate([p.row for p in parts])
-    cols = np.concatenate([p.col for p in parts])
-    data = np.concatenate([p.data for p in parts])
+    ac = sp.coo_matrix(a)
+    parts = [_kron_coo(ac, one), _kron_coo(one, ac.conj())]
+    for j, g in zip(jumps, rates):
+        if g != 0:
+            jc = sp.coo_matrix(j)
+            parts.append(_kron_coo(jc, jc.conj(), g))
+    rows, cols, data = (np.concatenate(p) for p in zip(*parts))
     return sp.csr_matrix((data, (rows, cols)), shape=(d * d, d * d))
 
 
@@ -292,12 +305,12 @@ def liouvillian(hamiltonian, jump_ops=(), rates=None, *, sparse: bool | None = N
     if _want_sparse(sparse, d, bool(batch), ops) or jumps_sparse:
         if batch:
             raise ParameterError("sparse generators are built one model at a time (no batch axes)")
-        hs = _as_csr(h)
         js = [_as_csr(j) for j in jumps]
-        a = -1j * hs
-        for j, gk in zip(js, g):
-            if gk != 0:
-                a = a - 0.5 * gk * (j.conj().T @ j)
+        a = -1j * _as_csr(h)
+        live = [np.sqrt(gk) * j for j, gk in zip(js, g) if gk != 0]
+        if live:  # sum_k g_k L_k^dagger L_k as one product S^dagger S, S = [sqrt(g_k) L_k]
+            stack = sp.vstack(live, format="csr")
+            a = a - 0.5 * (stack.conj().T @ stack)
         m = _sparse_kron_sum(a.tocsr(), js, g)
     else:
         require_dense_size("liouvillian", batch + (d * d, d * d))

@@ -138,9 +138,10 @@ def no_jump_part(m, d: int) -> np.ndarray:
     leaves an A whose Kronecker sum equals the no-jump part (an imaginary shift of A
     cancels in the sum).
     """
-    c = sp.coo_matrix(m)
-    same = (c.row % d) == (c.col % d)
-    idx = (c.row[same] // d) * d + c.col[same] // d
+    c = sp.csr_matrix(m)  # no copy for a CSR generator; rows from indptr, O(nnz) indices
+    row = np.repeat(np.arange(d * d, dtype=np.int64), np.diff(c.indptr))
+    same = (row % d) == (c.indices % d)
+    idx = (row[same] // d) * d + c.indices[same] // d
     vals = c.data[same] / d
     a = (np.bincount(idx, vals.real, d * d) + 1j * np.bincount(idx, vals.imag, d * d))
     a = a.reshape(d, d)

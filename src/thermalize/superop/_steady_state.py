@@ -6,9 +6,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import ConvergenceError, NonUniqueSteadyStateError, ParameterError
-from . import _sparse
+from . import _hermitian_gmres, _sparse
 from ._convert import _densify, _is_qobj, _to_qobj_oper, to_matrix
-from ._dense import kernel_basis, solve_dense, solve_small
+from ._dense import hermitian_span, kernel_basis, solve_dense, solve_small
 from ._methods import (
     GMRES,
     LGMRES,
@@ -37,6 +37,11 @@ KRYLOV_ABOVE = 32 * 32
 #: ladders) have little fill-in, and Krylov methods stall on them (J = 150 ladder: 1000 GMRES
 #: iterations at residual 1e-4, against 0.47 s by LU).
 BANDED_LU_WORK = 1e7
+
+#: Up to this many unknowns a degeneracy found by the GMRES probes is counted exactly by a
+#: dense SVD; above it the probes' kernel vectors are the basis (shift-invert Arnoldi to
+#: machine precision needed 59,000 iterations, 214 s, on a degenerate d = 64 chain).
+_EXACT_KERNEL_MAX = 32 * 32
 
 _SMALL = {k * k: k for k in range(1, 9)}  # n -> d for the small-matrix fast path
 
@@ -80,9 +85,18 @@ def _default_method(m):
 
 
 def _kernel_any(m, d: int, k: int = 3):
-    """Kernel basis of one generator: dense SVD when small, shift-invert Arnoldi otherwise."""
-    if d * d <= 1024:
+    """Kernel basis of one generator: dense SVD when small; above that the GMRES probes for a
+    Hermiticity-preserving generator (shift-invert Arnoldi needed 36-210 s on a degenerate
+    d = 64 chain, whose next eigenvalues form a cluster), else shift-invert Arnoldi."""
+    if d * d <= _EXACT_KERNEL_MAX:
         return kernel_basis(_densify("generator", m) if sp.issparse(m) else m, d)
+    if _hermitian_gmres.preserves_hermiticity(m, d):
+        try:
+            x, found = _hermitian_gmres.solve(m, d, _sparse.no_jump_part(m, d),
+                                              GMRES(preconditioner="sylvester"))
+            return hermitian_span(np.stack([x.reshape(d, d)] + (found or [])))
+        except ConvergenceError:
+            pass  # the Krylov route stalls (band-like generators): Arnoldi instead
     basis, _, _ = _sparse.kernel_of(m, d, k=k)
     return basis
 
@@ -98,6 +112,14 @@ def _solve_one(m, d: int, method):
             if basis.shape[0] == 1:
                 return (x.reshape(d, d) if x is not None else _sparse.state_from_kernel(basis)), None
             return None, basis
+        case GMRES(preconditioner="sylvester") if _hermitian_gmres.preserves_hermiticity(m, d):
+            x, found = _hermitian_gmres.solve(m, d, _sparse.no_jump_part(m, d), method)
+            if found is None:
+                return x.reshape(d, d), None
+            if d * d > _EXACT_KERNEL_MAX:  # the probes' kernel vectors span the basis
+                return None, hermitian_span(np.stack([x.reshape(d, d)] + found))
+            basis = _kernel_any(m, d)  # exact count: dense SVD
+            return (x.reshape(d, d), None) if basis.shape[0] == 1 else (None, basis)
         case GMRES() | BiCGSTAB() | LGMRES():
             x, degenerate = _sparse.solve_krylov(m, d, method)
             if not degenerate:
