@@ -125,3 +125,29 @@ def test_signal_stops_every_worker_and_says_how_to_resume(tmp_path, sig, where):
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert len(lines) <= 2, err  # the resume line (and at most one log line)
     assert "rerun the same command to resume" in lines[-1]
+
+
+def test_ctrl_c_while_the_pool_starts_is_one_line(tmp_path):
+    """Ctrl-C while the forkserver still imports its preload modules (seconds): it printed a
+    KeyboardInterrupt traceback of its own, and once it ignored SIGINT, workers it forked
+    for the gone parent printed FileNotFoundError tracebacks. Now one line, nothing left."""
+    spec = _spec(tmp_path, SLOW.format(list(range(20))))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH",
+                                                                                   "")])}
+    proc = subprocess.Popen([sys.executable, "-m", "thermalize", "sweep", str(spec), "--workers",
+                             "2", "--out", str(tmp_path / "out")], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not any("forkserver" in ln for ln in _group_alive(proc.pid)):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.01)
+    time.sleep(0.3)  # inside the server's `import numpy, scipy.linalg` (seconds)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err, err
+    assert [ln for ln in err.splitlines() if ln.strip()][-1].endswith(
+        "rerun the same command to resume (finished work is not redone)"), err
+    time.sleep(5)
+    assert _group_alive(proc.pid) == []  # no server or worker left 5 s later

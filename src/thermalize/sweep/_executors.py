@@ -182,6 +182,7 @@ class LocalPoolExecutor(Executor):
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if ctx.get_start_method() == "forkserver":
             ctx.set_forkserver_preload(["numpy", "scipy.linalg", "thermalize.sweep._tasks"])
+            _start_forkserver()
         pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init,
                                    initargs=(self.threads, os.getpid()))
         clean = False
@@ -193,6 +194,31 @@ class LocalPoolExecutor(Executor):
                 pool.shutdown(wait=True)
             else:
                 _stop_pool(pool)
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver (if not running) with SIGINT ignored, so that a Ctrl-C reaching
+    the whole process group while it imports its preload modules (seconds) is the parent's
+    alone: an ignored signal stays ignored across ``exec`` and Python then installs no
+    KeyboardInterrupt handler, so the server and the workers it forks print no traceback
+    (issue 15, item 7). SIGINT is blocked around the switch, so a Ctrl-C in that window
+    is delivered to the parent afterwards, not lost."""
+    from multiprocessing import forkserver
+
+    mask = getattr(signal, "pthread_sigmask", None)
+    try:
+        if mask is not None:
+            mask(signal.SIG_BLOCK, {signal.SIGINT})
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals are not ours to change
+        forkserver.ensure_running()
+        return
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if mask is not None:
+            mask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _pool_map(pool: ProcessPoolExecutor, fn, tasks) -> Iterator:
@@ -230,6 +256,22 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
         if proc.is_alive():
             proc.terminate()
+    _stop_forkserver()
+
+
+def _stop_forkserver() -> None:
+    """End the forkserver now: started workers are terminated above, and one still queued
+    in the server would otherwise be forked after this process has gone and fail with a
+    traceback (its semaphores unlinked). The next pool starts a fresh server
+    (``ensure_running`` reaps this one)."""
+    from multiprocessing import forkserver
+
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if pid is not None:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:  # already gone
+            pass
 
 
 @dataclass(frozen=True)
