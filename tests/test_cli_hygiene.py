@@ -127,10 +127,19 @@ def test_signal_stops_every_worker_and_says_how_to_resume(tmp_path, sig, where):
     assert "rerun the same command to resume" in lines[-1]
 
 
-def test_ctrl_c_while_the_pool_starts_is_one_line(tmp_path):
+def _children(pid: str) -> list[str]:
+    out = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout
+    return [ln.split()[0] for ln in out.splitlines() if ln.split()[1] == pid]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signal_while_the_pool_starts_is_one_line(tmp_path, sig):
     """Ctrl-C while the forkserver still imports its preload modules (seconds): it printed a
     KeyboardInterrupt traceback of its own, and once it ignored SIGINT, workers it forked
-    for the gone parent printed FileNotFoundError tracebacks. Now one line, nothing left."""
+    for the gone parent printed FileNotFoundError tracebacks. SIGTERM there interrupted
+    `submit` between starting a worker and registering it: the worker outlived the run
+    (holding stderr open) and the manager thread printed an InvalidStateError.
+    Now one line, nothing left."""
     spec = _spec(tmp_path, SLOW.format(list(range(20))))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH",
                                                                                    "")])}
@@ -142,8 +151,17 @@ def test_ctrl_c_while_the_pool_starts_is_one_line(tmp_path):
     while not any("forkserver" in ln for ln in _group_alive(proc.pid)):
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
         time.sleep(0.01)
-    time.sleep(0.3)  # inside the server's `import numpy, scipy.linalg` (seconds)
-    os.killpg(proc.pid, signal.SIGINT)
+    if sig == signal.SIGINT:
+        time.sleep(0.3)  # inside the server's `import numpy, scipy.linalg` (seconds)
+    else:  # the first worker is forked: the driver is inside `submit` starting the next
+        server = [ln.split()[0] for ln in _group_alive(proc.pid) if "forkserver" in ln][0]
+        while not _children(server):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.005)
+    if sig == signal.SIGINT:
+        os.killpg(proc.pid, sig)  # Ctrl-C: the whole foreground group
+    else:
+        os.kill(proc.pid, sig)  # kill / a batch system: the driver only
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err, err

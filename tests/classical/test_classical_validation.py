@@ -349,6 +349,14 @@ LV = np.array([0.0, 1.0, 2.0])
     (lambda: DISK.stationary_moments(beta=1.0, mass=1e-320), "mass"),
     (lambda: DISK.stationary_grid(beta=1e-320, mass=1.0), "beta"),
     (lambda: DISK.stationary_grid(beta=1.0, mass=1.0, n_grid=1e308), "n_grid"),  # OverflowError
+    # omega ~ 1e160 at mass = 1e-320: the energy overflowed to inf, its error to NaN
+    (lambda: DISK.simulate(1e-320, 1.0, n_steps=3, n_replicas=3, rng=rng()), "beta"),
+    # an array as a flag: "truth value of an empty array is ambiguous"
+    (lambda: classical.simulate_collisions(1.0, 1.0, 10.0, 1.0, 100, rng=rng(),
+                                           keep_velocities=np.empty(0)), "keep_velocities"),
+    (lambda: DISK.simulate(1.0, 1e-320, n_steps=3, n_replicas=3, rng=rng()), "mass"),
+    (lambda: DISK.simulate(1.0, 1.0, n_steps=3, n_replicas=3, rng=rng(), omega0=1e200),
+     "omega0"),
     # the sample cap named the method only
     (lambda: DISK.simulate(1.0, 1.0, n_steps=2**31, n_replicas=3, rng=rng()), "n_steps"),
     # an array as the progress flag: "truth value of an array is ambiguous"

@@ -117,3 +117,14 @@ def test_basis_change_of_any_operator_round_trips():
     m = ScatteringModel.example()
     x = np.arange(m.dimension**2, dtype=complex).reshape(m.dimension, m.dimension) * (1 + 2j)
     np.testing.assert_allclose(m.from_eigenbasis(m.to_eigenbasis(x)), x, atol=1e-12)
+
+
+@pytest.mark.parametrize("beta, mass", [(1e-320, 0.1), (1e300, 1e-300)])
+def test_unrepresentable_momentum_scale_names_beta_and_mass(beta, mass):
+    """Fuzz finding: packet(beta=1e-320) failed with "scale=inf is outside the allowed range",
+    naming an internal field; now the packet's beta and mass are named."""
+    with warnings.catch_warnings(), pytest.raises(ParameterError, match="beta=.*mass="):
+        warnings.simplefilter("ignore", PhysicsWarning)  # the Wigner-validity warning
+        IncidentPacket(beta=beta, mass=mass, delta_x=1.0, x0=-10.0)
+    with pytest.raises(ParameterError, match="beta=1e-320"):
+        ScatteringModel.example().packet(beta=1e-320)

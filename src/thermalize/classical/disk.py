@@ -427,5 +427,11 @@ class RotatingDisk:
         check_samples("RotatingDisk.simulate: n_steps x n_replicas", n_steps, n_replicas,
                       per_sample_bytes=40, rows=n_replicas)
         w = np.full(n_replicas, require_real("omega0", omega0))
-        return replica_chain(self.restitution, self.gain, self.moment_of_inertia(mass), law, w,
-                             n_steps, burn_in, rng, progress)
+        self.stationary_moments(beta, mass, kicks, sides)  # scales in range, else named error
+        with np.errstate(over="ignore", invalid="ignore"):
+            mc = replica_chain(self.restitution, self.gain, self.moment_of_inertia(mass), law,
+                               w, n_steps, burn_in, rng, progress)
+        finite_result("RotatingDisk.simulate", [mc.mean_energy, mc.mean_energy_se,
+                                                mc.mean_omega, mc.mean_omega_se],
+                      beta=beta, mass=mass, omega0=omega0)
+        return mc
