@@ -351,6 +351,9 @@ LV = np.array([0.0, 1.0, 2.0])
     (lambda: DISK.stationary_grid(beta=1.0, mass=1.0, n_grid=1e308), "n_grid"),  # OverflowError
     # omega ~ 1e160 at mass = 1e-320: the energy overflowed to inf, its error to NaN
     (lambda: DISK.simulate(1e-320, 1.0, n_steps=3, n_replicas=3, rng=rng()), "beta"),
+    # n_replicas=1e308 is an integral float: the count in the message overflowed a float
+    (lambda: HeatPump.example().simulate(n_cycles=5, n_replicas=1e308, rng=rng()),
+     "n_replicas"),
     # an array as a flag: "truth value of an empty array is ambiguous"
     (lambda: classical.simulate_collisions(1.0, 1.0, 10.0, 1.0, 100, rng=rng(),
                                            keep_velocities=np.empty(0)), "keep_velocities"),

@@ -104,6 +104,8 @@ def test_packet_bind_needs_a_scattering_model(model):
                                                 length=1.0, mass=0.1), "hamiltonian"),
     (lambda m: ScatteringModel.from_hamiltonian(np.full((2, 2), np.nan), np.eye(2),
                                                 length=1.0, mass=0.1), "hamiltonian"),
+    (lambda m: ScatteringModel.from_hamiltonian(np.eye(2) / 2, np.eye(2), length=1.0,
+                                                mass=0.1), "hamiltonian.*degenerate"),
 ])
 def test_basis_changes_and_from_hamiltonian_name_their_argument(call, name):
     """Fuzz findings (issue 15), each a ParameterError naming the argument."""

@@ -158,7 +158,12 @@ class ScatteringModel:
         if h.ndim != 2:
             raise ParameterError(f"hamiltonian must be a (d, d) matrix, got shape {h.shape}")
         require_hermitian("hamiltonian", h)  # named as given, before the eigenbasis checks
-        return cls(h, coupling, length, mass, hbar)
+        try:
+            return cls(h, coupling, length, mass, hbar)
+        except ParameterError as exc:
+            if str(exc).startswith("energies"):  # the constructor's name for H_S
+                raise ParameterError(f"hamiltonian (through its eigenvalues): {exc}") from exc
+            raise
 
     def to_eigenbasis(self, rho):
         """A state or operator given in the basis of H_S's input, in the eigenbasis (Qobj ok)."""
