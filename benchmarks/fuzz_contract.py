@@ -35,6 +35,7 @@ import inspect
 import math
 import os
 import pickle
+import re
 import resource
 import select
 import signal
@@ -59,33 +60,98 @@ FAILURES = ("deep exception", "silent NaN/inf", "MemoryError", "timeout", "inval
 
 # --- targets ----------------------------------------------------------------------------------
 
+#: Constructors outside the physics packages that take user input (``thermalize.sweep``):
+#: executors and the axis parser. The sweep runners themselves start work and write files.
+EXTRA_TARGETS = {"thermalize.sweep": ("LocalPoolExecutor", "DaskExecutor", "parse_axis",
+                                      "point_rng")}
+
+
+def _generated_init(cls) -> bool:
+    """True when ``cls.__init__`` is the one `dataclasses` wrote (no checks of its own)."""
+    code = getattr(cls.__dict__.get("__init__"), "__code__", None)
+    return code is not None and code.co_filename == "<string>"
+
+
 def _is_record(obj) -> bool:
-    """A plain result record (dataclass without checks): constructing one is not an API call."""
+    """A plain result record (dataclass with the generated ``__init__`` and no
+    ``__post_init__``): constructing one is not an API call. Models with their own checking
+    ``__init__`` (GasModel, SpinGasModel, HeatPump, IncidentPacket, ...) are constructors."""
     return inspect.isclass(obj) and (
-        dataclasses.is_dataclass(obj) and not hasattr(obj, "__post_init__")
+        dataclasses.is_dataclass(obj) and _generated_init(obj)
+        and not hasattr(obj, "__post_init__")
         or issubclass(obj, BaseException))
 
 
+def _n_params(fn) -> int:
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return -1
+    return sum(p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params)
+
+
+def _members(qual: str, cls) -> dict[str, object]:
+    """Public class/static methods of `cls` (``from_paper``, ``qubit``, ...) and the public
+    methods of its ``example()`` instance, each with at least one parameter."""
+    out = {}
+    for attr, member in vars(cls).items():
+        if attr.startswith("_"):
+            continue
+        if isinstance(member, (classmethod, staticmethod)):
+            fn = getattr(cls, attr)
+            if _n_params(fn) > 0:
+                out[f"{qual}.{attr}"] = fn
+    example = getattr(cls, "example", None)
+    if example is None or _n_params(example) != 0 and any(
+            p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            for p in inspect.signature(example).parameters.values()):
+        return out
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            instance = example()
+    except Exception:  # noqa: BLE001 - a broken example is the doctests' business
+        return out
+    for attr in dir(type(instance)):
+        if attr.startswith("_") or not inspect.isfunction(getattr(type(instance), attr, None)):
+            continue
+        fn = getattr(instance, attr)
+        if _n_params(fn) > 0:
+            out[f"{qual}.example().{attr}"] = fn
+    return out
+
+
 def targets() -> dict[str, object]:
-    """``module.name`` -> public callable (functions and checking constructors), deduplicated."""
+    """``module.name`` -> public callable, deduplicated: the functions and checking
+    constructors of every physics ``__all__``, their classes' public class methods
+    (alternative constructors) and the public methods of their ``example()`` instances."""
     found, seen = {}, set()
-    for modname in PACKAGES:
+
+    def add(key, obj):
+        ident = (id(getattr(obj, "__func__", obj)), id(getattr(obj, "__self__", None)))
+        if ident not in seen and _n_params(obj) >= 0:
+            seen.add(ident)
+            found[key] = obj
+
+    lists = [(m, None) for m in PACKAGES] + list(EXTRA_TARGETS.items())
+    for modname, only in lists:
         try:
             mod = importlib.import_module(modname)
         except ImportError:
             continue
-        for name in getattr(mod, "__all__", ()):
+        for name in only or getattr(mod, "__all__", ()):
             obj = getattr(mod, name, None)
             if obj is None or not callable(obj) or inspect.ismodule(obj) or _is_record(obj):
                 continue
-            if id(obj) in seen:
+            if inspect.isclass(obj) and id(obj) in seen:
                 continue
-            try:
-                inspect.signature(obj)
-            except (TypeError, ValueError):
-                continue
-            seen.add(id(obj))
-            found[f"{modname}.{name}"] = obj
+            add(f"{modname}.{name}", obj)
+            if inspect.isclass(obj):
+                seen.add(id(obj))
+                for key, member in _members(f"{modname}.{name}", obj).items():
+                    add(key, member)
     return found
 
 
@@ -150,6 +216,41 @@ def bad_values() -> list[tuple[str, object]]:
 
 INVALID_STATES = ("non-Hermitian state", "trace-3 state", "non-positive state", "NaN matrix")
 NOT_NUMBERS = ("str 'hot'", "str '2.0'", "object()")
+#: State-named parameters documented as *any operator*: a linear map applied to an operator
+#: is valid linear algebra (``superop.apply(S, X)`` is the matrix product S vec(X), used on
+#: observables and on dissipator outputs as well as on states), so a non-unit-trace or
+#: non-Hermitian operand is legal there. Functions documented to take a density matrix must
+#: reject it. (function __name__, module prefix) -> parameters.
+OPERATOR_OPERANDS = {("apply", "thermalize.superop"): ("rho",),
+                     # "A state or operator given in the basis of H_S's input"
+                     ("to_eigenbasis", "thermalize.scattering"): ("rho",),
+                     ("from_eigenbasis", "thermalize.scattering"): ("rho",)}
+
+
+def takes_strings(fn, name: str) -> bool:
+    """True when parameter `name` of `fn` is documented to take a string (a label such as
+    ``name="generator"`` or a method name): its default is a string or its annotation says
+    ``str``. A string there is not "a string for a number"."""
+    try:
+        p = inspect.signature(fn).parameters[name]
+    except (TypeError, ValueError, KeyError):
+        return False
+    ann = p.annotation if isinstance(p.annotation, str) else getattr(
+        p.annotation, "__name__", repr(p.annotation))
+    parts = [part.strip() for part in str(ann).split("|")]
+    return isinstance(p.default, str) or any(
+        part in ("str", "Optional[str]") or part.startswith("Literal[") for part in parts)
+
+
+def takes_state(fn, name: str) -> bool:
+    """True when parameter `name` of `fn` is documented to be a density matrix."""
+    if not is_state_name(name):
+        return False
+    for (fname, module), params in OPERATOR_OPERANDS.items():
+        if getattr(fn, "__name__", "") == fname and (fn.__module__ or "").startswith(module) \
+                and name in params:
+            return False
+    return True
 
 
 def make_call(fn, pick):
@@ -162,6 +263,9 @@ def make_call(fn, pick):
               if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
     pool = bad_values()
     kwargs = {p.name: plausible(p.name, p.default) for p in params}
+    for p in params:  # a string label without a default (parse_axis's key): a string
+        if p.default is p.empty and takes_strings(fn, p.name):
+            kwargs[p.name] = "grid.value" if p.name == "key" else "x"
     bad = {}
     left = list(params)
     for _ in range(min(len(params), 1 + pick(2))):
@@ -198,13 +302,44 @@ def _nonfinite(obj, depth=0) -> bool:
     return False
 
 
+#: A docstring that documents a non-finite value: "+inf where the exponent overflows",
+#: "NaN where the reversed transition is impossible", "(inf if one direction is impossible)".
+_DOCUMENTED = re.compile(r"\b(inf|NaN)\b\)?\s+(\w+\s+){0,3}?(where|if|when)\b")
+
+
+def _field_doc(cls, field: str) -> str:
+    """The numpydoc entry of attribute `field` in the docstring of `cls` ('' if none)."""
+    lines = (cls.__doc__ or "").splitlines()
+    for n, line in enumerate(lines):
+        head = line.split(":")[0]
+        if ":" in line and field in [h.strip() for h in head.split(",")]:
+            indent = len(line) - len(line.lstrip())
+            body = [line]
+            for nxt in lines[n + 1:]:
+                if nxt.strip() and len(nxt) - len(nxt.lstrip()) <= indent:
+                    break
+                body.append(nxt)
+            return " ".join(body)
+    return ""
+
+
+def documented_nonfinite(fn, out) -> bool:
+    """True when the NaN/inf in `out` is documented: in the entry of each non-finite field
+    of a returned record, or in the docstring of `fn` for any other result."""
+    if dataclasses.is_dataclass(out) and not isinstance(out, type):
+        bad = [f.name for f in dataclasses.fields(out) if _nonfinite(getattr(out, f.name))]
+        return all(_DOCUMENTED.search(_field_doc(type(out), f)) for f in bad)
+    return bool(_DOCUMENTED.search(inspect.getdoc(fn) or ""))
+
+
 def classify(fn, kwargs, bad) -> tuple[str, str]:
     """Call `fn(**kwargs)` here; (outcome, detail)."""
     from thermalize.errors import ConvergenceError, ParameterError
 
     names = list(inspect.signature(fn).parameters)
     names += [part for n in names for part in n.split("_or_") if "_or_" in n]
-    names += [v for k, v in kwargs.items() if k == "name" and isinstance(v, str) and v]
+    # a label argument (name=, key=) is how the message names the input
+    names += [v for k, v in kwargs.items() if k in ("name", "key") and isinstance(v, str) and v]
     try:
         out = fn(**kwargs)
     except MemoryError as exc:
@@ -221,11 +356,11 @@ def classify(fn, kwargs, bad) -> tuple[str, str]:
         return "deep exception", f"RecursionError: {exc}"
     except Exception as exc:  # noqa: BLE001 - classified
         return "deep exception", f"{type(exc).__name__}: {str(exc)[:200]}"
-    bad_labels = set(bad.values())
-    if any(lbl in INVALID_STATES for p, lbl in bad.items() if is_state_name(p)) \
-            or any(lbl in NOT_NUMBERS for lbl in bad_labels):
+    if any(lbl in INVALID_STATES for p, lbl in bad.items() if takes_state(fn, p)) \
+            or any(lbl in NOT_NUMBERS and not (lbl.startswith("str") and takes_strings(fn, p))
+                   for p, lbl in bad.items()):
         return "invalid accepted", f"returned {type(out).__name__}"
-    if _nonfinite(out):
+    if _nonfinite(out) and not documented_nonfinite(fn, out):
         return "silent NaN/inf", f"returned {type(out).__name__} with NaN/inf"
     return "accepted", ""
 

@@ -125,3 +125,47 @@ def test_signal_stops_every_worker_and_says_how_to_resume(tmp_path, sig, where):
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert len(lines) <= 2, err  # the resume line (and at most one log line)
     assert "rerun the same command to resume" in lines[-1]
+
+
+def _children(pid: str) -> list[str]:
+    out = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout
+    return [ln.split()[0] for ln in out.splitlines() if ln.split()[1] == pid]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signal_while_the_pool_starts_is_one_line(tmp_path, sig):
+    """Ctrl-C while the forkserver still imports its preload modules (seconds): it printed a
+    KeyboardInterrupt traceback of its own, and once it ignored SIGINT, workers it forked
+    for the gone parent printed FileNotFoundError tracebacks. SIGTERM there interrupted
+    `submit` between starting a worker and registering it: the worker outlived the run
+    (holding stderr open) and the manager thread printed an InvalidStateError.
+    Now one line, nothing left."""
+    spec = _spec(tmp_path, SLOW.format(list(range(20))))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH",
+                                                                                   "")])}
+    proc = subprocess.Popen([sys.executable, "-m", "thermalize", "sweep", str(spec), "--workers",
+                             "2", "--out", str(tmp_path / "out")], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not any("forkserver" in ln for ln in _group_alive(proc.pid)):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+        time.sleep(0.01)
+    if sig == signal.SIGINT:
+        time.sleep(0.3)  # inside the server's `import numpy, scipy.linalg` (seconds)
+    else:  # the first worker is forked: the driver is inside `submit` starting the next
+        server = [ln.split()[0] for ln in _group_alive(proc.pid) if "forkserver" in ln][0]
+        while not _children(server):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.005)
+    if sig == signal.SIGINT:
+        os.killpg(proc.pid, sig)  # Ctrl-C: the whole foreground group
+    else:
+        os.kill(proc.pid, sig)  # kill / a batch system: the driver only
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err, err
+    assert [ln for ln in err.splitlines() if ln.strip()][-1].endswith(
+        "rerun the same command to resume (finished work is not redone)"), err
+    time.sleep(5)
+    assert _group_alive(proc.pid) == []  # no server or worker left 5 s later

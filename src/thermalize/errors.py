@@ -238,10 +238,26 @@ def require_dense_size(name: str, shape, *, itemsize: int = 16, limit: int | Non
     nbytes = n * itemsize
     if nbytes > limit:
         raise ParameterError(
-            f"{name}: a dense array of shape {tuple(int(s) for s in shape)} needs "
-            f"{nbytes / 1024**3:.3g} GiB, above the limit of {limit / 1024**3:.3g} GiB "
+            f"{name}: a dense array of shape {_shape_text(shape)} needs "
+            f"{_big(nbytes / 1024**3 if nbytes < 2**1000 else nbytes // 1024**3)} GiB, above "
+            f"the limit of {limit / 1024**3:.3g} GiB "
             "(thermalize.errors.MAX_DENSE_BYTES); use sparse=True or a smaller model"
         )
+
+
+def _big(x) -> str:
+    """``%.3g`` of a number, also of an int beyond the float range (e.g. a size from 1e308)."""
+    if isinstance(x, int) and x >= 2**1000:
+        digits = str(x)
+        return f"{digits[0]}.{digits[1:3]}e+{len(digits) - 1}"
+    return f"{x:.3g}"
+
+
+def _shape_text(shape) -> str:
+    dims = [int(s) for s in shape]
+    if all(abs(d) < 10**15 for d in dims):
+        return str(tuple(dims))
+    return "(" + ", ".join(_big(d) if abs(d) >= 10**15 else str(d) for d in dims) + ")"
 
 
 def beta_or_temperature(

@@ -323,3 +323,70 @@ def test_random_non_numbers_are_named_parameter_errors(target, data, bad):
     with pytest.raises(ParameterError) as info:
         _call(target, **{param: bad})
     assert param in str(info.value)
+
+
+# --- fuzz-campaign findings on the model methods (issue 15; benchmarks/fuzz_contract.py) -------
+
+RULE = classical.UniformOpenRule()
+LV = np.array([0.0, 1.0, 2.0])
+
+
+@pytest.mark.parametrize("call, name", [
+    # sample: a bool/array level used to index the levels (IndexError); strings (ValueError)
+    (lambda: RULE.sample(np.array([1.0]), True, LV, rng()), "level"),
+    (lambda: RULE.sample(np.array([1.0]), np.eye(3), LV, rng()), "level"),
+    (lambda: RULE.sample(np.inf, np.array([0]), LV, rng()), "kinetic_energy"),
+    (lambda: RULE.sample(np.array([1.0]), np.array([0]), "hot", rng()), "levels"),
+    (lambda: RULE.sample(np.array([1.0]), np.array([0]), LV, 0), "rng"),
+    # reflection of a non-reflecting rule returned None for any input
+    (lambda: RULE.reflection(np.array([1.0]), np.array([0]), "hot"), "levels"),
+    (lambda: classical.CallableRule.example().reflection(np.array([1.0]), np.array([0]), "hot"),
+     "levels"),
+    (lambda: classical.CallableRule.example().transmission([1.0], [7], LV), "level"),
+    # collide of shapes that do not broadcast (NumPy broadcast error)
+    (lambda: DISK.collide(np.ones((3, 3)), np.ones((2, 3))), "omega"),
+    # moments overflowing at a tiny mass named k=2 (an internal index) only
+    (lambda: DISK.stationary_moments(beta=1.0, mass=1e-320), "mass"),
+    (lambda: DISK.stationary_grid(beta=1e-320, mass=1.0), "beta"),
+    (lambda: DISK.stationary_grid(beta=1.0, mass=1.0, n_grid=1e308), "n_grid"),  # OverflowError
+    # omega ~ 1e160 at mass = 1e-320: the energy overflowed to inf, its error to NaN
+    (lambda: DISK.simulate(1e-320, 1.0, n_steps=3, n_replicas=3, rng=rng()), "beta"),
+    # n_replicas=1e308 is an integral float: the count in the message overflowed a float
+    (lambda: HeatPump.example().simulate(n_cycles=5, n_replicas=1e308, rng=rng()),
+     "n_replicas"),
+    # an array as a flag: "truth value of an empty array is ambiguous"
+    (lambda: classical.simulate_collisions(1.0, 1.0, 10.0, 1.0, 100, rng=rng(),
+                                           keep_velocities=np.empty(0)), "keep_velocities"),
+    (lambda: DISK.simulate(1.0, 1e-320, n_steps=3, n_replicas=3, rng=rng()), "mass"),
+    (lambda: DISK.simulate(1.0, 1.0, n_steps=3, n_replicas=3, rng=rng(), omega0=1e200),
+     "omega0"),
+    # the sample cap named the method only
+    (lambda: DISK.simulate(1.0, 1.0, n_steps=2**31, n_replicas=3, rng=rng()), "n_steps"),
+    # an array as the progress flag: "truth value of an array is ambiguous"
+    (lambda: HeatPump.example().simulate(
+        n_cycles=2, n_replicas=2, rng=rng(), progress=np.array([0.5, np.nan])),
+     "progress"),
+])
+def test_model_method_bad_inputs(call, name):
+    with pytest.raises(ParameterError, match=name):
+        call()
+
+
+def test_rule_sample_still_draws_open_levels():
+    """The checks do not change the draw: uniform over the levels below E = eps_s + K."""
+    s = RULE.sample(np.full(4000, 1.5), np.zeros(4000, dtype=int), LV, rng())
+    assert set(np.unique(s)) == {0, 1}
+    assert abs(np.mean(s) - 0.5) < 5 * 0.5 / np.sqrt(4000)  # 5 sigma of a fair coin
+
+
+def test_gibbs_ratio_limits_at_huge_angular_velocities():
+    """Fuzz finding: omega = omega' = 1e308 gave NaN (inf - inf in w'^2 - w^2). Equal |omega|
+    is exactly 1 (no energy change); an overflowing exponent is the documented +inf or 0."""
+    assert DISK.gibbs_ratio(1e308, 1e308, beta=1.0, mass=1.0) == 1.0
+    assert DISK.gibbs_ratio(1e308, -1e308, beta=1.0, mass=1.0) == 1.0
+    assert DISK.gibbs_ratio(1e308, 2.0**62, beta=1.0, mass=1.0) == np.inf
+    assert DISK.gibbs_ratio(2.0**62, 1e308, beta=1.0, mass=1.0) == 0.0
+    # ordinary values: the closed form exp(-beta I (w'^2 - w^2)/2) to rounding
+    inertia = DISK.moment_of_inertia(1.0)
+    ref = np.exp(-0.5 * 0.7 * inertia * (1.1**2 - 0.3**2))
+    assert DISK.gibbs_ratio(0.3, 1.1, beta=0.7, mass=1.0) == pytest.approx(ref, rel=1e-14)

@@ -158,3 +158,13 @@ def test_fuzz_findings_of_the_contract_campaign():
         single_electron_transistor(4, bandwidth=np.ones((2, 3)), coupling=1.0)
     with pytest.raises(ParameterError, match="dot_energy"):
         single_electron_transistor(4, bandwidth=8.0, coupling=1.0, dot_energy=1e308)
+
+
+@pytest.mark.parametrize("label", [[], np.eye(2), {"L": 1}, 3.5])
+def test_part_label_must_be_a_string(label):
+    """Fuzz finding (issue 15): an unhashable label raised "unhashable type" from the dict
+    lookup in QuadraticModel.modes / levels; now a ParameterError naming `label`."""
+    model = QuadraticModel.example()
+    for method in (model.modes, model.levels):
+        with pytest.raises(ParameterError, match="label"):
+            method(label)

@@ -266,3 +266,25 @@ def test_bad_input_rejected():
         warnings.simplefilter("always")
         build(density=10.0)
     assert any(issubclass(x.category, PhysicsWarning) for x in w)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"j": 1.0, "q": []}, "j"),  # the fuzz case: a float level used as an index (IndexError)
+    ({"p": -1.0}, "p"),
+    ({"q": "hot"}, "q"),
+    ({"cos_theta": 1.5}, "cos_theta"),
+    ({"j": 2.5}, "j"),
+    ({"k": 7}, "k"),
+    ({"j": np.array([0, 1]), "p": np.ones(3)}, "broadcast"),
+])
+def test_scattering_amplitude_checks_its_arguments(kwargs, name):
+    """Fuzz finding (issue 15): GasModel.scattering_amplitude passed anything to the
+    amplitude callable (j=1.0, q=[] gave an IndexError inside BornGaussian); now a ParameterError
+    naming the argument, and valid arguments give the callable's value unchanged."""
+    m = GasModel.example()
+    args = {"j": 0, "l": 0, "p": 1.0, "i": 1, "k": 0, "q": 0.8, "cos_theta": 0.3}
+    with pytest.raises(ParameterError, match=name):
+        m.scattering_amplitude(**{**args, **kwargs})
+    direct = m.amplitude(*args.values()) if m.amplitude_order == "initial_first" else \
+        m.amplitude(1, 0, 0, 0, 0.8, 1.0, 0.3)
+    assert m.scattering_amplitude(**args) == direct

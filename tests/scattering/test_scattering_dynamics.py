@@ -114,6 +114,22 @@ def test_free_evolution_group_law():
     np.testing.assert_allclose(comp, u[2], atol=1e-14)
 
 
+def test_free_evolution_unrepresentable_phase_is_a_parameter_error():
+    """Fuzz finding (issue 15): hbar=1e-320 made tau*(E_i-E_j)/hbar overflow and exp(-i inf)
+    filled the tensor with NaN; now a ParameterError naming tau and hbar."""
+    from thermalize.errors import ParameterError
+
+    e = np.array([0.0, 0.5, 0.2])
+    with pytest.raises(ParameterError, match="hbar"):
+        free_evolution(e, 1.0, hbar=1e-320)
+    with pytest.raises(ParameterError, match="tau"):
+        free_evolution(e, 1e308 * np.ones(2), hbar=1e-3)
+    with pytest.raises(ParameterError, match="energies of size 1000000"):  # names the input
+        free_evolution(np.zeros(10**6), 1.0)
+    # still fine at the edge of the representable range: |phase| = 1e300 is finite
+    assert np.all(np.isfinite(free_evolution(e, 2e300, hbar=1.0)))
+
+
 def test_s10_estimate_scalings():
     """Eq. (S10): linear in Gamma, 1/omega prefactor, Gaussian in Delta x."""
     base = coherence_estimate(2.0, 0.6, 3.0, 0.1, 0.1)

@@ -83,3 +83,50 @@ def test_positivity_audit_reports_negative_eigenvalue_and_converges():
     assert abs(narrow.trace - 1.0) < 2e-3  # midpoint rule, grid spacing ~0.1: error ~5e-4
     wide = packet_positivity(IncidentPacket(0.1, 0.1, 20.0, -10.0), n=300)
     assert abs(wide.min_eigenvalue) < abs(narrow.min_eigenvalue) / 10
+
+
+@pytest.mark.parametrize("model", [np.array([0.5, np.nan]), True, "hot", 2**31])
+def test_packet_bind_needs_a_scattering_model(model):
+    """Fuzz finding (issue 15): IncidentPacket.bind(x) raised AttributeError "'str' object has
+    no attribute 'mass'" for anything but a model; now a ParameterError naming `model`."""
+    with pytest.raises(ParameterError, match="model must be a ScatteringModel"):
+        IncidentPacket.example().bind(model)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda m: m.from_eigenbasis(object()), "rho"),  # "must be real number, not object"
+    (lambda m: m.to_eigenbasis("hot"), "rho"),
+    (lambda m: m.to_eigenbasis(np.full((2, 2), np.nan)), "rho"),
+    # H_S was named "energies (H_S)", the constructor's argument, not the one given
+    (lambda m: ScatteringModel.from_hamiltonian(np.ones((2, 3)), np.eye(2), length=1.0,
+                                                mass=0.1), "hamiltonian"),
+    (lambda m: ScatteringModel.from_hamiltonian(np.array([[0.0, 0.3], [0.0, 1.0]]), np.eye(2),
+                                                length=1.0, mass=0.1), "hamiltonian"),
+    (lambda m: ScatteringModel.from_hamiltonian(np.full((2, 2), np.nan), np.eye(2),
+                                                length=1.0, mass=0.1), "hamiltonian"),
+    (lambda m: ScatteringModel.from_hamiltonian(np.eye(2) / 2, np.eye(2), length=1.0,
+                                                mass=0.1), "hamiltonian.*degenerate"),
+])
+def test_basis_changes_and_from_hamiltonian_name_their_argument(call, name):
+    """Fuzz findings (issue 15), each a ParameterError naming the argument."""
+    with pytest.raises(ParameterError, match=name):
+        call(ScatteringModel.example())
+
+
+def test_basis_change_of_any_operator_round_trips():
+    """to/from_eigenbasis take any operator (documented), not only states: a round trip of a
+    non-Hermitian, non-unit-trace matrix is the identity to rounding."""
+    m = ScatteringModel.example()
+    x = np.arange(m.dimension**2, dtype=complex).reshape(m.dimension, m.dimension) * (1 + 2j)
+    np.testing.assert_allclose(m.from_eigenbasis(m.to_eigenbasis(x)), x, atol=1e-12)
+
+
+@pytest.mark.parametrize("beta, mass", [(1e-320, 0.1), (1e300, 1e-300)])
+def test_unrepresentable_momentum_scale_names_beta_and_mass(beta, mass):
+    """Fuzz finding: packet(beta=1e-320) failed with "scale=inf is outside the allowed range",
+    naming an internal field; now the packet's beta and mass are named."""
+    with warnings.catch_warnings(), pytest.raises(ParameterError, match="beta=.*mass="):
+        warnings.simplefilter("ignore", PhysicsWarning)  # the Wigner-validity warning
+        IncidentPacket(beta=beta, mass=mass, delta_x=1.0, x0=-10.0)
+    with pytest.raises(ParameterError, match="beta=1e-320"):
+        ScatteringModel.example().packet(beta=1e-320)

@@ -147,3 +147,27 @@ def test_point_cap_is_checked_before_any_array_is_made(tmp_path):
                             .replace("[0.5, 1.0]", "{ linspace = [0.5, 1.0, 4000] }")),
                      max_points=12_000_000)
     assert spec.n_points == 12_000_000
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"key": 3.5}, "key"), ({"key": None}, "key"),
+    ({"max_points": 0}, "max_points"), ({"max_points": object()}, "max_points"),
+])
+def test_parse_axis_checks_key_and_cap(kwargs, name):
+    """Fuzz finding (issue 15): a non-string key was printed as the axis location and a bad
+    max_points compared deep inside; both are SpecErrors naming the argument."""
+    args = {"key": "grid.beta", "value": [1.0, 2.0], **kwargs}
+    with pytest.raises(SpecError, match=name):
+        parse_axis(args.pop("key"), args.pop("value"), **args)
+
+
+@pytest.mark.parametrize("seed, index, name", [("2.0", 0, "seed"), (None, 0, "seed"),
+                                               (-1, 0, "seed"), (0, 2.5, "index")])
+def test_point_rng_checks_seed_and_index(seed, index, name):
+    """Fuzz finding (issue 15): point_rng("2.0", 0) raised NumPy's SeedSequence TypeError."""
+    from thermalize.errors import ParameterError
+    from thermalize.sweep import point_rng
+
+    with pytest.raises(ParameterError, match=name):
+        point_rng(seed, index)
+    assert point_rng(7, 3).random() == point_rng(7.0, 3).random()  # integral floats are fine

@@ -125,13 +125,21 @@ def check_samples(name: str, *counts: int, per_sample_bytes: int = 0, rows: int 
         total *= int(c)
     if total > MAX_SAMPLES:
         raise ParameterError(
-            f"{name}: {' x '.join(str(int(c)) for c in counts)} = {total:.3g} samples exceed "
-            f"the limit MAX_SAMPLES = 2^32 = {MAX_SAMPLES:.3g} of one call (minutes of work); "
+            f"{name}: {' x '.join(_count_text(int(c), exact=True) for c in counts)} = "
+            f"{_count_text(total)} samples exceed the limit MAX_SAMPLES = 2^32 = {MAX_SAMPLES:.3g} of one call (minutes of work); "
             "run chunks of replicas with independent generators "
             "(numpy.random.SeedSequence(seed).spawn(k)) and average them"
         )
     if rows and per_sample_bytes:
         require_dense_size(name, (rows,), itemsize=per_sample_bytes)
+
+
+def _count_text(total: int, *, exact: bool = False) -> str:
+    """``%.3g`` of a count (all digits if `exact` and below 1e15), also beyond the float
+    range: n_replicas=1e308 is an integral float, so an integer of 309 digits."""
+    if exact and total < 10**15:
+        return str(total)
+    return f"{total:.3g}" if total < 10**300 else f"~10^{len(str(total)) - 1}"
 
 
 def check_count(name: str, value, *, low: int = 0) -> int:

@@ -112,6 +112,11 @@ class RotatingDisk:
                 )
             if not np.all(np.isfinite(arr)):
                 raise ParameterError(f"{name}={value!r} must be finite (no NaN or inf)")
+        try:
+            np.broadcast_shapes(np.shape(velocity), np.shape(omega))
+        except ValueError as exc:
+            raise ParameterError(f"velocity and omega must broadcast together, got shapes "
+                                 f"{np.shape(velocity)} and {np.shape(omega)}") from exc
         v_new = -a * np.asarray(velocity) + (2.0 / (1.0 + self.mass_ratio)) * np.asarray(omega)
         w_new = b * np.asarray(velocity) + a * np.asarray(omega)
         if np.ndim(v_new) == 0:
@@ -235,7 +240,9 @@ class RotatingDisk:
                   {\omega'-\omega-\mu(\omega'+\omega)}\right| e^{-\beta I(\omega'^2-\omega^2)/2}
 
         Equals `detailed_balance_ratio` (time-reversed denominator) wherever both
-        transitions are allowed; the prefactor is the volume factor of Eq. (32).
+        transitions are allowed; the prefactor is the volume factor of Eq. (32). +inf where
+        the denominator omega' - omega - mu (omega' + omega) vanishes, NaN where the
+        numerator vanishes too (0/0).
 
         Examples
         --------
@@ -261,8 +268,15 @@ class RotatingDisk:
         inertia = self.moment_of_inertia(mass)
         beta = positive_real("beta", beta)
         w, wn = real_array("omega", omega), real_array("omega_new", omega_new)
-        with np.errstate(over="ignore"):
-            return np.exp(-0.5 * beta * inertia * (wn * wn - w * w))
+        a, an = np.abs(w), np.abs(wn)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+            # (|w'| - |w|)(|w'| + |w|): no inf - inf at huge omegas; equal |w| give exactly 1
+            x = -0.5 * beta * inertia * ((an - a) * (an + a))
+            # where that overflowed (or 0 * inf), the same exponent from logs: +-inf or finite
+            logs = (np.log(0.5 * beta) + np.log(inertia) + np.log(np.abs(an - a))
+                    + np.log(0.5 * an + 0.5 * a) + np.log(2.0))
+            x = np.where(np.isfinite(x), x, -np.sign(an - a) * np.exp(logs))
+            return np.exp(np.where(an == a, 0.0, x))
 
     @with_temperature
     def stationary_moments(
@@ -283,7 +297,11 @@ class RotatingDisk:
         1.0
         """
         law = kick_law(beta, mass, kicks, sides)
-        mean_v, var_v = law.mean(), law.var()
+        try:
+            mean_v, var_v = law.mean(), law.var()
+        except ParameterError as exc:  # the kick-speed scale 1/sqrt(beta m) out of range
+            raise ParameterError(f"beta={beta!r}, mass={mass!r}: the kick-velocity moments are "
+                                 f"outside the float64 range ({exc})") from exc
         var_w = self.mass_ratio * var_v
         with np.errstate(over="ignore"):
             energy = 0.5 * self.moment_of_inertia(mass) * (var_w + mean_v**2)
@@ -406,8 +424,14 @@ class RotatingDisk:
         law = kick_law(beta, mass, kicks, sides)
         _check_rng(rng)
         n_steps, n_replicas, burn_in = check_mc_counts("n_steps", n_steps, n_replicas, burn_in)
-        check_samples("RotatingDisk.simulate", n_steps, n_replicas, per_sample_bytes=40,
-                      rows=n_replicas)
+        check_samples("RotatingDisk.simulate: n_steps x n_replicas", n_steps, n_replicas,
+                      per_sample_bytes=40, rows=n_replicas)
         w = np.full(n_replicas, require_real("omega0", omega0))
-        return replica_chain(self.restitution, self.gain, self.moment_of_inertia(mass), law, w,
-                             n_steps, burn_in, rng, progress)
+        self.stationary_moments(beta, mass, kicks, sides)  # scales in range, else named error
+        with np.errstate(over="ignore", invalid="ignore"):
+            mc = replica_chain(self.restitution, self.gain, self.moment_of_inertia(mass), law,
+                               w, n_steps, burn_in, rng, progress)
+        finite_result("RotatingDisk.simulate", [mc.mean_energy, mc.mean_energy_se,
+                                                mc.mean_omega, mc.mean_omega_se],
+                      beta=beta, mass=mass, omega0=omega0)
+        return mc

@@ -331,6 +331,9 @@ def simulate_collisions(
             "with independent generators (numpy.random.SeedSequence(seed).spawn(k)) and add "
             "their n_collisions"
         )
+    if not isinstance(keep_velocities, (bool, np.bool_)):
+        raise ParameterError(f"keep_velocities: expected True or False, got "
+                             f"{keep_velocities!r} ({type(keep_velocities).__name__})")
     if keep_velocities:  # expected number of kept velocities, float64 each
         expected = int(n * collision_probability(beta, mass, length, dt)) + 1
         require_dense_size("n_particles (kept velocities)", (expected,), itemsize=8)

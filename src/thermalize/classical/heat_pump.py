@@ -232,7 +232,8 @@ class HeatPump:
         """
         _check_rng(rng)
         n_cycles, n_replicas, burn_in = check_mc_counts("n_cycles", n_cycles, n_replicas, burn_in)
-        check_samples("HeatPump.simulate", n_cycles, n_replicas, self.cold_collisions + 1,
+        check_samples("HeatPump.simulate: n_cycles x n_replicas x (cold_collisions + 1)",
+                      n_cycles, n_replicas, self.cold_collisions + 1,
                       per_sample_bytes=48, rows=n_replicas)
         _, _, inertia, law = self._phases()
         a, b, r = self.disk.restitution, self.disk.gain, self.hot_relaxation

@@ -42,18 +42,33 @@ def open_levels(kinetic_energy: np.ndarray, level: np.ndarray, levels: np.ndarra
     array([[ True, False],
            [ True,  True]])
     """
+    k, s, lv = _collision_arguments(kinetic_energy, level, levels)
+    gap = lv[None, :] - lv[s][:, None]
+    return gap <= k[:, None]
+
+
+def _collision_arguments(kinetic_energy, level, levels) -> tuple[np.ndarray, ...]:
+    """Check the arguments every rule method takes; (K, s, levels) as arrays.
+
+    `kinetic_energy` finite (k,), `level` integers in [0, n) of shape (k,), `levels` finite
+    (n,); anything else is a ParameterError naming the argument.
+    """
     for name, value in (("kinetic_energy", kinetic_energy), ("levels", levels)):
         if isinstance(value, (str, bytes)) or value is None:
             require_real(name, value)  # "expected a real number, got ..."
     k = as_float_array("kinetic_energy", kinetic_energy, ndim=1)
     lv = as_float_array("levels", levels, ndim=1)
-    s = np.asarray(level)
+    if lv.size == 0:
+        raise ParameterError("levels must hold at least one level energy, got an empty array")
+    try:
+        s = np.asarray(level)
+    except Exception:  # noqa: BLE001 - any conversion failure is a bad level
+        s = np.asarray(None)
     if s.shape != k.shape or s.dtype.kind not in "iu" or np.any((s < 0) | (s >= lv.size)):
         raise ParameterError(
             f"level must be integers in [0, {lv.size - 1}] of shape {k.shape}, got {level!r}"
         )
-    gap = lv[None, :] - lv[s][:, None]
-    return gap <= k[:, None]
+    return k, s, lv
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,13 @@ class UniformOpenRule:
         Exact and O(k log n) (levels are sorted, so the open ones are 0 .. N(E) - 1); used by
         the Monte Carlo instead of the generic inverse-CDF draw.
         """
+        kinetic_energy, level, levels = _collision_arguments(kinetic_energy, level, levels)
+        if not isinstance(rng, np.random.Generator):
+            raise ParameterError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+        return self._sample_unchecked(kinetic_energy, level, levels, rng)
+
+    def _sample_unchecked(self, kinetic_energy, level, levels, rng) -> np.ndarray:
+        """`sample` without the argument checks: the Monte Carlo's inner loop (checked once)."""
         lv = np.asarray(levels, dtype=float)
         energy = lv[level] + kinetic_energy
         if lv.size <= _FEW_LEVELS:  # one comparison per level beats a binary search
@@ -114,6 +136,7 @@ class UniformOpenRule:
     def reflection(self, kinetic_energy, level, levels) -> np.ndarray | None:
         """p_-(s'|K, s), shape (k, n), or None when r = 0."""
         if self.reflection_probability == 0.0:
+            _collision_arguments(kinetic_energy, level, levels)  # bad input is an error anyway
             return None
         return self.reflection_probability * self._uniform(kinetic_energy, level, levels)
 
@@ -149,10 +172,12 @@ class CallableRule:
 
     def transmission(self, kinetic_energy, level, levels) -> np.ndarray:
         """p_+(s'|K, s) from the user callable."""
+        _collision_arguments(kinetic_energy, level, levels)
         return np.asarray(self.transmission_function(kinetic_energy, level, levels), dtype=float)
 
     def reflection(self, kinetic_energy, level, levels) -> np.ndarray | None:
         """p_-(s'|K, s) from the user callable, or None."""
+        _collision_arguments(kinetic_energy, level, levels)
         if self.reflection_function is None:
             return None
         return np.asarray(self.reflection_function(kinetic_energy, level, levels), dtype=float)

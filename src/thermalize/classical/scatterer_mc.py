@@ -81,7 +81,8 @@ def _collide(
     Uses the rule's own exact sampler if it has one, else an inverse-CDF draw from the
     checked probabilities of `DiscreteScatterer.transition_probabilities`.
     """
-    sampler = getattr(scatterer.rule, "sample", None)
+    sampler = getattr(scatterer.rule, "_sample_unchecked", None)  # arguments checked here
+    sampler = sampler or getattr(scatterer.rule, "sample", None)
     if sampler is not None:
         return sampler(kinetic, state, scatterer.levels, rng)
     cum = np.cumsum(scatterer.transition_probabilities(kinetic, state), axis=1)

@@ -129,7 +129,7 @@ class QuadraticModel:
 
     def modes(self, label: str) -> np.ndarray:
         """Mode indices of part `label`, shape (k,)."""
-        if label not in self.partition:
+        if not isinstance(label, str) or label not in self.partition:
             raise ParameterError(f"label={label!r} is not a part; allowed: {list(self.partition)}")
         return np.asarray(self.partition[label])
 

@@ -11,6 +11,7 @@ from .._qutip import to_array
 from ..errors import (
     ParameterError,
     PhysicsWarning,
+    as_float_array,
     require_hermitian,
     require_positive,
     require_real,
@@ -121,3 +122,28 @@ class BornGaussian:
             - 2.0 * np.asarray(q) * np.asarray(p) * cos_theta
         )
         return pre * elem * np.exp(-q2 / (2.0 * self.recoil_momentum**2))
+
+
+def check_amplitude_arguments(d_s: int, d_a: int, j, l, p, i, k, q, cos_theta) -> None:
+    """ParameterError unless j, i are system level indices (< d_s), l, k ancilla ones
+    (< d_a), p, q >= 0 momenta and cos_theta in [-1, 1], all broadcasting together."""
+    sizes = (d_s, d_a)
+    shapes = []
+    for name, value, n in (("j", j, sizes[0]), ("l", l, sizes[1]), ("i", i, sizes[0]),
+                           ("k", k, sizes[1])):
+        idx = np.asarray(value) if not isinstance(value, (str, bytes)) else np.asarray(None)
+        if idx.dtype.kind not in "iu" or np.any((idx < 0) | (idx >= n)):
+            raise ParameterError(f"{name}={value!r} must be integer level indices in "
+                                 f"[0, {n - 1}]")
+        shapes.append(idx.shape)
+    for name, value, low in (("p", p, 0.0), ("q", q, 0.0), ("cos_theta", cos_theta, -1.0)):
+        arr = as_float_array(name, value)
+        if np.any(arr < low) or (name == "cos_theta" and np.any(arr > 1.0)):
+            allowed = "[-1, 1]" if name == "cos_theta" else "[0, inf)"
+            raise ParameterError(f"{name}={value!r} is outside the allowed range {allowed}")
+        shapes.append(arr.shape)
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError as exc:
+        raise ParameterError(f"j, l, p, i, k, q, cos_theta must broadcast together, got "
+                             f"shapes {shapes}") from exc

@@ -183,7 +183,7 @@ def collision_rates(
             p, q, w = radial(x)
             fh, fl = (
                 np.broadcast_to(
-                    model.scattering_amplitude(
+                    model._amplitude(
                         ej[:, None],
                         el[:, None],
                         p[:, None],
@@ -238,7 +238,7 @@ def collision_rates(
         p = sigma * x
         mu = 4.0 * np.pi * p * p * norm_mu * np.exp(-x * x / 2.0) * sigma
         return mu * np.real(
-            np.asarray(model.scattering_amplitude(si, sk, p, si, sk, p, 1.0)) * np.ones(si.size)
+            np.asarray(model._amplitude(si, sk, p, si, sk, p, 1.0)) * np.ones(si.size)
         )
 
     fwd, ferr = quad_vec(forward, 0.0, _X_MAX, epsrel=rtol * 0.1, norm="max", points=points)

@@ -209,7 +209,7 @@ def _masked_model(model: GasModel, eps: float) -> GasModel:
     mask = np.abs((a[:, None] - a[None, :]) - eps) <= model.energy_atol  # mask[k, l]
 
     def amplitude(j, l, p, i, k, q, cos_theta):
-        return model.scattering_amplitude(j, l, p, i, k, q, cos_theta) * mask[k, l]
+        return model._amplitude(j, l, p, i, k, q, cos_theta) * mask[k, l]
 
     return GasModel(
         model.system_energies, a, temperature_motional=model.temperature_motional,

@@ -18,7 +18,7 @@ from ..errors import (
     require_real,
 )
 from ..quantum import gibbs_populations
-from .amplitudes import BornGaussian
+from .amplitudes import BornGaussian, check_amplitude_arguments
 from .collision_rates import CollisionRates, collision_rates
 from .spin import SpinGasModel, _temperature, spin_operators
 
@@ -385,7 +385,7 @@ class GasModel:
             q2 = p * p - 2.0 * self.mass * etot
             if q2 > 0:
                 q = np.sqrt(q2)
-                f = self.scattering_amplitude(j, l, p, i, k, q, cos_theta)
+                f = self._amplitude(j, l, p, i, k, q, cos_theta)
                 out[i, j] = np.sqrt(q / p) * f
         return out
 
@@ -393,7 +393,15 @@ class GasModel:
         """f_ij^kl(q, p), initial state first: system j -> i, ancilla l -> k, momentum p -> q.
 
         Calls `amplitude` in its own `amplitude_order`; broadcastable arrays in and out.
+        Levels j, i (system) and l, k (ancilla) are integer indices, momenta p, q >= 0 and
+        cos_theta in [-1, 1]; anything else is a ParameterError naming the argument.
         """
+        check_amplitude_arguments(self.system_energies.size, self.ancilla_energies.size,
+                                  j, l, p, i, k, q, cos_theta)
+        return self._amplitude(j, l, p, i, k, q, cos_theta)
+
+    def _amplitude(self, j, l, p, i, k, q, cos_theta):
+        """`scattering_amplitude` without the checks (the quadratures' inner loops)."""
         if self.amplitude_order == "final_first":
             return self.amplitude(i, j, k, l, q, p, cos_theta)
         return self.amplitude(j, l, p, i, k, q, cos_theta)

@@ -176,8 +176,16 @@ def free_evolution(energies, tau, *, hbar: float = 1.0) -> np.ndarray:
     hbar = _scalar_positive("hbar", hbar)
     tau = as_float_array("tau", tau)
     d = e.size
-    require_dense_size("free_evolution", tau.shape + (d,) * 4)
-    phase = np.exp(-1j * np.multiply.outer(tau, e[:, None] - e[None, :]) / hbar)
+    require_dense_size(f"free_evolution(energies of size {d}, tau of shape {tau.shape})",
+                       tau.shape + (d,) * 4)
+    with np.errstate(over="ignore", invalid="ignore"):
+        angle = np.multiply.outer(tau, e[:, None] - e[None, :]) / hbar
+    if not np.all(np.isfinite(angle)):  # exp(-i inf) is NaN: not a silent result
+        raise ParameterError(
+            f"tau={_short(tau)}, hbar={hbar!r}: the phase tau*(E_i - E_j)/hbar overflows "
+            "float64 (outside the representable range); use a larger hbar or smaller tau"
+        )
+    phase = np.exp(-1j * angle)
     eye = np.eye(d)
     return np.einsum("aj,bk,...jk->...abjk", eye, eye, phase)
 

@@ -147,8 +147,14 @@ def thermal_law(distribution: str, beta: float, mass: float) -> MomentumLaw:
     r"""Effusion Eq. (18) :math:`(\beta p/m)e^{-\beta p^2/2m}` or half-Maxwell
     :math:`2\sqrt{\beta/2\pi m}\,e^{-\beta p^2/2m}`, both zero for p <= 0.
     """
-    top = float(np.sqrt(2 * mass * TAIL / beta))
-    scale = float(np.sqrt(mass / beta))
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        top = float(np.sqrt(2 * mass * TAIL / beta))
+        scale = float(np.sqrt(mass / beta))
+    if not (np.isfinite(top) and scale > 0):
+        raise ParameterError(
+            f"beta={beta!r}, mass={mass!r}: the momentum scale sqrt(mass/beta) = {scale:g} is "
+            "outside the float64 range; move these parameters towards order one"
+        )
     if distribution == "effusion":
         eff = effusion_momentum_1d(beta, mass)
 

@@ -157,21 +157,40 @@ class ScatteringModel:
         h = np.asarray(to_array(hamiltonian))
         if h.ndim != 2:
             raise ParameterError(f"hamiltonian must be a (d, d) matrix, got shape {h.shape}")
-        return cls(h, coupling, length, mass, hbar)
+        require_hermitian("hamiltonian", h)  # named as given, before the eigenbasis checks
+        try:
+            return cls(h, coupling, length, mass, hbar)
+        except ParameterError as exc:
+            if str(exc).startswith("energies"):  # the constructor's name for H_S
+                raise ParameterError(f"hamiltonian (through its eigenvalues): {exc}") from exc
+            raise
 
     def to_eigenbasis(self, rho):
         """A state or operator given in the basis of H_S's input, in the eigenbasis (Qobj ok)."""
-        r = np.asarray(to_array(rho), dtype=complex)
-        require_shape("rho", r, f"(..., {self.dimension}, {self.dimension})")
+        r = self._operator(rho)
         u = self.basis
         return like(rho, u.conj().T @ r @ u)
 
     def from_eigenbasis(self, rho):
         """Inverse of `to_eigenbasis` (Qobj in, Qobj out)."""
-        r = np.asarray(to_array(rho), dtype=complex)
-        require_shape("rho", r, f"(..., {self.dimension}, {self.dimension})")
+        r = self._operator(rho)
         u = self.basis
         return like(rho, u @ r @ u.conj().T)
+
+    def _operator(self, rho) -> np.ndarray:
+        """`rho` as a finite complex array of shape (..., d, d), or a ParameterError."""
+        raw = to_array(rho)
+        if isinstance(raw, (str, bytes)):
+            raise ParameterError(f"rho must be a numeric (d, d) operator, got {raw!r}")
+        try:
+            r = np.asarray(raw, dtype=complex)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"rho must be a numeric (d, d) operator, got "
+                                 f"{type(rho).__name__}") from exc
+        require_shape("rho", r, f"(..., {self.dimension}, {self.dimension})")
+        if not np.all(np.isfinite(r)):
+            raise ParameterError("rho must be finite (no NaN or inf)")
+        return r
 
     def packet(self, beta: float | None = None, delta_x: float = 1.0, x0: float = -10.0,
                distribution="effusion", *, temperature: float | None = None) -> IncidentPacket:
@@ -356,6 +375,8 @@ class IncidentPacket:
 
     def bind(self, model) -> IncidentPacket:
         """This packet with the model's mass and hbar; ParameterError if given ones disagree."""
+        if not isinstance(model, ScatteringModel):
+            raise ParameterError(f"model must be a ScatteringModel, got {_type_name(model)}")
         for name in ("mass", "hbar"):
             mine, theirs = getattr(self, name), getattr(model, name)
             if mine is not None and not np.isclose(mine, theirs, rtol=1e-12, atol=0):
@@ -381,3 +402,8 @@ class IncidentPacket:
     def example(cls) -> IncidentPacket:
         """Parameters of Figs. 1-2: beta = 0.1, m = 0.1, Delta x = 1, x0 = -10, effusion."""
         return cls(beta=0.1, mass=0.1, delta_x=1.0, x0=-10.0)
+
+
+def _type_name(value) -> str:
+    text = repr(value)
+    return f"{text if len(text) <= 60 else text[:57] + '...'} ({type(value).__name__})"

@@ -182,6 +182,7 @@ class LocalPoolExecutor(Executor):
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if ctx.get_start_method() == "forkserver":
             ctx.set_forkserver_preload(["numpy", "scipy.linalg", "thermalize.sweep._tasks"])
+            _start_forkserver()
         pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_init,
                                    initargs=(self.threads, os.getpid()))
         clean = False
@@ -195,11 +196,37 @@ class LocalPoolExecutor(Executor):
                 _stop_pool(pool)
 
 
+def _start_forkserver() -> None:
+    """Start the forkserver (if not running) with SIGINT ignored, so that a Ctrl-C reaching
+    the whole process group while it imports its preload modules (seconds) is the parent's
+    alone: an ignored signal stays ignored across ``exec`` and Python then installs no
+    KeyboardInterrupt handler, so the server and the workers it forks print no traceback
+    (issue 15, item 7). SIGINT is blocked around the switch, so a Ctrl-C in that window
+    is delivered to the parent afterwards, not lost."""
+    from multiprocessing import forkserver
+
+    mask = getattr(signal, "pthread_sigmask", None)
+    try:
+        if mask is not None:
+            mask(signal.SIG_BLOCK, {signal.SIGINT})
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals are not ours to change
+        forkserver.ensure_running()
+        return
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if mask is not None:
+            mask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _pool_map(pool: ProcessPoolExecutor, fn, tasks) -> Iterator:
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        pending = {pool.submit(fn, t) for t in tasks}
+        with _signals_deferred():  # workers half-started by an interrupt would be missed
+            pending = {pool.submit(fn, t) for t in tasks}
     except BrokenProcessPool as exc:  # a worker died while starting (e.g. bad __main__)
         raise SweepError(f"the worker pool broke while starting ({exc})") from exc
     try:
@@ -220,8 +247,64 @@ def _pool_map(pool: ProcessPoolExecutor, fn, tasks) -> Iterator:
             fut.cancel()
 
 
+@contextmanager
+def _signals_deferred():
+    """Hold SIGINT/SIGTERM while the pool starts its workers, then act on them.
+
+    `submit` starts worker processes and waits for the forkserver to report each pid
+    (seconds while it imports NumPy); a KeyboardInterrupt raised there leaves a worker the
+    pool does not know, which then outlives the run. Here a signal only sets a flag; once
+    every worker is registered, the previous handlers are back and handle the signal (the
+    CLI's raise KeyboardInterrupt, turned into its one-line message).
+    """
+    caught = []
+
+    def hold(signum, frame):  # noqa: ARG001 - signal handler signature
+        caught.append(signum)
+
+    previous = {}
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            handler = signal.getsignal(sig)
+            if handler in (signal.SIG_IGN, None):
+                continue
+            previous[sig] = signal.signal(sig, hold)
+    except ValueError:  # not the main thread: signals are not ours to change
+        previous = {}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if caught:
+        handler = previous[caught[0]]
+        if callable(handler):  # Ctrl-C's, or the CLI's SIGTERM one: raise KeyboardInterrupt
+            handler(caught[0], None)
+        else:  # SIG_DFL: the default action, now
+            os.kill(os.getpid(), caught[0])
+
+
+def _quiet_manager_thread(args) -> None:
+    """`threading.excepthook` ignoring one CPython < 3.12 race of a stopped pool: the
+    executor's manager thread may mark a future broken that the stop has just cancelled
+    (InvalidStateError), printing a thread traceback after the interrupt line."""
+    from concurrent.futures import InvalidStateError
+
+    if isinstance(args.exc_value, InvalidStateError) and \
+            type(args.thread).__name__ == "_ExecutorManagerThread":
+        return
+    _PREVIOUS_HOOK(args)
+
+
+_PREVIOUS_HOOK = threading.excepthook
+
+
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
     """Stop now: cancel queued chunks and end the workers (interrupt or error)."""
+    if threading.excepthook is not _quiet_manager_thread:
+        global _PREVIOUS_HOOK  # noqa: PLW0603 - chain to whatever hook was installed
+        _PREVIOUS_HOOK = threading.excepthook
+        threading.excepthook = _quiet_manager_thread
     pool.shutdown(wait=False, cancel_futures=True)
     terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
     if terminate is not None:  # pragma: no cover - newer Python
@@ -230,6 +313,22 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
         if proc.is_alive():
             proc.terminate()
+    _stop_forkserver()
+
+
+def _stop_forkserver() -> None:
+    """End the forkserver now: started workers are terminated above, and one still queued
+    in the server would otherwise be forked after this process has gone and fail with a
+    traceback (its semaphores unlinked). The next pool starts a fresh server
+    (``ensure_running`` reaps this one)."""
+    from multiprocessing import forkserver
+
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if pid is not None:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:  # already gone
+            pass
 
 
 @dataclass(frozen=True)

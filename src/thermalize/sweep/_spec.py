@@ -107,6 +107,12 @@ def parse_axis(key: str, value, *, max_points: int = MAX_POINTS) -> np.ndarray:
     >>> parse_axis("grid.levels", [2, 3])
     array([2, 3])
     """
+    if not isinstance(key, str):
+        raise SpecError(f"key: expected a string (where the axis sits, e.g. 'grid.beta'), got "
+                        f"{key!r} ({type(key).__name__})")
+    if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) \
+            or max_points < 1:
+        raise SpecError(f"max_points: {max_points!r} must be an integer >= 1")
     if isinstance(value, Mapping):
         unknown = [k for k in value if k not in AXIS_FORMS]
         if unknown:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import require_int
+
 __all__ = ["ChunkResult", "ChunkTask", "evaluate_chunk", "point_rng"]
 
 
@@ -24,6 +26,8 @@ def point_rng(seed: int, index: int) -> np.random.Generator:
     >>> a == b
     True
     """
+    seed = require_int("seed", seed, low=0)
+    index = require_int("index", index, low=0)
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
 
 
