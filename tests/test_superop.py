@@ -212,3 +212,28 @@ def test_full_dephasing():
 def test_bad_input_names_the_parameter(call, name):
     with pytest.raises(ParameterError, match=name):
         call()
+
+
+def test_evolve_at_extreme_times_is_the_limit_or_a_parameter_error():
+    """t = 1e308 is the stationary state (the eigen route snaps the ~eps stationary eigenvalue
+    to 0 instead of overflowing exp(t lambda) against a zero coefficient: was NaN); backwards
+    in time the state grows like exp(|t| rate): a ParameterError naming `times`, never NaN."""
+    from thermalize.quantum import gibbs_state
+    from thermalize.superop import detailed_balance_generator, evolve
+
+    e = np.array([0.0, 1.0, 2.0])
+    gen = detailed_balance_generator(e, 1.0, np.ones((3, 3)))
+    rho0 = np.diag([0.5, 0.3, 0.2]).astype(complex)
+    late = evolve(gen, rho0, [1e308])[0]
+    # the Gibbs state is the unique fixed point of detailed-balance dynamics; rounding ~1e-15
+    np.testing.assert_allclose(late, gibbs_state(e, 1.0), atol=1e-12)
+    for t in (-1e308, -1000.0):
+        with pytest.raises(ParameterError, match="times"):
+            evolve(gen, rho0, [0.0, t])
+
+
+def test_to_matrix_name_must_be_a_string():
+    from thermalize.superop import to_matrix
+
+    with pytest.raises(ParameterError, match="name: expected a string"):
+        to_matrix(np.eye(4), name=object())

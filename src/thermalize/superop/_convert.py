@@ -97,6 +97,8 @@ def to_matrix(superop, *, name: str = "superop"):
     >>> to_matrix(S).shape
     (4, 4)
     """
+    if not isinstance(name, str):
+        raise ParameterError(f"name: expected a string, got {name!r} ({type(name).__name__})")
     if _is_qobj(superop):
         return _from_qobj(superop)
     if sp.issparse(superop):
@@ -148,7 +150,10 @@ def to_tensor(superop) -> np.ndarray:
 
 
 def apply(superop, rho) -> np.ndarray:
-    """Apply a superoperator (either form, dense or sparse) to a state: ``rho1 = S[j1,k1,j,k] rho[j,k]``.
+    """Apply a superoperator (either form, dense or sparse) to an operator: ``rho1 = S[j1,k1,j,k] rho[j,k]``.
+
+    Any (..., d, d) matrix is a valid operand (a state, an observable, a dissipator's output):
+    the map is linear, so no density-matrix check is made.
 
     Leading batch axes of `rho` (and of a dense `superop`) broadcast. Returns a Qobj if `rho`
     is one.

@@ -92,11 +92,27 @@ def evolve(generator, rho0, times, *, check: bool = True):
     out = None
     if not sp.issparse(m) and d <= EIG_MAX_DIM:
         lam, v = np.linalg.eig(m)
+        # a stationary eigenvalue comes out as ~eps ||L|| instead of 0; at |t| ~ 1e308 its
+        # exp(t lambda) would overflow against a zero coefficient (NaN): snap such real parts
+        # to 0 (a decay rate that small is below the eigensolver's resolution anyway)
+        scale = float(np.max(np.abs(lam))) if lam.size else 0.0
+        lam = np.where(np.abs(lam.real) <= 1e3 * np.finfo(float).eps * scale, 1j * lam.imag, lam)
         if np.linalg.cond(v) < 1e8:
             c = np.linalg.solve(v, vec)
-            out = np.einsum("ik,tk->ti", v, np.exp(np.outer(t, lam)) * c)
+            with np.errstate(over="ignore", invalid="ignore"):
+                z = np.outer(t, lam)
+                mag = np.exp(z.real)  # a decayed mode is 0 whatever its (overflowing) phase
+                ez = np.where(mag == 0.0, 0.0, mag * np.exp(1j * z.imag))
+            out = np.einsum("ik,tk->ti", v, ez * c)
     if out is None:
         out = _krylov(m, vec, t)
+    with np.errstate(invalid="ignore", over="ignore"):
+        bad = ~np.all(np.isfinite(out), axis=1)
+    if np.any(bad):
+        raise ParameterError(
+            f"times: exp(t L) rho0 is outside the float64 range at t={t[bad][0]!r} (evolution "
+            "backwards in time, or an unstable generator, grows like exp(|t| max Re lambda))"
+        )
     states = out.reshape(t.size, d, d)
     if q:
         return [_to_qobj_oper(s, rho0) for s in states]
