@@ -390,3 +390,11 @@ def test_gibbs_ratio_limits_at_huge_angular_velocities():
     inertia = DISK.moment_of_inertia(1.0)
     ref = np.exp(-0.5 * 0.7 * inertia * (1.1**2 - 0.3**2))
     assert DISK.gibbs_ratio(0.3, 1.1, beta=0.7, mass=1.0) == pytest.approx(ref, rel=1e-14)
+
+
+def test_scatterer_audit_at_unrepresentable_thermal_speed_names_beta():
+    """beta = 1e-320: sqrt(2 / (beta m)) overflows; the error names beta and mass (was 'point')."""
+    from thermalize.classical import DiscreteScatterer
+
+    with pytest.raises(ParameterError, match="beta=1e-320, mass=1.0"):
+        DiscreteScatterer.example().audit(beta=1e-320)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import require_positive, require_real
+from ..errors import ParameterError, require_positive, require_real
 from ._kicks import check_kicks, check_sides
 
 __all__ = ["DiskAudit", "HeatPumpAudit", "ScattererAudit"]
@@ -89,6 +89,11 @@ def audit_scatterer(scatterer, beta: float, mass: float, kicks: str, tolerance: 
     require_real("tolerance", tolerance)
     require_positive("tolerance", tolerance)
     check_kicks(kicks)
+    with np.errstate(over="ignore", divide="ignore"):
+        thermal = 2.0 / (beta * mass)
+    if not np.isfinite(thermal):
+        raise ParameterError(f"beta={beta!r}, mass={mass!r}: the thermal speed "
+                             "sqrt(2 / (beta mass)) is outside the float64 range")
     lv = scatterer.levels
     micro = check_microreversibility(scatterer, tolerance=tolerance)
     micro_v = float(max(micro.transmission_violation.max(), micro.reflection_violation.max()))
