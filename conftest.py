@@ -1,6 +1,7 @@
 """Shared test configuration: headless matplotlib, numpy in doctests, hypothesis profile."""
 
 import os
+import signal
 
 import matplotlib
 import numpy as np
@@ -20,3 +21,9 @@ settings.load_profile("thermalize-ci" if os.environ.get("CI") else "thermalize")
 @pytest.fixture(autouse=True)
 def _doctest_numpy(doctest_namespace):
     doctest_namespace["np"] = np
+
+# A shell that starts pytest in the background without job control (``cmd &`` in a script,
+# nohup) ignores SIGINT, and an ignored signal is inherited through exec: the Ctrl-C tests'
+# child processes could then not be interrupted. Restore Python's default handler here.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)

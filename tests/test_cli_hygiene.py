@@ -90,7 +90,9 @@ def slow(x):
 
 
 def _group_alive(pgid: int) -> list[str]:
-    out = subprocess.run(["ps", "-eo", "pid=,pgid=,args="], capture_output=True, text=True).stdout
+    # -ww: without it ps cuts lines at 80 columns when piped, and a long interpreter path
+    # (a CI virtual environment) cuts "multiprocessing.forkserver" off the args
+    out = subprocess.run(["ps", "-ww", "-eo", "pid=,pgid=,args="], capture_output=True, text=True).stdout
     return [ln for ln in out.splitlines() if ln.split()[1] == str(pgid)]
 
 
@@ -128,7 +130,7 @@ def test_signal_stops_every_worker_and_says_how_to_resume(tmp_path, sig, where):
 
 
 def _children(pid: str) -> list[str]:
-    out = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-ww", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout
     return [ln.split()[0] for ln in out.splitlines() if ln.split()[1] == pid]
 
 
