@@ -103,7 +103,7 @@ def evolve(generator, rho0, times, *, check: bool = True):
                 z = np.outer(t, lam)
                 mag = np.exp(z.real)  # a decayed mode is 0 whatever its (overflowing) phase
                 ez = np.where(mag == 0.0, 0.0, mag * np.exp(1j * z.imag))
-            out = np.einsum("ik,tk->ti", v, ez * c)
+                out = np.einsum("ik,tk->ti", v, ez * c)  # non-finite: ParameterError below
     if out is None:
         out = _krylov(m, vec, t)
     with np.errstate(invalid="ignore", over="ignore"):
