@@ -96,6 +96,28 @@ def _group_alive(pgid: int) -> list[str]:
     return [ln for ln in out.splitlines() if ln.split()[1] == str(pgid)]
 
 
+def _sweep_process(spec, *args) -> subprocess.Popen:
+    """`thermalize sweep SPEC ARGS...` in a new session (its own process group), the test
+    quantities importable."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH",
+                                                                                   "")])}
+    return subprocess.Popen([sys.executable, "-m", "thermalize", "sweep", str(spec), *map(str, args)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def _interrupt(proc: subprocess.Popen, sig) -> str:
+    """Ctrl-C (SIGINT to the whole foreground group) or kill (SIGTERM to the driver only, as a
+    batch system does); returns stderr once the driver has exited with status 130."""
+    if sig == signal.SIGINT:
+        os.killpg(proc.pid, sig)
+    else:
+        os.kill(proc.pid, sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    return err
+
+
 @pytest.mark.parametrize("sig, where", [
     (signal.SIGTERM, ["--workers", "2"]),
     (signal.SIGINT, ["--workers", "2"]),
@@ -106,21 +128,12 @@ def test_signal_stops_every_worker_and_says_how_to_resume(tmp_path, sig, where):
         pytest.importorskip("distributed")
     spec = _spec(tmp_path, SLOW.format(list(range(60))))
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH",
-                                                                                   "")])}
-    proc = subprocess.Popen([sys.executable, "-m", "thermalize", "sweep", str(spec), *where,
-                             "--out", str(out)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = _sweep_process(spec, *where, "--out", out)
     deadline = time.monotonic() + 120
     while len(list((out / "chunks").glob("chunk-*.npz"))) < 2:
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
         time.sleep(0.05)
-    if sig == signal.SIGINT:
-        os.killpg(proc.pid, sig)  # Ctrl-C: the whole foreground group
-    else:
-        os.kill(proc.pid, sig)  # kill / a batch system: the driver only
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
+    err = _interrupt(proc, sig)
     time.sleep(5)
     assert _group_alive(proc.pid) == []  # no worker left 5 s later
     assert "Traceback" not in err, err
@@ -143,12 +156,7 @@ def test_signal_while_the_pool_starts_is_one_line(tmp_path, sig):
     (holding stderr open) and the manager thread printed an InvalidStateError.
     Now one line, nothing left."""
     spec = _spec(tmp_path, SLOW.format(list(range(20))))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH",
-                                                                                   "")])}
-    proc = subprocess.Popen([sys.executable, "-m", "thermalize", "sweep", str(spec), "--workers",
-                             "2", "--out", str(tmp_path / "out")], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = _sweep_process(spec, "--workers", 2, "--out", tmp_path / "out")
     deadline = time.monotonic() + 120
     while not any("forkserver" in ln for ln in _group_alive(proc.pid)):
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
@@ -160,12 +168,7 @@ def test_signal_while_the_pool_starts_is_one_line(tmp_path, sig):
         while not _children(server):
             assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
             time.sleep(0.005)
-    if sig == signal.SIGINT:
-        os.killpg(proc.pid, sig)  # Ctrl-C: the whole foreground group
-    else:
-        os.kill(proc.pid, sig)  # kill / a batch system: the driver only
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
+    err = _interrupt(proc, sig)
     assert "Traceback" not in err, err
     assert [ln for ln in err.splitlines() if ln.strip()][-1].endswith(
         "rerun the same command to resume (finished work is not redone)"), err
