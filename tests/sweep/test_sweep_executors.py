@@ -1,7 +1,11 @@
 """Sweeps on the serial and local-pool executors: identical data, seeds, BLAS cap, failures."""
 
 import logging
+import os
+import subprocess
 import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -187,3 +191,58 @@ def test_pool_that_cannot_start_is_an_incomplete_run_not_a_crash():
                           timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "complete False | " in proc.stdout and "worker" in proc.stdout
+
+
+def sleeper(task):
+    """Write this worker's pid into the task's folder, then sleep the task's seconds."""
+    folder, seconds = task
+    Path(folder, f"{os.getpid()}-{seconds}").write_text("")
+    time.sleep(seconds)
+    return seconds
+
+
+def _ended(pid: int) -> bool:
+    """Gone, or exited and waiting to be reaped (an orphan's new parent may be slow to)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return True
+    return stat[stat.rfind(b")") + 2:].startswith(b"Z")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_stopped_pool_ends_its_busy_workers_at_once(tmp_path):
+    """An error (or Ctrl-C, SIGTERM) inside the pool terminates workers mid-task (issue 15,
+    item 7). CPython's `shutdown` drops the pool's worker list, so the stop once ended no
+    worker itself and relied on the executor's manager thread, which can die first on an
+    InvalidStateError; the workers then waited for a stop message nobody sent (that race is
+    hit by the SIGTERM case of test_cli_hygiene's pool start-up test)."""
+    tasks = [(str(tmp_path), 0)] + [(str(tmp_path), 60)] * 2
+    with pytest.raises(RuntimeError, match="stop here"):
+        with LocalPoolExecutor(workers=2).open() as map_unordered:
+            assert next(map_unordered(sleeper, tasks)) == 0
+            deadline = time.monotonic() + 60
+            while len(list(tmp_path.glob("*-60"))) < 2:  # both workers inside a 60 s task
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+            raise RuntimeError("stop here")
+    pids = {int(p.name.split("-")[0]) for p in tmp_path.iterdir()}
+    assert len(pids) == 2
+    deadline = time.monotonic() + 5  # SIGTERM ends a sleeping worker in milliseconds
+    while not all(_ended(pid) for pid in pids):
+        assert time.monotonic() < deadline, "a worker outlived the stopped pool"
+        time.sleep(0.01)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_worker_sees_an_exited_unreaped_driver_as_gone():
+    """A worker ends itself when its driver is gone; a driver that has exited but is not yet
+    reaped (its own parent busy) still answers ``kill(pid, 0)``, so the zombie state counts."""
+    from thermalize.sweep._executors import _is_zombie
+
+    assert not _is_zombie(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # exited, left unreaped
+    assert _is_zombie(child.pid)
+    child.wait()
+    assert not _is_zombie(child.pid)  # reaped: no such process, not a zombie

@@ -142,6 +142,18 @@ def _exit_with_parent(parent: int, period: float = 1.0) -> None:
             os._exit(1)
         except OSError:  # pragma: no cover - exists but not ours (EPERM): keep going
             pass
+        if _is_zombie(parent):  # exited, not yet reaped by its own parent
+            os._exit(1)
+
+
+def _is_zombie(pid: int) -> bool:
+    """Whether `pid` has exited but is not reaped yet (Linux ``/proc``; False elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2:].startswith(b"Z")
 
 
 @dataclass(frozen=True)
@@ -305,14 +317,18 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
         global _PREVIOUS_HOOK  # noqa: PLW0603 - chain to whatever hook was installed
         _PREVIOUS_HOOK = threading.excepthook
         threading.excepthook = _quiet_manager_thread
-    pool.shutdown(wait=False, cancel_futures=True)
     terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
     if terminate is not None:  # pragma: no cover - newer Python
         terminate()
-        return
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
-        if proc.is_alive():
-            proc.terminate()
+    else:
+        # the worker list first: `shutdown` drops the pool's reference to it (CPython <=
+        # 3.13), and a worker left to the manager thread waits for a stop message that an
+        # interrupted driver may never send (the thread can die on the race above)
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in workers:
+            if proc.is_alive():
+                proc.terminate()
     _stop_forkserver()
 
 
