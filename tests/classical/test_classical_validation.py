@@ -398,3 +398,18 @@ def test_scatterer_audit_at_unrepresentable_thermal_speed_names_beta():
 
     with pytest.raises(ParameterError, match="beta=1e-320, mass=1.0"):
         DiscreteScatterer.example().audit(beta=1e-320)
+
+
+@pytest.mark.parametrize("kicks", ["effusion", "maxwell"])
+def test_scatterer_markov_matrix_at_unrepresentable_kinetic_energies_names_beta(kicks):
+    """beta = 1e-320 (fuzz seed 29): K = -ln(t)/beta of the quadrature overflowed and the
+    error named kinetic_energy, an internal array. At beta = 3e-307 the energies (<= ~45/beta)
+    still fit, and a rule constant above the openings gives the exact 1/3 rows of
+    P(open) = 1 (the three levels of the example all open)."""
+    from thermalize.classical import DiscreteScatterer
+
+    sc = DiscreteScatterer.example()
+    with pytest.raises(ParameterError, match="beta=1e-320: the kinetic energies"):
+        sc.markov_matrix(beta=1e-320, kicks=kicks)
+    # quadrature weights sum to 1 within rounding of ~60 intervals
+    np.testing.assert_allclose(sc.markov_matrix(beta=3e-307, kicks=kicks), 1 / 3, rtol=1e-12)

@@ -271,6 +271,10 @@ def test_gas_model_and_thermo_reject_bad_input_by_name():
         gas.local_detailed_balance_residual(np.eye(3), 1.0)
     with pytest.raises(ParameterError, match="beta"):
         gas.local_detailed_balance_residual(r, "cold")
+    with pytest.raises(ParameterError, match="not both"):
+        gas.local_detailed_balance_residual(r, 1.0, temperature=1.0)
+    with pytest.raises(ParameterError, match="temperature=1e-320"):  # 1/T overflows float64
+        gas.local_detailed_balance_residual(r, temperature=1e-320)
     with pytest.raises(ParameterError, match="populations"):
         gas.two_temperature_entropy_production(
             r, [0.5, 0.5], temperature_internal=1.0, temperature_motional=1.0
@@ -386,3 +390,8 @@ def test_detailed_balance_residual_is_finite_for_any_beta():
     assert gas.local_detailed_balance_residual(r, 1e300) == 1.0
     # the equilibrium law at the gas temperature still holds (quadrature rtol 1e-8)
     assert gas.local_detailed_balance_residual(r, 1.0) < 1e-10
+    # temperature= is the other spelling of the same beta, negative temperatures included
+    # (errors.beta_or_temperature, the one convention); exact: the same float reaches the code
+    for t in (2.0, -0.5):
+        assert gas.local_detailed_balance_residual(r, temperature=t) == \
+            gas.local_detailed_balance_residual(r, 1.0 / t)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, require_int, require_positive, require_real
+from ..errors import ParameterError, beta_or_temperature, require_int
 from ._checks import check_samples, positive_real
 from ._kicks import check_kicks, check_sides
 from .disk import RotatingDisk
@@ -160,18 +160,6 @@ def _stats(x: np.ndarray) -> tuple[float, float]:
     return float(x.mean()), float(x.std(ddof=1) / np.sqrt(x.size))
 
 
-def _beta(beta, temperature) -> float:
-    if (beta is None) == (temperature is None):
-        raise ParameterError("give exactly one of beta= and temperature=")
-    if beta is None:
-        t = require_real("temperature", temperature)
-        require_positive("temperature", t)
-        return 1.0 / t
-    b = require_real("beta", beta)
-    require_positive("beta", b)
-    return b
-
-
 def fluctuation_audit(
     collision,
     *,
@@ -242,7 +230,7 @@ def fluctuation_audit(
     >>> a.ift_holds, a.volume_preserving
     (True, True)
     """
-    b = _beta(beta, temperature)
+    b = beta_or_temperature(beta, temperature, positive=True)
     mass = positive_real("mass", mass)
     check_kicks(kicks)
     check_sides(sides)

@@ -295,10 +295,14 @@ def kick_markov_matrix(
         t_edges = np.concatenate([t_edges[:-1], _graded_tail(t_edges[-2])[1:]])
         lo, hi = t_edges[1:], t_edges[:-1]
         t = 0.5 * (hi - lo)[:, None] * xg[None, :] + 0.5 * (hi + lo)[:, None]
-        kin.append(kinetic_from_survival(t.ravel(), beta, kicks))
+        with np.errstate(over="ignore"):  # checked below, named
+            kin.append(kinetic_from_survival(t.ravel(), beta, kicks))
         wts.append((0.5 * (hi - lo)[:, None] * wg[None, :]).ravel())
         lev.append(np.full(t.size, s))
     kin_all = np.concatenate(kin)
+    if not np.all(np.isfinite(kin_all)):  # K = -ln(t)/beta up to ~45/beta at the last node
+        raise ParameterError(f"beta={beta!r}: the kinetic energies of the gas (up to ~45/beta "
+                             "in the quadrature) are outside the float64 range")
     lev_all = np.concatenate(lev)
     probs = scatterer.transition_probabilities(kin_all, lev_all)
     w_all = np.concatenate(wts)

@@ -11,9 +11,8 @@ from .._qutip import is_qobj, to_array
 from ..errors import (
     ParameterError,
     as_float_array,
+    beta_or_temperature,
     require_finite,
-    require_positive,
-    require_real,
 )
 from ..superop import to_matrix
 from .collision_rates import CollisionRates
@@ -67,7 +66,7 @@ def local_detailed_balance_residual(rates: CollisionRates, beta: float | None = 
     True
     """
     _require_rates(rates)
-    beta = _beta_from(beta, temperature)
+    beta = beta_or_temperature(beta, temperature)
     r = rates.rate_matrix()
     e = rates.energies
     ref = e.min() if beta >= 0 else e.max()  # exponents <= 0: no overflow for any beta
@@ -183,7 +182,7 @@ def entropy_production_rate(generator, energies, beta: float | None = None, stat
     >>> bool(entropy_production_rate(m.generator(), m.energies(), 1.0, rho) >= 0)
     True
     """
-    beta = _beta_from(beta, temperature)
+    beta = beta_or_temperature(beta, temperature)
     if states is None:
         raise ParameterError("missing states= (ndarray (..., d, d) or Qobj)")
     return entropy_rate(generator, states) - beta * heat_current(generator, energies, states)
@@ -307,19 +306,3 @@ def two_temperature_entropy_production(
     fl = energy_flows(rates, p)
     out = s_dot + fl.ancilla / t_a + fl.motion / t_m
     return float(out[0]) if p_in.ndim == 1 else out
-
-
-def _beta_from(beta, temperature) -> float:
-    """beta from exactly one of ``beta=`` and ``temperature=`` (any real beta: the gas laws
-    hold for negative temperatures too; a temperature must be > 0)."""
-    if beta is not None and temperature is not None:
-        raise ParameterError(
-            f"give only one of beta={beta!r} and temperature={temperature!r}"
-        )
-    if temperature is not None:
-        t = require_real("temperature", temperature)
-        require_positive("temperature", t)
-        return 1.0 / t
-    if beta is None:
-        raise ParameterError("missing beta= (or temperature=)")
-    return require_real("beta", beta)
