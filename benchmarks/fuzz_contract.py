@@ -211,11 +211,15 @@ def bad_values() -> list[tuple[str, object]]:
         ("non-positive state", np.diag([1.5, -0.5, 0.0]).astype(complex)),
         ("2x2 state", np.eye(2, dtype=complex) / 2), ("object()", object()),
         ("huge vector", np.zeros(10**6)), ("1e13 float", 1e13),
+        # numbers in other clothes, and sizes large but not absurd
+        ("1e-300", 1e-300), ("-0.0", -0.0), ("10**5", 10**5), ("0-d array", np.array(2.0)),
+        ("[0.5]", [0.5]), ("float32 0.5", np.float32(0.5)), ("bytes b'1.0'", b"1.0"),
+        ("{}", {}),
     ]
 
 
 INVALID_STATES = ("non-Hermitian state", "trace-3 state", "non-positive state", "NaN matrix")
-NOT_NUMBERS = ("str 'hot'", "str '2.0'", "object()")
+NOT_NUMBERS = ("str 'hot'", "str '2.0'", "object()", "bytes b'1.0'")
 #: State-named parameters documented as *any operator*: a linear map applied to an operator
 #: is valid linear algebra (``superop.apply(S, X)`` is the matrix product S vec(X), used on
 #: observables and on dissipator outputs as well as on states), so a non-unit-trace or

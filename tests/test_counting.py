@@ -210,6 +210,8 @@ def test_bad_counting_specification(counting, match):
 def test_bad_shapes_and_fields():
     with pytest.raises(ParameterError, match="shape"):
         CountingModel(np.diag(LEVELS), [np.eye(2)], [1.0], {"a": {0: 1}})
+    with pytest.raises(ParameterError, match="jump_ops: expected a sequence"):  # NumPy's
+        CountingModel(np.diag(LEVELS), np.array(2.0), [1.0], {"a": {0: 1}})  # 0-d iteration
     with pytest.raises(ParameterError, match="rates has"):
         CountingModel(np.diag(LEVELS), [np.eye(3)], [1.0, 2.0], {"a": {0: 1}})
     with pytest.raises(ParameterError, match="Hermitian"):

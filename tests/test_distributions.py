@@ -119,6 +119,7 @@ def test_fermi_occupation_sampling_moments():
         (lambda: LAWS["maxwell_speed_3d"].moment(10**6), "k"),
         (lambda: LAWS["maxwell_speed_3d"].sample(2**40, rng=np.random.default_rng()), "n"),
         (lambda: LAWS["maxwell_speed_3d"].pdf("x"), "x"),
+        (lambda: LAWS["maxwell_speed_3d"].pdf(b"1.0"), "x: expected real numbers"),  # bytes
     ],
 )
 def test_bad_input(call, name):

@@ -207,6 +207,8 @@ def test_full_dephasing():
         (lambda: detailed_balance_generator(np.array([1.0, 0.0]), 1.0, np.ones((2, 2))), "energies"),
         (lambda: detailed_balance_generator(np.array([0.0, 1.0]), np.nan, np.ones((2, 2))), "beta"),
         (lambda: full_dephasing(np.array([[0.0]])), "energies"),
+        # bytes parsed as a number by numpy (fuzz seed 43)
+        (lambda: liouvillian(np.eye(2), [np.ones((2, 2))], b"1.0"), "rates: expected"),
     ],
 )
 def test_bad_input_names_the_parameter(call, name):

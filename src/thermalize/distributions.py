@@ -137,7 +137,7 @@ class ChiDistribution:
 
 def _points(x) -> np.ndarray:
     """Evaluation points: real numbers (+-inf allowed, NaN not)."""
-    if isinstance(x, str) or x is None:
+    if isinstance(x, (str, bytes)) or x is None:
         raise ParameterError(f"x: expected real numbers, got {x!r} ({type(x).__name__})")
     try:
         arr = np.asarray(x, dtype=float)

@@ -229,7 +229,7 @@ def require_dense_size(name: str, shape, *, itemsize: int = 16, limit: int | Non
     """Raise ParameterError before allocating a dense array larger than `limit` bytes.
 
     `limit` defaults to :data:`MAX_DENSE_BYTES`; the message states the size in GiB so that
-    the caller can choose a sparse path (``sparse=True``) or a smaller model.
+    the caller can choose a smaller model or, where offered, a sparse path (``sparse=True``).
     """
     limit = MAX_DENSE_BYTES if limit is None else limit
     n = 1
@@ -241,7 +241,8 @@ def require_dense_size(name: str, shape, *, itemsize: int = 16, limit: int | Non
             f"{name}: a dense array of shape {_shape_text(shape)} needs "
             f"{_big(nbytes / 1024**3 if nbytes < 2**1000 else nbytes // 1024**3)} GiB, above "
             f"the limit of {limit / 1024**3:.3g} GiB "
-            "(thermalize.errors.MAX_DENSE_BYTES); use sparse=True or a smaller model"
+            "(thermalize.errors.MAX_DENSE_BYTES); use a smaller model, or sparse=True where "
+            "the function offers it"
         )
 
 

@@ -349,6 +349,10 @@ LV = np.array([0.0, 1.0, 2.0])
     (lambda: DISK.stationary_moments(beta=1.0, mass=1e-320), "mass"),
     (lambda: DISK.stationary_grid(beta=1e-320, mass=1.0), "beta"),
     (lambda: DISK.stationary_grid(beta=1.0, mass=1.0, n_grid=1e308), "n_grid"),  # OverflowError
+    # the grid's cubes overflowed: NaN mean energy (fuzz seed 43)
+    (lambda: DISK.stationary_grid(beta=1.0, mass=1.0, width=1e308), "width=1e"),
+    # cells wider than the kick kernel: every kick in its own cell, a meaningless answer
+    (lambda: DISK.stationary_grid(beta=1.0, mass=1.0, width=1e3, n_grid=10), "n_grid=10"),
     # omega ~ 1e160 at mass = 1e-320: the energy overflowed to inf, its error to NaN
     (lambda: DISK.simulate(1e-320, 1.0, n_steps=3, n_replicas=3, rng=rng()), "beta"),
     # n_replicas=1e308 is an integral float: the count in the message overflowed a float
@@ -398,6 +402,31 @@ def test_scatterer_audit_at_unrepresentable_thermal_speed_names_beta():
 
     with pytest.raises(ParameterError, match="beta=1e-320, mass=1.0"):
         DiscreteScatterer.example().audit(beta=1e-320)
+
+
+def test_disk_audit_at_unrepresentable_thermal_speed_names_beta_and_mass():
+    """beta m = 2**62 * 1e308 overflows (fuzz seed 41): the audit points 1/sqrt(beta m) were 0
+    and the error named collision_map at the point [-0, 0, 0, 0]."""
+    from thermalize.classical import RotatingDisk
+
+    with pytest.raises(ParameterError, match=r"beta=4.611686018427388e\+18, mass=1e\+308"):
+        RotatingDisk.example().audit(beta=2**62, mass=1e308)
+    with pytest.raises(ParameterError, match="beta=1e-10, mass=1e-320"):  # beta I underflows
+        RotatingDisk.example().audit(beta=1e-10, mass=1e-320)
+
+
+def test_scatterer_audit_at_huge_beta_is_the_ground_state_without_warnings():
+    """beta = 1e308: exp(-beta x) overflowed in its exponent (RuntimeWarning); the limit is
+    exact: every population but the ground level's is 0 and the audit passes."""
+    import warnings
+
+    from thermalize.classical import DiscreteScatterer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a = DiscreteScatterer.example().audit(beta=1e308)
+    assert a.passed
+    np.testing.assert_array_equal(a.gibbs_populations, [1.0, 0.0, 0.0])
 
 
 @pytest.mark.parametrize("kicks", ["effusion", "maxwell"])

@@ -315,6 +315,11 @@ def _born(**kw):
         (lambda: gas.populations_ergotropy("a", [0.0, 1.0]), "populations"),
         (lambda: gas.birth_death_evolve([1, 0], [0, 1], [1, 0], [1.0], tol="x"), "tol"),
         (lambda: gas.spin_operators(5000), "GiB"),  # 3 x 10001^2 floats: 2.2 GiB
+        # the size cap named the function, not its inputs (fuzz seed 43)
+        (lambda: gas.birth_death_generator(np.r_[np.ones(10**5), 0.0], np.r_[0.0, np.ones(10**5)]),
+         "up/down"),
+        # T_A = omega_A/A overflows; the message named temperature_internal=inf (fuzz seed 43)
+        (lambda: gas.SpinGasModel.from_paper(spin=2, D=1.0, A=1e-320), "A=1e-320"),
         (lambda: gas.rate_integral([1.0, 2.0], [1.0, 2.0, 3.0]), "broadcast"),
         # 200 levels x 2-level ancilla: 1.6e5 channels x 3072 nodes x 16 B = 7.3 GiB
         (lambda: GasModel(np.arange(200.0), [0.0, 1.0], temperature_motional=1.0, mass=1.0,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import ParameterError
 from ._checks import warn_positional
 from ._progress import steps
 
@@ -105,8 +106,20 @@ def grid_solution(a, b, inertia, law, mom, n_grid, width, lo_cut) -> DiskGridSol
     """`RotatingDisk.stationary_grid` on omega' = a omega + b v: cells over <omega> +- width sd
     (not below `lo_cut`), exact kick CDF at the cell centres, p = p P solved directly."""
     sd = np.sqrt(mom.var_omega)
-    lo = max(mom.mean_omega - width * sd, lo_cut)
-    hi = mom.mean_omega + width * sd
+    with np.errstate(over="ignore"):
+        lo = max(mom.mean_omega - width * sd, lo_cut)
+        hi = mom.mean_omega + width * sd
+        in_range = np.isfinite(max(abs(lo), abs(hi)) ** 3)  # the in-cell <w^2> uses edges^3
+    if not in_range:
+        raise ParameterError(f"width={width!r}: the grid <omega> +- width sd(omega), sd(omega) = "
+                             f"{sd:.3g}, is outside the float64 range (its cubes overflow)")
+    cell, kernel = (hi - lo) / n_grid, abs(b) * np.sqrt(law.var())  # omega' = a omega + b v
+    if cell > kernel:  # every kick would land in its own cell: the grid says nothing
+        raise ParameterError(
+            f"n_grid={n_grid!r}, width={width!r}: the cells ({cell:.3g} wide) are wider than the "
+            f"kick kernel b sd(v) = {kernel:.3g}; raise n_grid or lower width "
+            "(n_grid >~ 10 width (1 + mu)/sqrt(mu) for mass ratio mu)"
+        )
     edges = np.linspace(lo, hi, int(n_grid) + 1)
     c = 0.5 * (edges[1:] + edges[:-1])
     cdf = law.cdf((edges[None, :] - a * c[:, None]) / b)

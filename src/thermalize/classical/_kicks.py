@@ -63,9 +63,10 @@ def kinetic_survival(x: np.ndarray, beta: float, kicks: str) -> np.ndarray:
     P = erfc(sqrt(beta x)).
     """
     x = np.maximum(np.asarray(x, dtype=float), 0.0)
-    if check_kicks(kicks) == "effusion":
-        return np.exp(-beta * x)
-    return special.erfc(np.sqrt(beta * x))
+    with np.errstate(over="ignore"):  # beta x = inf at a huge beta: P = 0, the exact limit
+        if check_kicks(kicks) == "effusion":
+            return np.exp(-beta * x)
+        return special.erfc(np.sqrt(beta * x))
 
 
 def kinetic_from_survival(t: np.ndarray, beta: float, kicks: str) -> np.ndarray:

@@ -70,7 +70,8 @@ class ScattererAudit:
 
 def gibbs_populations(levels: np.ndarray, beta: float) -> np.ndarray:
     """e^{-beta eps_s}/Z, shifted by the ground level (no overflow for any beta > 0)."""
-    w = np.exp(-beta * (levels - levels[0]))
+    with np.errstate(over="ignore"):  # beta (eps - eps_0) = inf: weight 0, the exact limit
+        w = np.exp(-beta * (levels - levels[0]))
     return w / w.sum()
 
 
@@ -89,18 +90,14 @@ def audit_scatterer(scatterer, beta: float, mass: float, kicks: str, tolerance: 
     require_real("tolerance", tolerance)
     require_positive("tolerance", tolerance)
     check_kicks(kicks)
-    with np.errstate(over="ignore", divide="ignore"):
-        thermal = 2.0 / (beta * mass)
-    if not np.isfinite(thermal):
-        raise ParameterError(f"beta={beta!r}, mass={mass!r}: the thermal speed "
-                             "sqrt(2 / (beta mass)) is outside the float64 range")
+    thermal = 2.0 * _thermal_variance(beta, mass, mass)
     lv = scatterer.levels
     micro = check_microreversibility(scatterer, tolerance=tolerance)
     micro_v = float(max(micro.transmission_violation.max(), micro.reflection_violation.max()))
     jac_dev = 0.0
     for s, sp in _level_pairs(lv.size):  # Eq. (21) at a point inside the collision domain
         de = float(lv[sp] - lv[s])
-        v = np.sqrt(2.0 * max(de, 0.0) / mass + 2.0 / (beta * mass)) * 1.5
+        v = np.sqrt(2.0 * max(de, 0.0) / mass + thermal) * 1.5
         det = jacobian(level_change_map(de, mass, 1.0), [-0.5 * v, v]).determinant
         jac_dev = max(jac_dev, abs(abs(det) - 1.0))
     m = kick_markov_matrix(scatterer, beta, mass, kicks)
@@ -118,6 +115,19 @@ def audit_scatterer(scatterer, beta: float, mass: float, kicks: str, tolerance: 
     return ScattererAudit(
         all(verdicts), *verdicts, micro_v, jac_dev, db, gd, p, g, beta, kicks, float(tolerance)
     )
+
+
+def _thermal_variance(beta: float, mass: float, inertia: float) -> float:
+    """kT/m = 1/(beta m) of a velocity (m = `inertia`, the mass or the disk's moment of
+    inertia), the scale of the audit points; a ParameterError naming beta and mass when
+    2/(beta m) is 0 or not finite (the points, their squares, would be 0 or inf)."""
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        var = 1.0 / (np.float64(beta) * inertia)
+        ok = 0.0 < 2.0 * var < np.inf
+    if not ok:
+        raise ParameterError(f"beta={beta!r}, mass={mass!r}: the thermal velocity scale "
+                             "1/sqrt(beta m) is outside the float64 range")
+    return float(var)
 
 
 @dataclass(frozen=True)
@@ -174,7 +184,8 @@ def audit_disk(disk, beta: float, mass: float, kicks: str, sides: int, tolerance
     check_sides(sides)
     inertia = disk.moment_of_inertia(mass)
     rng = np.random.default_rng(2020)  # fixed audit points: the verdict is reproducible
-    sd_w, sd_v = 1.0 / np.sqrt(beta * inertia), 1.0 / np.sqrt(beta * mass)
+    sd_w = np.sqrt(_thermal_variance(beta, mass, inertia))
+    sd_v = np.sqrt(_thermal_variance(beta, mass, mass))
     vel_dev, full_dev = 0.0, 0.0
     for _ in range(8):
         v, w = sd_v * rng.uniform(0.3, 2.0), sd_w * rng.uniform(-2.0, 2.0)

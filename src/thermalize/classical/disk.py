@@ -336,7 +336,8 @@ class RotatingDisk:
         Discretisation error O(h^2) with h the cell width; compare two `n_grid`. The cells
         must be narrow compared with the kernel width b sd(v): h/(b sd(v)) =
         width (1 + mu)/(sqrt(mu) n_grid), so for mu << 1 or mu >> 1 take
-        n_grid >~ 10 width (1 + mu)/sqrt(mu) (e.g. 3800 cells at mu = 1e-3).
+        n_grid >~ 10 width (1 + mu)/sqrt(mu) (e.g. 3800 cells at mu = 1e-3); a grid whose
+        cells are wider than the kernel (ratio > 1) is a ParameterError naming n_grid and width.
         """
         law = kick_law(beta, mass, kicks, sides)
         n_grid = require_int("n_grid", n_grid, low=10)

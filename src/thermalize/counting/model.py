@@ -156,7 +156,8 @@ class CountingModel:
                 raise ParameterError(
                     f"base_generator is not trace preserving: max|<1|L| = {leak:.3g}"
                 )
-        if isinstance(self.jump_ops, (str, bytes)) or not hasattr(self.jump_ops, "__iter__"):
+        if isinstance(self.jump_ops, (str, bytes)) or not hasattr(self.jump_ops, "__iter__") \
+                or (isinstance(self.jump_ops, np.ndarray) and self.jump_ops.ndim == 0):
             raise ParameterError(f"jump_ops: expected a sequence of (d, d) operators, got "
                                  f"{type(self.jump_ops).__name__}")
         ops = tuple(_as_operator(f"jump_ops[{i}]", op, d) for i, op in enumerate(self.jump_ops))

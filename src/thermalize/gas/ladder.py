@@ -92,7 +92,7 @@ def birth_death_generator(up, down) -> np.ndarray:
            [ 1., -2.]])
     """
     u, w = _check_rates(up, down)
-    require_dense_size("birth_death_generator (d, d)", (u.size, u.size), itemsize=8)
+    require_dense_size("up/down (the (d, d) generator)", (u.size, u.size), itemsize=8)
     return np.diag(-(u + w)) + np.diag(u[:-1], -1) + np.diag(w[1:], 1)
 
 

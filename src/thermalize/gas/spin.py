@@ -296,11 +296,16 @@ class SpinGasModel:
                 f"D={d_val!r} is outside the allowed range (-omega_s/T_M, inf) = "
                 f"({-omega_s / t_m!r}, inf): the ancilla gap omega_S + D T_M must be > 0"
             )
+        with np.errstate(over="ignore"):
+            t_a = (omega_s + delta) / a_val
+        if not np.isfinite(t_a):
+            raise ParameterError(f"A={a_val!r}: the ancilla temperature T_A = omega_A/A = "
+                                 f"{omega_s + delta!r}/A is outside the float64 range")
         return cls(
             spin,
             omega_s,
             delta,
-            temperature_internal=(omega_s + delta) / a_val,
+            temperature_internal=t_a,
             temperature_motional=t_m,
             recoil_energy=t_m if recoil_energy is None else recoil_energy,
             rate_scale=rate_scale,

@@ -212,8 +212,9 @@ def _jump_stack(jump_ops, d_hint):
 def _rates(rates, k: int, batch_shape) -> np.ndarray:
     if rates is None:
         return np.ones(k)
-    if isinstance(rates, str) or rates is None:
-        raise ParameterError(f"rates: expected non-negative real numbers, got {rates!r} (str)")
+    if isinstance(rates, (str, bytes)) or rates is None:
+        raise ParameterError(f"rates: expected non-negative real numbers, got {rates!r} "
+                             f"({type(rates).__name__})")
     try:
         g = np.asarray(rates, dtype=float)
     except (TypeError, ValueError):
