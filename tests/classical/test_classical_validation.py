@@ -351,6 +351,8 @@ LV = np.array([0.0, 1.0, 2.0])
     (lambda: DISK.stationary_grid(beta=1.0, mass=1.0, n_grid=1e308), "n_grid"),  # OverflowError
     # the grid's cubes overflowed: NaN mean energy (fuzz seed 43)
     (lambda: DISK.stationary_grid(beta=1.0, mass=1.0, width=1e308), "width=1e"),
+    # no distinct cell edges: NaN (fuzz seed 53)
+    (lambda: DISK.stationary_grid(beta=1.0, mass=1.0, width=1e-300), r"width=1e-300 .*\[1, inf\)"),
     # cells wider than the kick kernel: every kick in its own cell, a meaningless answer
     (lambda: DISK.stationary_grid(beta=1.0, mass=1.0, width=1e3, n_grid=10), "n_grid=10"),
     # omega ~ 1e160 at mass = 1e-320: the energy overflowed to inf, its error to NaN

@@ -111,3 +111,45 @@ def test_inverted_coherent_spin_takes_the_band_path_and_matches_dense_expm():
     # trace preserved and Hermitian at every time
     np.testing.assert_allclose(np.trace(rho, axis1=1, axis2=2).real, 1.0, atol=1e-12)
     np.testing.assert_allclose(rho, np.conj(np.swapaxes(rho, 1, 2)), atol=1e-15)
+
+
+@pytest.mark.parametrize("spin, detuning", [(2, 0.3), (4, -0.4)])
+def test_far_future_is_the_relaxed_limit(spin, detuning):
+    """Issue 15 item 2 (fuzz seed 53): evolve(times=1e308) was NaN (expm of g t and the phase
+    omega q t overflowed). Beyond a band's relaxation time, 50 / its slowest decay rate, the
+    band is its limit: the stationary populations, coherences exactly 0. Reference: the dense
+    d^2 x d^2 Liouvillian of core `evolve` at t = 1e4, where every mode has decayed."""
+    m = SpinGasModel.example(spin=spin, detuning=detuning, temperature_motional=0.7)
+    r = random_state(m.dimension, 5)
+    far = m.evolve([1e308, 1e100, 1e4], r)
+    ref = core_evolve(m.generator(), r, [1e4])[0]
+    for x in far:  # to rounding of the two expm routes, as in the dense comparison above
+        np.testing.assert_allclose(x, ref, rtol=0, atol=1e-12)
+    assert np.all(far[0] - np.diag(np.diag(far[0])) == 0)  # decayed coherences: exactly 0
+    gibbs = gibbs_populations(m.energies(), m.effective_inverse_temperature())
+    np.testing.assert_allclose(np.diag(far[0]).real, gibbs, rtol=0, atol=1e-12)
+
+
+def test_relaxation_time_is_where_each_band_has_relaxed():
+    """relaxation_time(g, q) = 50 / slowest decay rate, from the eigenvalues of the
+    symmetrised tridiagonal form. Check against dense expm of the band itself: at T and 2T
+    the propagators agree to rounding (relaxed); at T/10 the slowest mode still carries
+    e^-5 ~ 7e-3 of the start (so T is not a uselessly long over-estimate)."""
+    import scipy.linalg as sla
+
+    from thermalize.gas._bands import relaxation_time
+
+    m = SpinGasModel.example(spin=3, detuning=0.2, temperature_motional=0.8)
+    _, jp, _ = spin_operators(3)
+    gp, gm = m.rates()
+    for q in range(m.dimension):
+        g = band_generator(np.diag(jp, -1), gp, gm, q)
+        t = relaxation_time(g, q)
+        assert np.isfinite(t) and t > 0
+        # relaxed: e^-50 ~ 2e-22 is far below expm's own rounding at ||g t|| ~ 150 (about
+        # eight squarings, 2^8 eps ~ 6e-14)
+        assert np.abs(sla.expm(g * t) - sla.expm(g * 2 * t)).max() < 1e-13
+        if q:  # a coherence band decays to 0; at T/10 the slowest mode is e^-5 of its start
+            lam = np.linalg.eigvals(g).real.max()
+            assert np.isclose(t, -50.0 / lam, rtol=1e-9)  # vs the non-symmetric eigensolver
+            assert np.abs(sla.expm(g * t / 10)).max() > 1e-3

@@ -338,11 +338,15 @@ class RotatingDisk:
         width (1 + mu)/(sqrt(mu) n_grid), so for mu << 1 or mu >> 1 take
         n_grid >~ 10 width (1 + mu)/sqrt(mu) (e.g. 3800 cells at mu = 1e-3); a grid whose
         cells are wider than the kernel (ratio > 1) is a ParameterError naming n_grid and width.
+        `width` must be >= 1 (default 12).
         """
         law = kick_law(beta, mass, kicks, sides)
         n_grid = require_int("n_grid", n_grid, low=10)
         require_dense_size("n_grid", (n_grid, n_grid), itemsize=8)  # the cell-to-cell matrix
         width = positive_real("width", width)
+        if width < 1.0:  # narrower: most of the law cut off (and at ~1e-300 no distinct edges)
+            raise ParameterError(f"width={width!r} is outside the allowed range [1, inf): the "
+                                 "grid must cover at least <omega> +- sd(omega)")
         mom = self.stationary_moments(beta, mass, kicks, sides)
         lo_cut = 0.0 if sides == 1 and self.restitution >= 0 else -np.inf  # omega stays > 0
         return grid_solution(self.restitution, self.gain, self.moment_of_inertia(mass), law, mom,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-__all__ = ["band_generator", "evolve_bands"]
+__all__ = ["band_generator", "evolve_bands", "relaxation_time"]
 
 
 def band_generator(c: np.ndarray, gamma_plus: float, gamma_minus: float, q: int) -> np.ndarray:
@@ -53,6 +53,7 @@ def evolve_bands(
     out = np.empty((ts.size, d, d), dtype=complex)
     for q in range(d):
         g = band_generator(c, gamma_plus, gamma_minus, q)
+        relaxed = relaxation_time(g, q)
         x = np.diagonal(rho0, offset=q).astype(complex)
         idx = np.arange(d - q)
         now, cache = 0.0, {}
@@ -61,10 +62,47 @@ def evolve_bands(
             if step > 0:
                 key = round(step, 12 - int(np.floor(np.log10(step))))
                 if key not in cache:
-                    cache[key] = linalg.expm(g * step) * np.exp(1j * omega * q * step)
+                    cache[key] = _propagator(g, q, omega, step, relaxed)
                 x = cache[key] @ x
                 now = ts[k]
             out[k, idx, idx + q] = x
             if q:
                 out[k, idx + q, idx] = x.conj()
     return out
+
+
+def relaxation_time(g: np.ndarray, q: int) -> float:
+    """Time after which band q has relaxed to rounding, 50 / (its slowest decay rate).
+
+    The band generator is tridiagonal with off-diagonal pairs of one sign (Gamma_+ and
+    Gamma_- times the same c_j c_{j+q}), so it is similar to the symmetric tridiagonal matrix
+    with off-diagonal sqrt(g[j, j-1] g[j-1, j]): its eigenvalues are real, <= 0, and come
+    from `scipy.linalg.eigvalsh_tridiagonal` without forming the (possibly overflowing)
+    similarity. Band 0 keeps its stationary mode (eigenvalue 0); e^-50 ~ 2e-22 is below
+    float64 rounding. inf when a mode never decays, or decays too slowly to be resolved.
+    """
+    n = g.shape[0]
+    diag = np.diagonal(g).copy()
+    lam = diag if n == 1 else linalg.eigvalsh_tridiagonal(
+        diag, np.sqrt(np.diagonal(g, -1) * np.diagonal(g, 1)))
+    rates = np.sort(-lam)[1:] if q == 0 else -lam
+    slowest = rates.min() if rates.size else np.inf
+    # a rate within 1e3 rounding units of ||g|| is not resolved: no limit taken (expm only)
+    resolved = slowest > 1e3 * np.finfo(float).eps * max(np.abs(diag).max(), 1e-300)
+    return 50.0 / slowest if resolved else np.inf
+
+
+def _propagator(g: np.ndarray, q: int, omega: float, step: float, relaxed: float) -> np.ndarray:
+    """Band-q propagator over `step`: expm(g step) e^{i omega q step}. Beyond the band's
+    relaxation time it is the limit (issue 15 item 2; expm at t ~ 1e308 was NaN): band 0
+    relaxes to the stationary projector expm(g relaxed), a coherence band to 0."""
+    if step >= relaxed:
+        return linalg.expm(g * relaxed) if q == 0 else np.zeros_like(g, dtype=complex)
+    with np.errstate(over="ignore", invalid="ignore"):
+        prop = linalg.expm(g * step) * np.exp(1j * (omega * q * step))
+    if not np.all(np.isfinite(prop)):
+        from ..errors import ParameterError
+
+        raise ParameterError(f"times: a step of {step!r} (omega_s = {omega!r}, band {q}) is "
+                             "outside the float64 range of the propagator")
+    return prop
