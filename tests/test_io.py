@@ -8,6 +8,7 @@ import xarray as xr
 
 import thermalize.io as tio
 from thermalize import __version__
+from thermalize.errors import ParameterError
 
 
 def make_ds():
@@ -163,3 +164,35 @@ def test_described_dataset_labels_xarrays_default_plot(tmp_path):
     assert ax.get_xlabel() == "time [1/energy]"
     assert " ".join(ax.get_ylabel().split()) == f"population [{tio.DIMENSIONLESS}]"  # wrapped
     plt.close(fig)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda p: tio.atomic_write_bytes(p / "x.bin", "text"), "data must be bytes"),
+    (lambda p: tio.atomic_write_bytes(None, b"x"), "path: expected a file path"),
+    (lambda p: tio.atomic_write_text(p / "x.txt", None), "text must be a str"),
+    (lambda p: tio.write_dataset(xr.Dataset(), None), "path: expected a file path"),
+    (lambda p: tio.write_json(None, {"a": 1}), "path: expected a file path"),
+    (lambda p: tio.read_dataset(None), "path: expected a file path"),
+    (lambda p: tio.read_dataset(""), "path: expected a file path"),
+    (lambda p: tio.missing_cf_attrs(None), "ds must be an xarray"),
+    (lambda p: tio.provenance(1), "parameters must be a dict"),
+    (lambda p: tio.provenance(command=3), "command must be a str"),
+])
+def test_io_arguments_of_the_wrong_type_are_named(tmp_path, call, words):
+    """Issue 15 (the runners and writers, outside the fuzzed physics API): a ParameterError
+    naming the argument, not an AttributeError/TypeError from inside (e.g. None.encode)."""
+    with pytest.raises(ParameterError, match=words):
+        call(tmp_path)
+
+
+def test_read_dataset_names_a_missing_or_corrupt_file(tmp_path):
+    """A missing file is FileNotFoundError, a truncated one (or any non-NetCDF file) an OSError;
+    both name the file (h5py's message named neither)."""
+    with pytest.raises(FileNotFoundError, match="none.nc"):
+        tio.read_dataset(tmp_path / "none.nc")
+    good = tio.write_dataset(xr.Dataset({"p": ("t", [1.0, 2.0])}), tmp_path / "good.nc")
+    cut = tmp_path / "cut.nc"
+    cut.write_bytes(good.read_bytes()[:200])  # truncated: the HDF5 superblock only
+    with pytest.raises(OSError, match="cut.nc"):
+        tio.read_dataset(cut)
+    np.testing.assert_array_equal(tio.read_dataset(good)["p"].values, [1.0, 2.0])

@@ -139,6 +139,14 @@ def provenance(parameters: dict | None = None, seed=None, *, mode=None, wall_tim
     >>> p["seed"], p["mode"], p["wall_time_s"], p["n_runs"], p["parameters"]
     (3, 'quick', 1.75, 2, '{"beta": 1.0}')
     """
+    if parameters is not None and not isinstance(parameters, dict):
+        from .errors import ParameterError
+
+        raise ParameterError(f"parameters must be a dict, got {type(parameters).__name__}")
+    if command is not None and not isinstance(command, str):
+        from .errors import ParameterError
+
+        raise ParameterError(f"command must be a str, got {type(command).__name__}")
     total, runs = _wall_time(wall_time_s)
     return {
         **software_versions(),

@@ -225,6 +225,18 @@ def require_int(name: str, value, *, low: int | None = None, high: int | None = 
     return out
 
 
+def require_path(name: str, value):
+    """`value` as a `pathlib.Path`; a ParameterError unless it is a ``str`` or ``os.PathLike``
+    (None, numbers and bytes are not file paths here)."""
+    import os
+    from pathlib import Path
+
+    if isinstance(value, str) and value or isinstance(value, os.PathLike):
+        return Path(value)
+    raise ParameterError(f"{name}: expected a file path (str or os.PathLike), got "
+                         f"{_type_text(value)}")
+
+
 def require_dense_size(name: str, shape, *, itemsize: int = 16, limit: int | None = None) -> None:
     """Raise ParameterError before allocating a dense array larger than `limit` bytes.
 

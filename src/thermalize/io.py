@@ -9,6 +9,7 @@ LaTeX ``symbol`` (`describe`, `missing_cf_attrs`).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -18,7 +19,7 @@ import numpy as np
 import xarray as xr
 
 from ._provenance import PROVENANCE_KEYS, _json_default, provenance, software_versions
-from .errors import ParameterError
+from .errors import ParameterError, require_path
 
 __all__ = [
     "DIMENSIONLESS",
@@ -82,17 +83,23 @@ def _atomic_path(path: Path, writer) -> None:
 def atomic_write_bytes(path, data: bytes) -> None:
     """Write `data` to `path` via a temporary file and an atomic rename."""
 
+    path = require_path("path", path)
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise ParameterError(f"data must be bytes, got {type(data).__name__}")
+
     def writer(tmp):
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
 
-    _atomic_path(Path(path), writer)
+    _atomic_path(path, writer)
 
 
 def atomic_write_text(path, text: str) -> None:
     """Write `text` (UTF-8) to `path` atomically."""
+    if not isinstance(text, str):
+        raise ParameterError(f"text must be a str, got {type(text).__name__}")
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
@@ -165,7 +172,7 @@ def write_dataset(ds: xr.Dataset, path, *, parameters: dict | None = None, seed=
     """
     if not isinstance(ds, xr.Dataset):
         raise ParameterError(f"ds must be an xarray.Dataset, got {type(ds).__name__}")
-    path = Path(path)
+    path = require_path("path", path)
     if mode is None and "mode" not in ds.attrs and "quick" in ds.attrs:
         mode = bool(ds.attrs["quick"])
     prov = provenance(parameters, seed, mode=mode, wall_time_s=wall_time_s)
@@ -190,7 +197,7 @@ def write_json(path, doc: dict, *, seed=None, mode=None, wall_time_s=None) -> Pa
     """
     if not isinstance(doc, dict):
         raise ParameterError(f"doc must be a dict, got {type(doc).__name__}")
-    path = Path(path)
+    path = require_path("path", path)
     doc = dict(doc)
     if "provenance" not in doc:
         prov = provenance(None, seed, mode=mode, wall_time_s=wall_time_s)
@@ -201,9 +208,19 @@ def write_json(path, doc: dict, *, seed=None, mode=None, wall_time_s=None) -> Pa
 
 
 def read_dataset(path) -> xr.Dataset:
-    """Read a dataset written by `write_dataset` fully into memory (complex restored)."""
-    with xr.open_dataset(path, engine="h5netcdf") as ds:
-        loaded = ds.load()
+    """Read a dataset written by `write_dataset` fully into memory (complex restored).
+
+    A missing file is a `FileNotFoundError`, a file that is not a NetCDF/HDF5 dataset (truncated,
+    overwritten) an `OSError`; both name the file.
+    """
+    path = require_path("path", path)
+    if not path.is_file():
+        raise FileNotFoundError(errno.ENOENT, "no such dataset file", str(path))
+    try:
+        with xr.open_dataset(path, engine="h5netcdf") as ds:
+            loaded = ds.load()
+    except (OSError, ValueError) as exc:  # h5py: "file signature not found", truncation
+        raise OSError(errno.EIO, f"not a readable NetCDF dataset ({exc})", str(path)) from exc
     return _join_complex(loaded)
 
 
@@ -254,6 +271,8 @@ def missing_cf_attrs(ds) -> list[str]:
     """
     if isinstance(ds, xr.DataArray):
         ds = ds.to_dataset(name=ds.name if ds.name is not None else "<unnamed>")
+    if not isinstance(ds, xr.Dataset):
+        raise ParameterError(f"ds must be an xarray.Dataset or DataArray, got {type(ds).__name__}")
     problems = []
     for name in list(ds.data_vars) + list(ds.coords):
         var = ds[name]

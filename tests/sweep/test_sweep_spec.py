@@ -171,3 +171,23 @@ def test_point_rng_checks_seed_and_index(seed, index, name):
     with pytest.raises(ParameterError, match=name):
         point_rng(seed, index)
     assert point_rng(7, 3).random() == point_rng(7.0, 3).random()  # integral floats are fine
+
+
+def test_runner_arguments_of_the_wrong_type_are_named(tmp_path):
+    """Issue 15, the runners: a ParameterError naming the argument (was AttributeError
+    "'str' object has no attribute 'n_chunks'", TypeError from pathlib, ...)."""
+    from thermalize.errors import ParameterError
+    from thermalize.sweep import TaskStore, get_quantity, load_spec, run, run_tasks
+
+    for call, words in [
+        (lambda: run("spec.toml"), "spec must be a SweepSpec"),
+        (lambda: run(None), "spec must be a SweepSpec"),
+        (lambda: load_spec(None), "path: expected a spec file path"),
+        (lambda: get_quantity(None), "name: a quantity is named by a str"),
+        (lambda: run_tasks(None), "tasks must be an iterable of Task"),
+        (lambda: run_tasks(["x"]), "tasks must be Task objects"),
+        (lambda: run_tasks([], store=str(tmp_path)), "store must be a TaskStore"),
+        (lambda: TaskStore(None), "directory: expected a file path"),
+    ]:
+        with pytest.raises(ParameterError, match=words):
+            call()

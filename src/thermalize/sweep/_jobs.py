@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .._version import __version__
+from ..errors import ParameterError, require_path
 from ..io import atomic_write_bytes
 from ._errors import SweepError
 from ._executors import Executor, SerialExecutor
@@ -136,7 +137,7 @@ class TaskStore:
     """
 
     def __init__(self, directory) -> None:
-        self.directory = Path(directory)
+        self.directory = require_path("directory", directory)
 
     def path(self, key: str) -> Path:
         """The file of the task with this key (``DIR/KEY.pkl``)."""
@@ -275,9 +276,15 @@ def run_tasks(tasks: Iterable[Task], *, executor: Executor | None = None,
     t0 = time.perf_counter()
     executor = SerialExecutor() if executor is None else executor
     if not isinstance(executor, Executor):
-        raise SweepError(f"executor must be an Executor, got {executor!r}")
+        raise ParameterError(f"executor must be an Executor, got {executor!r}")
+    if store is not None and not isinstance(store, TaskStore):
+        raise ParameterError(f"store must be a TaskStore, got {type(store).__name__}")
+    if isinstance(tasks, (str, bytes)) or not isinstance(tasks, Iterable):
+        raise ParameterError(f"tasks must be an iterable of Task, got {type(tasks).__name__}")
     unique: dict[str, Task] = {}
     for t in tasks:
+        if not isinstance(t, Task):
+            raise ParameterError(f"tasks must be Task objects, got a {type(t).__name__}")
         unique.setdefault(t.key(), t)
     run = TaskRun()
     if store is not None:

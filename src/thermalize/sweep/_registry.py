@@ -218,6 +218,8 @@ def quantities() -> dict[str, Quantity]:
 
 def get_quantity(name: str) -> Quantity:
     """The registered quantity `name`; `SpecError` with close names if unknown."""
+    if not isinstance(name, str):
+        raise SpecError(f"name: a quantity is named by a str, got {type(name).__name__}")
     reg = quantities()
     if name not in reg:
         close = difflib.get_close_matches(name, list(reg), n=3, cutoff=0.5)

@@ -13,6 +13,7 @@ import numpy as np
 import xarray as xr
 
 from .._version import __version__
+from ..errors import ParameterError, require_path
 from ..io import DIMENSIONLESS, describe
 from ._errors import SweepError
 from ._executors import Executor, SerialExecutor
@@ -197,15 +198,22 @@ def run(spec: SweepSpec, *, executor: Executor | None = None, out=None, force: b
 
     Raises
     ------
+    ParameterError
+        `spec`, `executor` or `out` of the wrong type.
     SweepError
         Output directory unusable or holding another spec; executor cannot start.
     """
     from tqdm import tqdm
 
     t0 = time.perf_counter()
+    if not isinstance(spec, SweepSpec):
+        raise ParameterError(f"spec must be a SweepSpec (from load_spec or SweepSpec(...)), got "
+                             f"{type(spec).__name__}")
     executor = SerialExecutor() if executor is None else executor
     if not isinstance(executor, Executor):
-        raise SweepError(f"executor must be an Executor, got {executor!r}")
+        raise ParameterError(f"executor must be an Executor, got {executor!r}")
+    if out is not None:
+        out = require_path("out", out)
     store = SweepStore(out) if out is not None else None
     if store is not None:
         store.prepare(spec, force=force)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -323,6 +324,9 @@ def load_spec(path, *, max_points: int = MAX_POINTS) -> SweepSpec:
 
     `max_points` caps the number of grid points (``thermalize sweep --max-points``).
     """
+    if not (isinstance(path, str) and path or isinstance(path, os.PathLike)):
+        raise SpecError(f"path: expected a spec file path (str or os.PathLike), got "
+                        f"{type(path).__name__}")
     path = Path(path)
     try:
         raw = path.read_bytes()
