@@ -230,6 +230,8 @@ def test_bad_input_names_the_parameter(call, name):
         (lambda: gibbs_state(np.arange(3.0), None), "beta"),
         (lambda: gibbs_state(np.arange(3.0), 1.0, temperature=1.0), "not both"),
         (lambda: gibbs_state("levels", 1.0), "energies"),
+        # 10^6 levels: the dense state (7.3 TiB) was allocated (MemoryError, fuzz seed 67)
+        (lambda: gibbs_state(np.zeros(10**6), 1.0), r"energies_or_hamiltonian .* GiB"),
         (lambda: partial_trace(np.eye(4) / 4, "22", [0]), "dims"),
     ],
 )

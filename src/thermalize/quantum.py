@@ -12,7 +12,14 @@ from ._density import (
     validate_density_matrix,
 )
 from ._qutip import is_qobj, like, to_array
-from .errors import ParameterError, beta_or_temperature, require_hermitian, require_real, require_square
+from .errors import (
+    ParameterError,
+    beta_or_temperature,
+    require_dense_size,
+    require_hermitian,
+    require_real,
+    require_square,
+)
 
 __all__ = [
     "EIGENVALUE_FLOOR",
@@ -100,6 +107,8 @@ def gibbs_state(energies_or_hamiltonian, beta: float | None = None, *,
     array([0.5, 0.5])
     """
     e, v = _energies_of(energies_or_hamiltonian)
+    require_dense_size("energies_or_hamiltonian (the (d, d) Gibbs state)", (e.size, e.size),
+                       itemsize=8 if v is None else 16)
     p = gibbs_populations(e, beta_or_temperature(beta, temperature, allow_inf=True))
     rho = np.diag(p) if v is None else (v * p) @ v.conj().T
     return like(energies_or_hamiltonian, rho)

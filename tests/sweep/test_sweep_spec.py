@@ -44,6 +44,10 @@ def test_parse_axis_forms():
     assert parse_axis("g.x", [1, 2]).dtype == np.int64
     assert parse_axis("g.x", [1, 2.5]).dtype == np.float64
     assert list(parse_axis("g.x", {"values": ["a", "b"]})) == ["a", "b"]
+    np.testing.assert_array_equal(parse_axis("g.x", np.array([0.5, 1.0])), [0.5, 1.0])
+    # a 0-d array is a number, not an axis: NumPy's "len() of unsized object" (fuzz seed 71)
+    with pytest.raises(SpecError, match="g.x: an axis is a list"):
+        parse_axis("g.x", np.array(2.0))
 
 
 @pytest.mark.parametrize(

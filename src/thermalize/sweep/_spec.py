@@ -127,7 +127,7 @@ def parse_axis(key: str, value, *, max_points: int = MAX_POINTS) -> np.ndarray:
         if form == "values":
             return parse_axis(key, args, max_points=max_points)
         return _space(key, form, args, max_points)
-    if isinstance(value, (list, tuple, np.ndarray)):
+    if isinstance(value, (list, tuple)) or isinstance(value, np.ndarray) and value.ndim >= 1:
         if len(value) > max_points:
             raise SpecError(f"{key}: {len(value)} values exceed the cap of {max_points} points "
                             "(raise it with --max-points / max_points=)")
