@@ -28,6 +28,7 @@ from scipy import special, stats
 
 from .errors import (
     ParameterError,
+    as_array,
     as_float_array,
     require_dense_size,
     require_int,
@@ -137,12 +138,7 @@ class ChiDistribution:
 
 def _points(x) -> np.ndarray:
     """Evaluation points: real numbers (+-inf allowed, NaN not)."""
-    if isinstance(x, (str, bytes)) or x is None:
-        raise ParameterError(f"x: expected real numbers, got {x!r} ({type(x).__name__})")
-    try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(f"x: expected real numbers, got {x!r}") from None
+    arr = as_array("x", x, float, "real numbers")
     if np.iscomplexobj(np.asarray(x)) or np.isnan(arr).any():
         raise ParameterError(f"x={x!r} must be real numbers (no NaN)")
     return arr

@@ -225,6 +225,20 @@ def require_int(name: str, value, *, low: int | None = None, high: int | None = 
     return out
 
 
+def as_array(name: str, value, dtype, what: str) -> np.ndarray:
+    """`value` as an ndarray of `dtype`, or a ParameterError "NAME: expected WHAT, got ...".
+
+    Strings, bytes and None are refused before NumPy sees them (it parses ``"2.0"`` and
+    ``b"1.0"`` as numbers, and None as NaN); no finiteness or shape check here.
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        raise ParameterError(f"{name}: expected {what}, got {_type_text(value)}")
+    try:
+        return np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"{name}: expected {what}, got {_type_text(value)}") from exc
+
+
 def require_path(name: str, value):
     """`value` as a `pathlib.Path`; a ParameterError unless it is a ``str`` or ``os.PathLike``
     (None, numbers and bytes are not file paths here)."""

@@ -14,6 +14,7 @@ from ._density import (
 from ._qutip import is_qobj, like, to_array
 from .errors import (
     ParameterError,
+    as_array,
     beta_or_temperature,
     require_dense_size,
     require_hermitian,
@@ -124,13 +125,7 @@ def shannon_entropy(probabilities, *, axis: int = -1) -> np.ndarray:
     >>> float(shannon_entropy(np.array([0.5, 0.5])))  # ln 2
     0.6931471805599453
     """
-    if isinstance(probabilities, (str, bytes)) or probabilities is None:
-        raise ParameterError(f"probabilities: expected real numbers, got {probabilities!r}")
-    try:
-        p = np.asarray(probabilities, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"probabilities: expected real numbers, got "
-                             f"{type(probabilities).__name__}") from exc
+    p = as_array("probabilities", probabilities, float, "real numbers")
     if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool) or not (
             -max(p.ndim, 1) <= axis < max(p.ndim, 1)):
         raise ParameterError(f"axis={axis!r} is not an axis of probabilities (shape {p.shape})")

@@ -11,6 +11,7 @@ from .._qutip import like, to_array
 from ..errors import (
     ParameterError,
     PhysicsWarning,
+    as_array,
     as_float_array,
     require_dense_size,
     require_hermitian,
@@ -179,14 +180,7 @@ class ScatteringModel:
 
     def _operator(self, rho) -> np.ndarray:
         """`rho` as a finite complex array of shape (..., d, d), or a ParameterError."""
-        raw = to_array(rho)
-        if isinstance(raw, (str, bytes)):
-            raise ParameterError(f"rho must be a numeric (d, d) operator, got {raw!r}")
-        try:
-            r = np.asarray(raw, dtype=complex)
-        except (TypeError, ValueError) as exc:
-            raise ParameterError(f"rho must be a numeric (d, d) operator, got "
-                                 f"{type(rho).__name__}") from exc
+        r = as_array("rho", to_array(rho), complex, "a numeric (d, d) operator")
         require_shape("rho", r, f"(..., {self.dimension}, {self.dimension})")
         if not np.all(np.isfinite(r)):
             raise ParameterError("rho must be finite (no NaN or inf)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import ParameterError, require_dense_size
+from ..errors import ParameterError, as_array, require_dense_size
 from ._convert import _is_qobj, _qobj_data, _to_qobj_super, apply  # noqa: F401 (doctests)
 
 __all__ = ["commutator_superop", "lindblad_dissipator", "liouvillian", "AUTO_SPARSE_DIM"]
@@ -212,13 +212,7 @@ def _jump_stack(jump_ops, d_hint):
 def _rates(rates, k: int, batch_shape) -> np.ndarray:
     if rates is None:
         return np.ones(k)
-    if isinstance(rates, (str, bytes)) or rates is None:
-        raise ParameterError(f"rates: expected non-negative real numbers, got {rates!r} "
-                             f"({type(rates).__name__})")
-    try:
-        g = np.asarray(rates, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(f"rates: expected non-negative real numbers, got {rates!r}") from None
+    g = as_array("rates", rates, float, "non-negative real numbers")
     if np.iscomplexobj(np.asarray(rates)):
         raise ParameterError(f"rates={rates!r} must be real")
     if g.ndim == 0:
